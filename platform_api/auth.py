@@ -1,0 +1,149 @@
+"""Users, password hashing (argon2) and bearer tokens (random, stored as sha256, expiring).
+
+Route dependencies: `CurrentUser` is any signed-in user; `require(*roles)` narrows it.
+Admin may do everything; the other roles get exactly what their endpoints list.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Annotated
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from fastapi import Depends, Request
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from sqlalchemy import delete
+from sqlalchemy.orm import Session
+
+from platform_api.contract import Role, TokenPublic, UserPublic
+from platform_api.db.models import TokenRow, UserRow
+from platform_api.errors import Forbidden, Unauthenticated
+from platform_api.eventlog import utc_now
+
+_hasher = PasswordHasher()
+_bearer = HTTPBearer(auto_error=False, description="token from POST /v1/auth/login")
+
+DEMO_PASSWORD = "demo"
+DEMO_USERS: list[tuple[str, str, Role]] = [
+    ("calltaker", "Demo Call-taker", Role.CALL_TAKER),
+    ("dispatcher", "Demo Dispatcher", Role.DISPATCHER),
+    ("supervisor", "Demo Supervisor", Role.SUPERVISOR),
+    ("trainer", "Demo Trainer", Role.TRAINER),
+    ("admin", "Demo Admin", Role.ADMIN),
+    ("gateway", "Simulated gateways", Role.GATEWAY),
+    ("sim-calltaker", "Simulated colleague (calls)", Role.CALL_TAKER),
+    ("sim-dispatcher", "Simulated colleague (dispatch)", Role.DISPATCHER),
+]
+
+
+@dataclass(frozen=True)
+class User:
+    username: str
+    display_name: str
+    role: Role
+
+    def public(self) -> UserPublic:
+        return UserPublic(username=self.username, display_name=self.display_name, role=self.role)
+
+
+def hash_password(password: str) -> str:
+    return _hasher.hash(password)
+
+
+def _token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode("utf-8")).hexdigest()
+
+
+def add_user(session: Session, username: str, display_name: str, role: Role, password: str) -> None:
+    session.add(
+        UserRow(
+            username=username,
+            display_name=display_name,
+            role=role.value,
+            password_hash=hash_password(password),
+            active=True,
+        )
+    )
+
+
+def ensure_demo_users(session: Session) -> None:
+    for username, name, role in DEMO_USERS:
+        if session.get(UserRow, username) is None:
+            add_user(session, username, name, role, DEMO_PASSWORD)
+
+
+def login(session: Session, username: str, password: str, ttl_s: int) -> TokenPublic:
+    row = session.get(UserRow, username)
+    ok = False
+    if row is not None and row.active:
+        try:
+            ok = _hasher.verify(row.password_hash, password)
+        except (VerificationError, InvalidHashError):
+            ok = False
+    if not ok or row is None:
+        raise Unauthenticated("wrong user name or password", field="password")
+    now = utc_now()
+    token = secrets.token_urlsafe(32)
+    expires = now + timedelta(seconds=ttl_s)
+    session.execute(delete(TokenRow).where(TokenRow.expires_at < now))
+    session.add(TokenRow(token_hash=_token_hash(token), username=username, created_at=now, expires_at=expires))
+    user = User(row.username, row.display_name, Role(row.role))
+    return TokenPublic(token=token, expires_at=expires, user=user.public())
+
+
+def logout(session: Session, token: str) -> None:
+    session.execute(delete(TokenRow).where(TokenRow.token_hash == _token_hash(token)))
+
+
+def resolve_token(session: Session, token: str) -> User:
+    tok = session.get(TokenRow, _token_hash(token))
+    if tok is None or tok.expires_at <= utc_now():
+        raise Unauthenticated("sign in again: the token is unknown or has expired", field="Authorization")
+    row = session.get(UserRow, tok.username)
+    if row is None or not row.active:
+        raise Unauthenticated("this account is disabled", field="Authorization")
+    return User(row.username, row.display_name, Role(row.role))
+
+
+def bearer_token(
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
+) -> str:
+    if credentials is None or not credentials.credentials:
+        raise Unauthenticated("a bearer token is required", field="Authorization")
+    return credentials.credentials
+
+
+BearerToken = Annotated[str, Depends(bearer_token)]
+
+
+def current_user(request: Request, token: BearerToken) -> User:
+    with Session(request.app.state.engine) as session:
+        return resolve_token(session, token)
+
+
+CurrentUser = Annotated[User, Depends(current_user)]
+
+
+def require(*roles: Role) -> object:
+    """A dependency admitting the given roles (and admin)."""
+    allowed = frozenset(roles) | {Role.ADMIN}
+
+    def _check(user: CurrentUser) -> User:
+        if user.role not in allowed:
+            names = ", ".join(sorted(r.value for r in allowed))
+            raise Forbidden(f"role {user.role.value} may not do this (needs one of: {names})")
+        return user
+
+    return Depends(_check)
+
+
+# Role sets used by the routes, named for what the people in them do.
+CALL_HANDLERS = (Role.CALL_TAKER, Role.DISPATCHER, Role.SUPERVISOR)
+DISPATCHERS = (Role.DISPATCHER, Role.SUPERVISOR)
+GATEWAYS = (Role.GATEWAY,)
+SUPERVISORS = (Role.SUPERVISOR,)
+AUDITORS = (Role.SUPERVISOR, Role.TRAINER)

@@ -1,0 +1,395 @@
+"""Wire schemas shared by the platform and the console: the public contract.
+
+Everything that crosses HTTP is declared here, so the console and the server cannot
+disagree about a field. Naming follows `XCreate` (a command's body) and `XPublic`
+(what the platform returns). Enumerations are plain strings on the wire.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import StrEnum
+from typing import Annotated, Any
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+
+API_PREFIX = "/v1"
+
+
+class Role(StrEnum):
+    CALL_TAKER = "call_taker"
+    DISPATCHER = "dispatcher"
+    SUPERVISOR = "supervisor"
+    TRAINER = "trainer"
+    ADMIN = "admin"
+    GATEWAY = "gateway"
+
+
+class Line(StrEnum):
+    EMERGENCY = "999"
+    NON_EMERGENCY = "101"
+
+
+class CallState(StrEnum):
+    QUEUED = "queued"
+    ANSWERED = "answered"
+    ABANDONED = "abandoned"
+    CLOSED = "closed"
+
+
+class Grade(StrEnum):
+    """England and Wales grading; the response target is in `GRADE_TARGET_MINUTES`."""
+
+    IMMEDIATE = "immediate"
+    PRIORITY = "priority"
+    SCHEDULED = "scheduled"
+    RESOLVED_WITHOUT_DEPLOYMENT = "resolved_without_deployment"
+
+
+# Minutes from creation to the attendance target (urban Immediate: 15 min).
+GRADE_TARGET_MINUTES: dict[Grade, int | None] = {
+    Grade.IMMEDIATE: 15,
+    Grade.PRIORITY: 60,
+    Grade.SCHEDULED: None,
+    Grade.RESOLVED_WITHOUT_DEPLOYMENT: None,
+}
+
+
+class IncidentStatus(StrEnum):
+    OPEN = "open"
+    CLOSED = "closed"
+
+
+class UnitStatus(StrEnum):
+    AVAILABLE = "available"
+    ASSIGNED = "assigned"  # dispatched or en route
+    AT_SCENE = "at_scene"
+    COMMITTED = "committed"  # busy, not at an incident
+    UNAVAILABLE = "unavailable"  # off duty, out of service
+
+
+# Statuses an operator or an MDT may set directly; the others follow assignments.
+DIRECT_UNIT_STATUSES = frozenset({UnitStatus.AVAILABLE, UnitStatus.COMMITTED, UnitStatus.UNAVAILABLE})
+
+
+class UnitType(StrEnum):
+    RESPONSE_CAR = "response_car"
+    FOOT_PATROL = "foot_patrol"
+    DOG = "dog"
+    ARMED_RESPONSE = "armed_response"
+    TRAFFIC = "traffic"
+    PUBLIC_ORDER = "public_order"
+
+
+class AssignmentState(StrEnum):
+    DISPATCHED = "dispatched"
+    EN_ROUTE = "en_route"
+    AT_SCENE = "at_scene"
+    CLEARED = "cleared"
+
+
+ACTIVE_ASSIGNMENT_STATES = frozenset(
+    {AssignmentState.DISPATCHED, AssignmentState.EN_ROUTE, AssignmentState.AT_SCENE}
+)
+
+Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
+LongText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=4000)]
+Latitude = Annotated[float, Field(ge=-90, le=90, allow_inf_nan=False)]
+Longitude = Annotated[float, Field(ge=-180, le=180, allow_inf_nan=False)]
+
+
+class _Strict(BaseModel):
+    """Commands reject unknown fields so that a typo is an error, not a silent no-op."""
+
+    model_config = ConfigDict(extra="forbid")
+
+
+# ---------------------------------------------------------------- shared pieces
+
+
+class Point(_Strict):
+    lat: Latitude
+    lon: Longitude
+
+
+class HandsetLocation(Point):
+    """An automatic mobile location (AML) fix with its accuracy radius."""
+
+    accuracy_m: Annotated[float, Field(gt=0, le=100_000, allow_inf_nan=False)]
+
+
+class IncidentLocation(Point):
+    address: Annotated[str, StringConstraints(strip_whitespace=True, max_length=300)] | None = None
+
+
+class LocatedPublic(IncidentLocation):
+    borough: str | None = None
+
+
+class Thrive(_Strict):
+    """THRIVE: free-text notes per dimension; an empty dimension is left None."""
+
+    threat: LongText | None = None
+    harm: LongText | None = None
+    risk: LongText | None = None
+    investigation: LongText | None = None
+    vulnerability: LongText | None = None
+    engagement: LongText | None = None
+
+
+# ---------------------------------------------------------------- entities (public)
+
+
+class CallPublic(BaseModel):
+    id: str
+    version: int
+    line: Line
+    caller_number: str
+    caller_name: str | None
+    handset_location: HandsetLocation | None
+    state: CallState
+    received_at: datetime
+    answered_at: datetime | None
+    answered_by: str | None
+    ended_at: datetime | None
+    incident_id: str | None
+
+
+class LogEntryPublic(BaseModel):
+    at: datetime
+    author: str
+    text: str
+
+
+class IncidentPublic(BaseModel):
+    id: str
+    version: int
+    reference: str
+    opening_classification: str
+    closing_classification: str | None
+    grade: Grade
+    target_at: datetime | None
+    thrive: Thrive
+    location: LocatedPublic
+    status: IncidentStatus
+    created_at: datetime
+    created_by: str
+    closed_at: datetime | None
+    call_ids: list[str]
+    log: list[LogEntryPublic]
+
+
+class PositionPublic(Point):
+    at: datetime
+    heading: float | None = None
+    speed_kmh: float | None = None
+
+
+class UnitPublic(BaseModel):
+    id: str
+    version: int
+    callsign: str
+    type: UnitType
+    capabilities: list[str]
+    home_station: str
+    borough: str | None
+    status: UnitStatus
+    status_since: datetime
+    position: PositionPublic | None
+    incident_id: str | None
+
+
+class AssignmentPublic(BaseModel):
+    id: str
+    version: int
+    unit_id: str
+    incident_id: str
+    state: AssignmentState
+    dispatched_at: datetime
+    dispatched_by: str
+    en_route_at: datetime | None
+    at_scene_at: datetime | None
+    cleared_at: datetime | None
+    cleared_reason: str | None
+
+
+class Changes(BaseModel):
+    """The full new form of every entity one event changed; consumers upsert them."""
+
+    calls: list[CallPublic] = []
+    incidents: list[IncidentPublic] = []
+    units: list[UnitPublic] = []
+    assignments: list[AssignmentPublic] = []
+
+
+class StatePublic(BaseModel):
+    as_of_seq: int
+    calls: list[CallPublic]
+    incidents: list[IncidentPublic]
+    units: list[UnitPublic]
+    assignments: list[AssignmentPublic]
+
+
+class EventPublic(BaseModel):
+    """One row of the event log. `payload` holds `changes` (see `Changes`) and details."""
+
+    seq: int
+    ts: datetime
+    actor: str
+    type: str
+    entity_type: str | None
+    entity_id: str | None
+    payload: dict[str, Any]
+    prev_hash: str
+    hash: str
+
+
+class EventPage(BaseModel):
+    events: list[EventPublic]
+    next_after: int
+    head_seq: int
+
+
+class CommandResult(BaseModel):
+    """What a command returns: the seq of the event it wrote and what it changed."""
+
+    seq: int
+    type: str
+    changes: Changes
+
+
+class ChainReport(BaseModel):
+    ok: bool
+    checked: int
+    head_seq: int
+    first_bad_seq: int | None = None
+    reason: str | None = None
+
+
+# ---------------------------------------------------------------- commands
+
+
+class CallCreate(_Strict):
+    line: Line
+    caller_number: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=32)]
+    caller_name: Text | None = None
+    handset_location: HandsetLocation | None = None
+
+
+class IncidentCreate(_Strict):
+    opening_classification: Text
+    grade: Grade
+    location: IncidentLocation
+    thrive: Thrive = Thrive()
+    narrative: LongText | None = None
+
+
+class CallLink(_Strict):
+    incident_id: Text
+
+
+class CallClose(_Strict):
+    reason: Text | None = None
+
+
+class GradeUpdate(_Strict):
+    grade: Grade
+    reason: Text | None = None
+
+
+class LogEntryCreate(_Strict):
+    text: LongText
+
+
+class LocationUpdate(_Strict):
+    location: IncidentLocation
+
+
+class IncidentClose(_Strict):
+    closing_classification: Text
+
+
+class UnitCreate(_Strict):
+    callsign: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=16)]
+    type: UnitType
+    capabilities: list[Text] = []
+    home_station: Text
+    borough: Text | None = None
+    position: Point | None = None
+
+
+class UnitStatusUpdate(_Strict):
+    status: UnitStatus
+
+
+class PositionReport(_Strict):
+    unit_id: Text
+    lat: Latitude
+    lon: Longitude
+    at: datetime | None = None
+    heading: Annotated[float, Field(ge=0, lt=360, allow_inf_nan=False)] | None = None
+    speed_kmh: Annotated[float, Field(ge=0, le=400, allow_inf_nan=False)] | None = None
+
+
+class PositionBatch(_Strict):
+    positions: Annotated[list[PositionReport], Field(min_length=1, max_length=10_000)]
+
+
+class AssignmentCreate(_Strict):
+    incident_id: Text
+
+
+class StandDown(_Strict):
+    reason: Text | None = None
+
+
+class Reallocation(_Strict):
+    incident_id: Text
+    reason: Text
+
+
+class AssignmentProgress(_Strict):
+    state: AssignmentState
+
+
+# ---------------------------------------------------------------- auth
+
+
+class LoginRequest(_Strict):
+    username: Text
+    password: Annotated[str, StringConstraints(min_length=1, max_length=200)]
+
+
+class UserPublic(BaseModel):
+    username: str
+    display_name: str
+    role: Role
+
+
+class UserCreate(_Strict):
+    username: Annotated[str, StringConstraints(pattern=r"^[a-z0-9_.-]{2,40}$")]
+    display_name: Text
+    role: Role
+    password: Annotated[str, StringConstraints(min_length=8, max_length=200)]
+
+
+class TokenPublic(BaseModel):
+    token: str
+    expires_at: datetime
+    user: UserPublic
+
+
+# ---------------------------------------------------------------- errors
+
+
+class ErrorDetail(BaseModel):
+    """Machine-readable error: `code` for programs, `message` for people, `field` at fault."""
+
+    code: str
+    message: str
+    field: str | None = None
+    current_version: int | None = None
+
+
+class ErrorBody(BaseModel):
+    error: ErrorDetail

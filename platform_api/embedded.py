@@ -1,0 +1,96 @@
+"""Run the platform in-process: uvicorn on a background thread, 127.0.0.1, a free port.
+
+The console starts one of these when it is given no platform URL, and the tests use the
+same class as their "real platform on loopback" fixture (after httpx's `serve_in_thread`).
+"""
+
+from __future__ import annotations
+
+import socket
+import threading
+import time
+from dataclasses import dataclass, field
+from types import TracebackType
+
+import httpx
+import uvicorn
+
+from platform_api.app import create_app
+from platform_api.auth import DEMO_PASSWORD
+from platform_api.settings import Settings
+
+
+@dataclass
+class EmbeddedPlatform:
+    """A running platform. Use as a context manager, or call `stop()`."""
+
+    settings: Settings
+    host: str = "127.0.0.1"
+    port: int = 0
+    url: str = ""
+    _server: uvicorn.Server | None = field(default=None, repr=False)
+    _thread: threading.Thread | None = field(default=None, repr=False)
+    _sock: socket.socket | None = field(default=None, repr=False)
+
+    def start(self, timeout_s: float = 30.0) -> EmbeddedPlatform:
+        app = create_app(self.settings)
+        self._app = app
+        sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        sock.bind((self.host, self.port))
+        self._sock = sock
+        self.port = sock.getsockname()[1]
+        self.url = f"http://{self.host}:{self.port}"
+        config = uvicorn.Config(
+            app, log_level="warning", timeout_graceful_shutdown=3, lifespan="off",
+            access_log=False,
+        )
+        server = uvicorn.Server(config)
+        self._server = server
+        self._thread = threading.Thread(
+            target=server.run, kwargs={"sockets": [sock]}, name=f"platform:{self.port}", daemon=True
+        )
+        self._thread.start()
+        deadline = time.monotonic() + timeout_s
+        while not server.started:
+            if not self._thread.is_alive() or time.monotonic() > deadline:
+                raise RuntimeError("the embedded platform did not start")
+            time.sleep(0.01)
+        return self
+
+    def stop(self) -> None:
+        """End every event stream, then the server; returns when the thread has ended."""
+        if self._server is None:
+            return
+        self._app.state.broadcaster.close()
+        self._server.should_exit = True
+        if self._thread is not None:
+            self._thread.join(timeout=10)
+        if self._sock is not None:
+            self._sock.close()
+        self._app.state.engine.dispose()
+        self._server = None
+
+    def login(self, username: str, password: str = DEMO_PASSWORD) -> str:
+        """A bearer token for the given user (demo users have the password "demo")."""
+        response = httpx.post(f"{self.url}/v1/auth/login", json={"username": username, "password": password})
+        response.raise_for_status()
+        token: str = response.json()["token"]
+        return token
+
+    def __enter__(self) -> EmbeddedPlatform:
+        return self.start() if self._server is None else self
+
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        self.stop()
+
+
+def start_embedded(db_url: str | None = None, role: str = "dispatcher") -> tuple[EmbeddedPlatform, str]:
+    """Start a demo platform (demo users present) and sign in the demo user of `role`."""
+    from platform_api.settings import default_db_url
+
+    platform = EmbeddedPlatform(Settings(db_url=db_url or default_db_url(), demo_users=True)).start()
+    username = {"call_taker": "calltaker"}.get(role, role)
+    return platform, platform.login(username)

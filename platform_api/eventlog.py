@@ -1,0 +1,270 @@
+"""The append-only event log: one writer at a time, gap-free seq, a sha256 hash chain.
+
+Every command runs through `EventLog.execute`: one transaction that takes the log head,
+lets the command change projections and emit exactly one event, appends that event with
+the next seq and `hash = sha256(prev_hash + canonical)`, stores the idempotent response,
+commits, and only then publishes the event to live subscribers. Publishing happens while
+the write lock is still held, so subscribers receive events strictly in seq order.
+
+The canonical form hashed is the header JSON (sorted keys, no spaces), a newline, then the
+payload text exactly as stored. Changing any stored byte of a row breaks the chain.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import threading
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+from pydantic import BaseModel
+from sqlalchemy import Engine, select
+from sqlalchemy.orm import Session
+
+from platform_api.contract import ChainReport
+from platform_api.db.engine import WRITE
+from platform_api.db.models import EventRow, IdempotencyRow, LogHead
+from platform_api.errors import Invalid
+
+GENESIS_HASH = "0" * 64
+
+
+def utc_now() -> datetime:
+    """Now in UTC, to the millisecond (what the log and projections record)."""
+    now = datetime.now(UTC)
+    return now.replace(microsecond=now.microsecond // 1000 * 1000)
+
+
+def dumps(value: Any) -> str:
+    """Compact, key-sorted JSON: the one serialisation the hash chain relies on."""
+    return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+
+
+def canonical(row: EventRow) -> str:
+    header = {
+        "actor": row.actor,
+        "entity_id": row.entity_id,
+        "entity_type": row.entity_type,
+        "seq": row.seq,
+        "ts": row.ts,
+        "type": row.type,
+    }
+    return dumps(header) + "\n" + row.payload
+
+
+def chain_hash(prev_hash: str, row: EventRow) -> str:
+    return hashlib.sha256((prev_hash + canonical(row)).encode("utf-8")).hexdigest()
+
+
+def wire_json(row: EventRow) -> str:
+    """The event as sent to clients (contract.EventPublic), splicing the stored payload."""
+    head = json.dumps(
+        {
+            "seq": row.seq,
+            "ts": row.ts,
+            "actor": row.actor,
+            "type": row.type,
+            "entity_type": row.entity_type,
+            "entity_id": row.entity_id,
+            "prev_hash": row.prev_hash,
+            "hash": row.hash,
+        },
+        separators=(",", ":"),
+        ensure_ascii=False,
+    )
+    return head[:-1] + ',"payload":' + row.payload + "}"
+
+
+@dataclass(frozen=True, slots=True)
+class WrittenEvent:
+    """A committed event as subscribers get it."""
+
+    seq: int
+    type: str
+    ts: str
+    wire: str
+
+
+@dataclass
+class Emitted:
+    type: str
+    entity_type: str | None
+    entity_id: str | None
+    payload: dict[str, Any]
+
+
+@dataclass
+class CommandContext:
+    """What a command handler gets: the write session, who acts, and when."""
+
+    session: Session
+    actor: str
+    now: datetime
+    emitted: list[Emitted] = field(default_factory=list)
+
+    def emit(
+        self,
+        type_: str,
+        entity_type: str | None,
+        entity_id: str | None,
+        *,
+        changes: dict[str, Sequence[BaseModel]] | None = None,
+        **details: Any,
+    ) -> None:
+        """Record the command's event; `changes` holds the entities' full new forms."""
+        if self.emitted:
+            raise RuntimeError("a command emits exactly one event")
+        payload: dict[str, Any] = dict(details)
+        if changes is not None:
+            payload["changes"] = {
+                kind: [m.model_dump(mode="json") for m in models]
+                for kind, models in changes.items()
+                if models
+            }
+        self.emitted.append(Emitted(type_, entity_type, entity_id, payload))
+
+
+@dataclass(frozen=True)
+class Idempotency:
+    username: str
+    key: str
+    fingerprint: str
+
+
+@dataclass(frozen=True)
+class StoredResponse:
+    status_code: int
+    body: str
+    replayed: bool = False
+
+
+Publisher = Callable[[list[WrittenEvent]], None]
+
+
+class EventLog:
+    """Serialises commands, appends their events and hands them to the publisher."""
+
+    def __init__(self, engine: Engine, publish: Publisher) -> None:
+        self._engine = engine
+        self._write_engine = engine.execution_options(**WRITE)
+        self._publish = publish
+        self._lock = threading.Lock()
+
+    def execute(
+        self,
+        actor: str,
+        handler: Callable[[CommandContext], None],
+        *,
+        idempotency: Idempotency | None = None,
+        status_code: int = 200,
+    ) -> StoredResponse:
+        """Run `handler` in one write transaction; return the command's response body."""
+        with self._lock, Session(self._write_engine, expire_on_commit=False) as session:
+            with session.begin():
+                if idempotency is not None:
+                    stored = _stored_response(session, idempotency)
+                    if stored is not None:
+                        return stored
+                ctx = CommandContext(session=session, actor=actor, now=utc_now())
+                handler(ctx)
+                if len(ctx.emitted) != 1:
+                    raise RuntimeError("a command emits exactly one event")
+                row = self._append(session, ctx, ctx.emitted[0])
+                body = (
+                    '{"seq":%d,"type":%s,"changes":%s}'
+                    % (row.seq, json.dumps(row.type), dumps(ctx.emitted[0].payload.get("changes", {})))
+                )
+                if idempotency is not None:
+                    session.add(
+                        IdempotencyRow(
+                            username=idempotency.username,
+                            key=idempotency.key,
+                            fingerprint=idempotency.fingerprint,
+                            status_code=status_code,
+                            body=body,
+                            created_at=ctx.now,
+                        )
+                    )
+            written = WrittenEvent(seq=row.seq, type=row.type, ts=row.ts, wire=wire_json(row))
+            self._publish([written])
+            return StoredResponse(status_code=status_code, body=body)
+
+    def _append(self, session: Session, ctx: CommandContext, event: Emitted) -> EventRow:
+        head = session.scalars(select(LogHead).where(LogHead.id == 1).with_for_update()).first()
+        if head is None:
+            head = LogHead(id=1, seq=0, hash=GENESIS_HASH)
+            session.add(head)
+        row = EventRow(
+            seq=head.seq + 1,
+            ts=ctx.now.isoformat().replace("+00:00", "Z"),
+            actor=ctx.actor,
+            type=event.type,
+            entity_type=event.entity_type,
+            entity_id=event.entity_id,
+            payload=dumps(event.payload),
+            prev_hash=head.hash,
+        )
+        row.hash = chain_hash(head.hash, row)
+        session.add(row)
+        head.seq = row.seq
+        head.hash = row.hash
+        return row
+
+
+def _stored_response(session: Session, idem: Idempotency) -> StoredResponse | None:
+    row = session.get(IdempotencyRow, (idem.username, idem.key))
+    if row is None:
+        return None
+    if row.fingerprint != idem.fingerprint:
+        raise Invalid(
+            "this Idempotency-Key was already used for a different request",
+            field="Idempotency-Key",
+        )
+    return StoredResponse(status_code=row.status_code, body=row.body, replayed=True)
+
+
+def head_seq(session: Session) -> int:
+    head = session.get(LogHead, 1)
+    return 0 if head is None else head.seq
+
+
+def read_events(session: Session, after: int, limit: int) -> list[EventRow]:
+    stmt = select(EventRow).where(EventRow.seq > after).order_by(EventRow.seq).limit(limit)
+    return list(session.scalars(stmt))
+
+
+def iter_all(session: Session, batch: int = 5000) -> Iterator[EventRow]:
+    after = 0
+    while True:
+        rows = read_events(session, after, batch)
+        if not rows:
+            return
+        yield from rows
+        after = rows[-1].seq
+
+
+def verify_chain(rows: Iterable[EventRow], head: int | None = None) -> ChainReport:
+    """Recompute every hash in order; report the first row that does not match."""
+    prev = GENESIS_HASH
+    expected_seq = 1
+    checked = 0
+    for row in rows:
+        if row.seq != expected_seq:
+            return ChainReport(ok=False, checked=checked, head_seq=head or 0,
+                               first_bad_seq=expected_seq, reason=f"seq {expected_seq} is missing")
+        if row.prev_hash != prev:
+            return ChainReport(ok=False, checked=checked, head_seq=head or 0,
+                               first_bad_seq=row.seq, reason="prev_hash does not link to the previous event")
+        if chain_hash(prev, row) != row.hash:
+            return ChainReport(ok=False, checked=checked, head_seq=head or 0,
+                               first_bad_seq=row.seq, reason="content does not match its hash")
+        prev = row.hash
+        expected_seq += 1
+        checked += 1
+    if head is not None and checked != head:
+        return ChainReport(ok=False, checked=checked, head_seq=head,
+                           first_bad_seq=checked + 1, reason="log is shorter than its head")
+    return ChainReport(ok=True, checked=checked, head_seq=head if head is not None else checked)

@@ -1,0 +1,111 @@
+"""What every route shares: the app's parts, role-narrowed users, If-Match, commands."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable
+from typing import Annotated, Any
+
+from fastapi import Header, Request, Response
+from pydantic import BaseModel
+
+from platform_api.auth import (
+    AUDITORS,
+    CALL_HANDLERS,
+    DISPATCHERS,
+    GATEWAYS,
+    SUPERVISORS,
+    CurrentUser,
+    User,
+    require,
+)
+from platform_api.contract import CommandResult, ErrorBody, Role
+from platform_api.errors import PlatformError, PreconditionRequired
+from platform_api.eventlog import CommandContext, EventLog, Idempotency
+from platform_api.settings import Settings
+
+CallHandler = Annotated[User, require(*CALL_HANDLERS)]
+Dispatcher = Annotated[User, require(*DISPATCHERS)]
+Supervisor = Annotated[User, require(*SUPERVISORS)]
+Gateway = Annotated[User, require(*GATEWAYS)]
+Auditor = Annotated[User, require(*AUDITORS)]
+GatewayOrCallHandler = Annotated[User, require(*GATEWAYS, *CALL_HANDLERS)]
+GatewayOrDispatcher = Annotated[User, require(*GATEWAYS, *DISPATCHERS)]
+Admin = Annotated[User, require(Role.ADMIN)]
+AnyUser = CurrentUser
+
+IfMatchHeader = Annotated[
+    str | None,
+    Header(alias="If-Match", description="the version you last saw, e.g. 3 or \"3\""),
+]
+IdempotencyHeader = Annotated[
+    str | None,
+    Header(
+        alias="Idempotency-Key",
+        max_length=200,
+        description="any unique string; a retry with the same key takes effect once",
+    ),
+]
+
+ERRORS: dict[int | str, dict[str, Any]] = {
+    code: {"model": ErrorBody}
+    for code in (400, 401, 403, 404, 409, 412, 422, 428)
+}
+
+
+def required_version(value: str | None) -> int:
+    """The If-Match version of a command that changes an entity; missing is a 428."""
+    version = optional_version(value)
+    if version is None:
+        raise PreconditionRequired(
+            "send If-Match with the version you last saw, so a stale write cannot "
+            "overwrite someone else's change",
+            field="If-Match",
+        )
+    return version
+
+
+def optional_version(value: str | None) -> int | None:
+    """Accept `3`, `"3"` or `W/"3"`; anything else is a 400 naming If-Match."""
+    if value is None or not value.strip():
+        return None
+    text = value.strip()
+    if text.startswith("W/"):
+        text = text[2:]
+    text = text.strip('"')
+    if not text.isdigit() or len(text) > 12:
+        raise PlatformError(f"If-Match must be a version number, not {value!r}", field="If-Match")
+    return int(text)
+
+
+def settings_of(request: Request) -> Settings:
+    settings: Settings = request.app.state.settings
+    return settings
+
+
+def run_command(
+    request: Request,
+    user: User,
+    idempotency_key: str | None,
+    handler: Callable[[CommandContext], None],
+    *,
+    body: BaseModel | None = None,
+    if_match: int | None = None,
+    status_code: int = 200,
+) -> Response:
+    """Execute a command through the event log, honouring its Idempotency-Key."""
+    idem = None
+    if idempotency_key:
+        digest = hashlib.sha256()
+        digest.update(f"{request.method} {request.url.path}\n{if_match}\n".encode())
+        if body is not None:
+            digest.update(body.model_dump_json().encode())
+        idem = Idempotency(user.username, idempotency_key, digest.hexdigest())
+    log: EventLog = request.app.state.event_log
+    stored = log.execute(user.username, handler, idempotency=idem, status_code=status_code)
+    headers = {"Idempotent-Replayed": "true"} if stored.replayed else {}
+    return Response(stored.body, status_code=stored.status_code, media_type="application/json",
+                    headers=headers)
+
+
+COMMAND = {"response_model": CommandResult, "responses": ERRORS}

@@ -1,0 +1,128 @@
+"""The event log over HTTP: a Server-Sent Events stream, or JSON pages for export.
+
+`GET /v1/events` with `Accept: text/event-stream` streams from `Last-Event-ID` (or
+`?after=`, or the head): first the backlog from the log, then live events, with no gap
+and no duplicate. The stream subscribes to live events *before* reading the backlog and
+skips any seq it has already sent, so an event committed while the backlog is being
+read is delivered exactly once. Without that Accept header the same URL returns a page.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from typing import Annotated
+
+from fastapi import APIRouter, Header, Query, Request, Response
+from fastapi.concurrency import run_in_threadpool
+from sqlalchemy.orm import Session
+from sse_starlette import EventSourceResponse, ServerSentEvent
+
+from platform_api.contract import ChainReport, EventPage
+from platform_api.errors import Invalid, PlatformError
+from platform_api.eventlog import head_seq, iter_all, read_events, verify_chain, wire_json
+from platform_api.fanout import Broadcaster
+from platform_api.routes.deps import ERRORS, AnyUser, Auditor, settings_of
+
+router = APIRouter(prefix="/v1", tags=["events"])
+
+CATCH_UP_BATCH = 500
+
+
+def _read_wire(request: Request, after: int, limit: int) -> tuple[list[tuple[int, str, str]], int]:
+    with Session(request.app.state.engine) as session, session.begin():
+        rows = read_events(session, after, limit)
+        return [(r.seq, r.type, wire_json(r)) for r in rows], head_seq(session)
+
+
+def _start_seq(last_event_id: str | None, after: int | None) -> int | None:
+    if last_event_id is not None and last_event_id.strip():
+        text = last_event_id.strip()
+        if not text.isdigit() or len(text) > 15:
+            raise PlatformError("Last-Event-ID must be an event seq", field="Last-Event-ID")
+        return int(text)
+    return after
+
+
+@router.get(
+    "/events",
+    response_model=EventPage,
+    responses={**ERRORS, 200: {"content": {"text/event-stream": {}}}},
+)
+async def events(
+    request: Request,
+    user: AnyUser,
+    after: Annotated[int | None, Query(ge=0, le=10**15)] = None,
+    limit: Annotated[int | None, Query(ge=1)] = None,
+    accept: Annotated[str | None, Header()] = None,
+    last_event_id: Annotated[str | None, Header(alias="Last-Event-ID")] = None,
+) -> Response:
+    start = _start_seq(last_event_id, after)
+    settings = settings_of(request)
+    if accept is not None and "text/event-stream" in accept:
+        return await _stream(request, start)
+    max_limit = settings.page_limit_max
+    if limit is not None and limit > max_limit:
+        raise Invalid(f"limit may be at most {max_limit}", field="limit")
+    rows, head = await run_in_threadpool(_read_wire, request, start or 0, limit or 1000)
+    next_after = rows[-1][0] if rows else (start or 0)
+    body = '{"events":[%s],"next_after":%d,"head_seq":%d}' % (
+        ",".join(w for _, _, w in rows), next_after, head)
+    return Response(body, media_type="application/json")
+
+
+async def _stream(request: Request, start: int | None) -> Response:
+    broadcaster: Broadcaster = request.app.state.broadcaster
+    _, head = await run_in_threadpool(_read_wire, request, 0, 0)
+    if start is None:
+        start = head
+    elif start > head:
+        raise Invalid(f"seq {start} is beyond the end of the log ({head}); bootstrap again",
+                      field="Last-Event-ID")
+    settings = settings_of(request)
+    return EventSourceResponse(
+        _generate(request, broadcaster, start),
+        ping=int(settings.sse_ping_s),
+        send_timeout=30,
+        headers={"X-Accel-Buffering": "no"},
+    )
+
+
+async def _generate(
+    request: Request, broadcaster: Broadcaster, last: int
+) -> AsyncIterator[ServerSentEvent]:
+    sub = broadcaster.subscribe()  # before reading the backlog: see the module docstring
+    try:
+        while True:
+            # Catch up from the log until it has nothing newer than what the queue will bring.
+            while True:
+                rows, _ = await run_in_threadpool(_read_wire, request, last, CATCH_UP_BATCH)
+                for seq, type_, wire in rows:
+                    yield ServerSentEvent(data=wire, id=str(seq), event=type_)
+                    last = seq
+                if len(rows) < CATCH_UP_BATCH:
+                    break
+            # Live: events arrive in seq order; anything unexpected sends us back to the log.
+            while True:
+                item = await sub.queue.get()
+                if item is None:
+                    if sub.closed:
+                        return
+                    if sub.lagging:
+                        sub.recover()
+                        break
+                    continue
+                if item.seq <= last:
+                    continue
+                if item.seq != last + 1:
+                    break
+                yield ServerSentEvent(data=item.wire, id=str(item.seq), event=item.type)
+                last = item.seq
+    finally:
+        broadcaster.unsubscribe(sub)
+
+
+@router.get("/audit/verify", response_model=ChainReport, responses=ERRORS)
+def verify(request: Request, user: Auditor) -> ChainReport:
+    """Recompute the hash chain over the whole log (supervisors, trainers, admin)."""
+    with Session(request.app.state.engine) as session, session.begin():
+        return verify_chain(iter_all(session), head_seq(session))

@@ -1,0 +1,33 @@
+"""Operations: liveness with the log head, and Prometheus metrics."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Request, Response
+from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
+from pydantic import BaseModel
+from sqlalchemy.orm import Session
+
+from platform_api.eventlog import head_seq
+
+router = APIRouter(tags=["ops"])
+
+
+class Health(BaseModel):
+    status: str
+    head_seq: int
+    subscribers: int
+
+
+@router.get("/healthz", response_model=Health)
+def healthz(request: Request) -> Health:
+    """Answers only if the database does: a platform that cannot read its log is not healthy."""
+    with Session(request.app.state.engine) as session, session.begin():
+        seq = head_seq(session)
+    return Health(status="ok", head_seq=seq, subscribers=request.app.state.broadcaster.count)
+
+
+@router.get("/metrics", response_class=Response)
+def metrics(request: Request) -> Response:
+    m = request.app.state.metrics
+    m.subscribers.set(request.app.state.broadcaster.count)
+    return Response(generate_latest(m.registry), media_type=CONTENT_TYPE_LATEST)

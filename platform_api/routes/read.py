@@ -1,0 +1,96 @@
+"""Reads: the whole current state, single entities (with ETag), and finished calls."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Query, Request, Response
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from platform_api.contract import (
+    AssignmentPublic,
+    CallPublic,
+    CallState,
+    IncidentPublic,
+    StatePublic,
+    UnitPublic,
+)
+from platform_api.db.models import AssignmentRow, CallRow, IncidentRow, UnitRow
+from platform_api.routes.deps import ERRORS, AnyUser
+from platform_api.services.views import (
+    assignment_public,
+    call_public,
+    current_state,
+    get_or_404,
+    incident_public,
+    unit_public,
+)
+
+router = APIRouter(prefix="/v1", tags=["read"])
+
+
+def _session(request: Request) -> Session:
+    return Session(request.app.state.engine)
+
+
+def _etag(response: Response, version: int) -> None:
+    response.headers["ETag"] = f'"{version}"'
+
+
+@router.get("/state", response_model=StatePublic, responses=ERRORS)
+def get_state(request: Request, user: AnyUser) -> StatePublic:
+    """Everything live now, and the seq it is as of: stream events from `as_of_seq`."""
+    with _session(request) as session:
+        return current_state(session)
+
+
+@router.get("/calls", response_model=list[CallPublic], responses=ERRORS)
+def list_calls(
+    request: Request,
+    user: AnyUser,
+    state: CallState | None = None,
+    limit: Annotated[int, Query(ge=1, le=1000)] = 100,
+) -> list[CallPublic]:
+    """Calls newest first, e.g. `?state=abandoned` to find callers who hung up."""
+    stmt = select(CallRow).order_by(CallRow.received_at.desc()).limit(limit)
+    if state is not None:
+        stmt = stmt.where(CallRow.state == state.value)
+    with _session(request) as session:
+        return [call_public(c) for c in session.scalars(stmt)]
+
+
+@router.get("/calls/{call_id}", response_model=CallPublic, responses=ERRORS)
+def get_call(request: Request, response: Response, call_id: str, user: AnyUser) -> CallPublic:
+    with _session(request) as session:
+        row = get_or_404(session, CallRow, call_id)
+        _etag(response, row.version)
+        return call_public(row)
+
+
+@router.get("/incidents/{incident_id}", response_model=IncidentPublic, responses=ERRORS)
+def get_incident(
+    request: Request, response: Response, incident_id: str, user: AnyUser
+) -> IncidentPublic:
+    with _session(request) as session:
+        row = get_or_404(session, IncidentRow, incident_id)
+        _etag(response, row.version)
+        return incident_public(row)
+
+
+@router.get("/units/{unit_id}", response_model=UnitPublic, responses=ERRORS)
+def get_unit(request: Request, response: Response, unit_id: str, user: AnyUser) -> UnitPublic:
+    with _session(request) as session:
+        row = get_or_404(session, UnitRow, unit_id)
+        _etag(response, row.version)
+        return unit_public(row)
+
+
+@router.get("/assignments/{assignment_id}", response_model=AssignmentPublic, responses=ERRORS)
+def get_assignment(
+    request: Request, response: Response, assignment_id: str, user: AnyUser
+) -> AssignmentPublic:
+    with _session(request) as session:
+        row = get_or_404(session, AssignmentRow, assignment_id)
+        _etag(response, row.version)
+        return assignment_public(row)

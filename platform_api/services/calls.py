@@ -1,0 +1,125 @@
+"""Call commands: receive (telephony gateway), answer, abandon, close, link, raise incident."""
+
+from __future__ import annotations
+
+import uuid
+
+from platform_api.contract import CallCreate, CallState, IncidentCreate
+from platform_api.db.models import CallRow, IncidentRow
+from platform_api.errors import Conflict
+from platform_api.eventlog import CommandContext
+from platform_api.services.incidents import new_incident
+from platform_api.services.views import call_public, check_version, get_or_404, incident_public
+
+
+def receive(ctx: CommandContext, body: CallCreate) -> None:
+    aml = body.handset_location
+    row = CallRow(
+        id=uuid.uuid4().hex,
+        version=1,
+        line=body.line.value,
+        caller_number=body.caller_number,
+        caller_name=body.caller_name,
+        aml_lat=aml.lat if aml else None,
+        aml_lon=aml.lon if aml else None,
+        aml_accuracy_m=aml.accuracy_m if aml else None,
+        state=CallState.QUEUED.value,
+        received_at=ctx.now,
+    )
+    ctx.session.add(row)
+    ctx.emit("call.received", "call", row.id, changes={"calls": [call_public(row)]})
+
+
+def _require_state(row: CallRow, *states: CallState, doing: str) -> None:
+    if row.state not in {s.value for s in states}:
+        who = f" by {row.answered_by}" if row.state == CallState.ANSWERED.value and row.answered_by else ""
+        raise Conflict(
+            f"cannot {doing}: the call is {row.state}{who}",
+            field="state",
+            current_version=row.version,
+        )
+
+
+def answer(ctx: CommandContext, call_id: str, if_match: int) -> None:
+    row = get_or_404(ctx.session, CallRow, call_id)
+    # State before version: the operator who lost the race should hear "answered by X".
+    _require_state(row, CallState.QUEUED, doing="answer it")
+    check_version(row, if_match)
+    row.state = CallState.ANSWERED.value
+    row.answered_at = ctx.now
+    row.answered_by = ctx.actor
+    row.version += 1
+    ctx.emit("call.answered", "call", row.id, changes={"calls": [call_public(row)]})
+
+
+def abandon(ctx: CommandContext, call_id: str, if_match: int | None) -> None:
+    """The caller hung up before an answer (the gateway tells us)."""
+    row = get_or_404(ctx.session, CallRow, call_id)
+    _require_state(row, CallState.QUEUED, doing="abandon it")
+    if if_match is not None:
+        check_version(row, if_match)
+    row.state = CallState.ABANDONED.value
+    row.ended_at = ctx.now
+    row.version += 1
+    ctx.emit("call.abandoned", "call", row.id, changes={"calls": [call_public(row)]})
+
+
+def close(ctx: CommandContext, call_id: str, if_match: int, reason: str | None) -> None:
+    """Finish an answered call that needs no incident (advice given, wrong number...)."""
+    row = get_or_404(ctx.session, CallRow, call_id)
+    _require_state(row, CallState.ANSWERED, doing="close it")
+    check_version(row, if_match)
+    _finish(ctx, row)
+    ctx.emit("call.closed", "call", row.id, changes={"calls": [call_public(row)]}, reason=reason)
+
+
+def _finish(ctx: CommandContext, row: CallRow, incident_id: str | None = None) -> None:
+    row.state = CallState.CLOSED.value
+    row.ended_at = ctx.now
+    row.incident_id = incident_id
+    row.version += 1
+
+
+def create_incident(
+    ctx: CommandContext, call_id: str, if_match: int, body: IncidentCreate, prefix: str
+) -> None:
+    """Raise a new incident from an answered call; the call is closed and linked to it."""
+    call = get_or_404(ctx.session, CallRow, call_id)
+    _require_state(call, CallState.ANSWERED, doing="raise an incident from it")
+    check_version(call, if_match)
+    incident = new_incident(ctx, body, prefix)
+    _finish(ctx, call, incident.id)
+    ctx.session.flush()
+    ctx.session.refresh(incident)
+    ctx.emit(
+        "incident.created",
+        "incident",
+        incident.id,
+        changes={"incidents": [incident_public(incident)], "calls": [call_public(call)]},
+        call_id=call.id,
+    )
+
+
+def link(ctx: CommandContext, call_id: str, if_match: int, incident_id: str) -> None:
+    """Attach an answered call to an existing open incident (a duplicate report)."""
+    call = get_or_404(ctx.session, CallRow, call_id)
+    _require_state(call, CallState.ANSWERED, doing="link it")
+    check_version(call, if_match)
+    incident = get_or_404(ctx.session, IncidentRow, incident_id, field="incident_id")
+    if incident.status != "open":
+        raise Conflict(
+            f"incident {incident.reference} is closed; raise a new one",
+            field="incident_id",
+            current_version=incident.version,
+        )
+    _finish(ctx, call, incident.id)
+    incident.version += 1
+    ctx.session.flush()
+    ctx.session.refresh(incident)
+    ctx.emit(
+        "call.linked",
+        "call",
+        call.id,
+        changes={"calls": [call_public(call)], "incidents": [incident_public(incident)]},
+        incident_id=incident.id,
+    )

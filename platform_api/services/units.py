@@ -1,0 +1,257 @@
+"""Unit commands: create, status, positions (AVL), assign, stand down, reallocate, progress.
+
+Positions do not bump a unit's `version`: a car reporting its place every second must not
+make a dispatcher's status change or assignment fail as stale.
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import select, update
+
+from platform_api.contract import (
+    DIRECT_UNIT_STATUSES,
+    AssignmentState,
+    IncidentStatus,
+    PositionBatch,
+    UnitCreate,
+    UnitStatus,
+)
+from platform_api.db.models import AssignmentRow, IncidentRow, UnitRow
+from platform_api.errors import Conflict, Invalid
+from platform_api.eventlog import CommandContext
+from platform_api.geo import borough_at
+from platform_api.services.views import (
+    active_assignment,
+    assignment_public,
+    check_version,
+    get_or_404,
+    unit_public,
+)
+
+# Unit status that follows each assignment state.
+_UNIT_STATUS_FOR = {
+    AssignmentState.DISPATCHED: UnitStatus.ASSIGNED,
+    AssignmentState.EN_ROUTE: UnitStatus.ASSIGNED,
+    AssignmentState.AT_SCENE: UnitStatus.AT_SCENE,
+    AssignmentState.CLEARED: UnitStatus.AVAILABLE,
+}
+_ORDER = [AssignmentState.DISPATCHED, AssignmentState.EN_ROUTE, AssignmentState.AT_SCENE, AssignmentState.CLEARED]
+
+
+def create(ctx: CommandContext, body: UnitCreate) -> None:
+    taken = ctx.session.scalars(select(UnitRow.id).where(UnitRow.callsign == body.callsign)).first()
+    if taken is not None:
+        raise Conflict(f"callsign {body.callsign} is already in use", field="callsign")
+    pos = body.position
+    row = UnitRow(
+        id=uuid.uuid4().hex,
+        version=1,
+        callsign=body.callsign,
+        type=body.type.value,
+        capabilities=sorted(set(body.capabilities)),
+        home_station=body.home_station,
+        borough=body.borough or (borough_at(pos.lat, pos.lon) if pos else None),
+        status=UnitStatus.AVAILABLE.value,
+        status_since=ctx.now,
+        lat=pos.lat if pos else None,
+        lon=pos.lon if pos else None,
+        pos_at=ctx.now if pos else None,
+    )
+    ctx.session.add(row)
+    ctx.emit("unit.created", "unit", row.id, changes={"units": [unit_public(row)]})
+
+
+def _set_status(ctx: CommandContext, unit: UnitRow, status: UnitStatus) -> None:
+    if unit.status != status.value:
+        unit.status = status.value
+        unit.status_since = ctx.now
+    unit.version += 1
+
+
+def change_status(ctx: CommandContext, unit_id: str, if_match: int, status: UnitStatus) -> None:
+    unit = get_or_404(ctx.session, UnitRow, unit_id)
+    check_version(unit, if_match)
+    if status not in DIRECT_UNIT_STATUSES:
+        raise Invalid(
+            f"status {status.value} follows an assignment; assign the unit or report progress instead",
+            field="status",
+        )
+    if active_assignment(ctx.session, unit.id) is not None:
+        raise Conflict(
+            f"{unit.callsign} is on an incident; stand it down before changing its status",
+            field="status",
+            current_version=unit.version,
+        )
+    previous = unit.status
+    _set_status(ctx, unit, status)
+    ctx.emit("unit.status_changed", "unit", unit.id, changes={"units": [unit_public(unit)]}, previous=previous)
+
+
+def post_positions(ctx: CommandContext, batch: PositionBatch) -> int:
+    """Apply a batch of AVL fixes as one `unit.positions` event; returns how many applied."""
+    ids = [p.unit_id for p in batch.positions]
+    known = set(ctx.session.scalars(select(UnitRow.id).where(UnitRow.id.in_(set(ids)))))
+    for i, p in enumerate(batch.positions):
+        if p.unit_id not in known:
+            raise NotFoundInBatch(f"no unit with id {p.unit_id!r}", field=f"positions[{i}].unit_id")
+    latest: dict[str, dict[str, Any]] = {}
+    for p in batch.positions:  # several fixes for one unit: keep the newest
+        at = p.at or ctx.now
+        prev = latest.get(p.unit_id)
+        if prev is None or prev["pos_at"] <= at:
+            latest[p.unit_id] = {
+                "id": p.unit_id, "lat": p.lat, "lon": p.lon, "pos_at": at,
+                "heading": p.heading, "speed_kmh": p.speed_kmh,
+            }
+    ctx.session.execute(update(UnitRow), list(latest.values()))
+    positions = [
+        {
+            "unit_id": v["id"], "lat": v["lat"], "lon": v["lon"],
+            "at": v["pos_at"].isoformat().replace("+00:00", "Z"),
+            "heading": v["heading"], "speed_kmh": v["speed_kmh"],
+        }
+        for v in latest.values()
+    ]
+    ctx.emit("unit.positions", None, None, positions=positions)
+    return len(positions)
+
+
+class NotFoundInBatch(Invalid):
+    """An unknown unit inside a batch is a 422 on that item, not a 404 of the URL."""
+
+
+def _dispatch(ctx: CommandContext, unit: UnitRow, incident: IncidentRow) -> AssignmentRow:
+    a = AssignmentRow(
+        id=uuid.uuid4().hex,
+        version=1,
+        unit_id=unit.id,
+        incident_id=incident.id,
+        state=AssignmentState.DISPATCHED.value,
+        dispatched_at=ctx.now,
+        dispatched_by=ctx.actor,
+    )
+    ctx.session.add(a)
+    unit.incident_id = incident.id
+    _set_status(ctx, unit, UnitStatus.ASSIGNED)
+    return a
+
+
+def _open_incident(ctx: CommandContext, incident_id: str) -> IncidentRow:
+    incident = get_or_404(ctx.session, IncidentRow, incident_id, field="incident_id")
+    if incident.status != IncidentStatus.OPEN.value:
+        raise Conflict(f"incident {incident.reference} is closed", field="incident_id",
+                       current_version=incident.version)
+    return incident
+
+
+def assign(ctx: CommandContext, unit_id: str, if_match: int, incident_id: str) -> None:
+    unit = get_or_404(ctx.session, UnitRow, unit_id)
+    incident = _open_incident(ctx, incident_id)
+    # State before version: the dispatcher who lost a race must hear who has the unit.
+    if unit.status != UnitStatus.AVAILABLE.value:
+        where = ""
+        if unit.incident_id:
+            other = ctx.session.get(IncidentRow, unit.incident_id)
+            where = f" on {other.reference}" if other else ""
+        raise Conflict(
+            f"{unit.callsign} is not available (it is {unit.status}{where}); "
+            "a supervisor can reallocate it",
+            field="unit_id",
+            current_version=unit.version,
+        )
+    check_version(unit, if_match)
+    a = _dispatch(ctx, unit, incident)
+    ctx.emit(
+        "assignment.created",
+        "assignment",
+        a.id,
+        changes={"assignments": [assignment_public(a)], "units": [unit_public(unit)]},
+    )
+
+
+def _clear(a: AssignmentRow, now: datetime, reason: str | None) -> None:
+    a.state = AssignmentState.CLEARED.value
+    a.cleared_at = now
+    a.cleared_reason = reason
+    a.version += 1
+
+
+def stand_down(ctx: CommandContext, unit_id: str, if_match: int, reason: str | None) -> None:
+    unit = get_or_404(ctx.session, UnitRow, unit_id)
+    check_version(unit, if_match)
+    a = active_assignment(ctx.session, unit.id)
+    if a is None:
+        raise Conflict(f"{unit.callsign} is not assigned to an incident", field="unit_id",
+                       current_version=unit.version)
+    _clear(a, ctx.now, reason or "stood down")
+    unit.incident_id = None
+    _set_status(ctx, unit, UnitStatus.AVAILABLE)
+    ctx.emit(
+        "assignment.stood_down",
+        "assignment",
+        a.id,
+        changes={"assignments": [assignment_public(a)], "units": [unit_public(unit)]},
+        reason=reason,
+    )
+
+
+def reallocate(ctx: CommandContext, unit_id: str, if_match: int, incident_id: str, reason: str) -> None:
+    """Move a committed unit to another incident (supervisors); the reason is recorded."""
+    unit = get_or_404(ctx.session, UnitRow, unit_id)
+    target = _open_incident(ctx, incident_id)
+    check_version(unit, if_match)
+    old = active_assignment(ctx.session, unit.id)
+    if old is None:
+        raise Conflict(
+            f"{unit.callsign} is not committed to an incident; assign it instead",
+            field="unit_id", current_version=unit.version,
+        )
+    if old.incident_id == target.id:
+        raise Conflict(f"{unit.callsign} is already on that incident", field="incident_id",
+                       current_version=unit.version)
+    _clear(old, ctx.now, f"reallocated: {reason}")
+    new = _dispatch(ctx, unit, target)
+    ctx.emit(
+        "assignment.reallocated",
+        "assignment",
+        new.id,
+        changes={
+            "assignments": [assignment_public(old), assignment_public(new)],
+            "units": [unit_public(unit)],
+        },
+        reason=reason,
+        from_incident_id=old.incident_id,
+        to_incident_id=target.id,
+    )
+
+
+def progress(ctx: CommandContext, assignment_id: str, if_match: int, state: AssignmentState) -> None:
+    """En route, at scene, cleared: each moves forward only, and stamps its time."""
+    a = get_or_404(ctx.session, AssignmentRow, assignment_id)
+    check_version(a, if_match)
+    current = AssignmentState(a.state)
+    if _ORDER.index(state) <= _ORDER.index(current):
+        raise Conflict(f"the assignment is already {current.value}", field="state", current_version=a.version)
+    unit = get_or_404(ctx.session, UnitRow, a.unit_id)
+    if state is AssignmentState.CLEARED:
+        _clear(a, ctx.now, "cleared")
+        unit.incident_id = None
+    else:
+        a.state = state.value
+        a.version += 1
+        if state is AssignmentState.EN_ROUTE:
+            a.en_route_at = ctx.now
+        else:
+            a.at_scene_at = ctx.now
+            a.en_route_at = a.en_route_at or ctx.now
+    _set_status(ctx, unit, _UNIT_STATUS_FOR[state])
+    ctx.emit(
+        f"assignment.{state.value}",
+        "assignment",
+        a.id,
+        changes={"assignments": [assignment_public(a)], "units": [unit_public(unit)]},
+    )

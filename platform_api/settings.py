@@ -1,0 +1,29 @@
+"""Platform settings: one frozen object handed to `create_app`, never read from globals."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import platformdirs
+
+APP_NAME = "control-room"
+
+
+def default_db_url() -> str:
+    """A SQLite file under the user's data directory (created if missing)."""
+    folder = Path(platformdirs.user_data_dir(APP_NAME, appauthor=False))
+    folder.mkdir(parents=True, exist_ok=True)
+    return f"sqlite:///{folder / 'platform.db'}"
+
+
+@dataclass(frozen=True)
+class Settings:
+    db_url: str
+    # Demo users (one per role, password "demo") exist only in embedded/simulated mode.
+    demo_users: bool = False
+    token_ttl_s: int = 12 * 3600  # one shift
+    reference_prefix: str = "LDN"
+    sse_ping_s: float = 15.0
+    sse_max_backlog: int = 20_000
+    page_limit_max: int = 10_000

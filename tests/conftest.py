@@ -1,0 +1,88 @@
+"""Shared fixtures: a real platform on loopback (uvicorn in a thread, SQLite in tmp)."""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+
+from platform_api.embedded import EmbeddedPlatform
+from platform_api.settings import Settings
+
+_keys = itertools.count()
+
+
+class Api:
+    """A thin test client: one user's token, helpers that send If-Match and keys."""
+
+    def __init__(self, base_url: str, token: str) -> None:
+        self.client = httpx.Client(
+            base_url=base_url, headers={"Authorization": f"Bearer {token}"}, timeout=30
+        )
+
+    def post(self, path: str, body: dict[str, Any] | None = None, *, version: int | None = None,
+             key: str | None = None) -> httpx.Response:
+        headers = {"Idempotency-Key": key or f"test-{next(_keys)}"}
+        if version is not None:
+            headers["If-Match"] = str(version)
+        return self.client.post(path, json=body if body is not None else {}, headers=headers)
+
+    def ok(self, path: str, body: dict[str, Any] | None = None, *, version: int | None = None) -> dict[str, Any]:
+        response = self.post(path, body, version=version)
+        assert response.status_code in (200, 201), response.text
+        result: dict[str, Any] = response.json()
+        return result
+
+    def get(self, path: str, **params: Any) -> dict[str, Any]:
+        response = self.client.get(path, params=params)
+        assert response.status_code == 200, response.text
+        result: dict[str, Any] = response.json()
+        return result
+
+    def close(self) -> None:
+        self.client.close()
+
+
+@pytest.fixture
+def platform(tmp_path: Path) -> Iterator[EmbeddedPlatform]:
+    settings = Settings(db_url=f"sqlite:///{tmp_path / 'platform.db'}", demo_users=True, sse_ping_s=1)
+    with EmbeddedPlatform(settings) as running:
+        yield running
+
+
+@pytest.fixture
+def api_for(platform: EmbeddedPlatform) -> Iterator[Any]:
+    clients: list[Api] = []
+
+    def make(username: str) -> Api:
+        api = Api(platform.url, platform.login(username))
+        clients.append(api)
+        return api
+
+    yield make
+    for api in clients:
+        api.close()
+
+
+@pytest.fixture
+def gateway(api_for: Any) -> Api:
+    return api_for("gateway")
+
+
+@pytest.fixture
+def calltaker(api_for: Any) -> Api:
+    return api_for("calltaker")
+
+
+@pytest.fixture
+def dispatcher(api_for: Any) -> Api:
+    return api_for("dispatcher")
+
+
+@pytest.fixture
+def supervisor(api_for: Any) -> Api:
+    return api_for("supervisor")
