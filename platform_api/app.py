@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 
 from fastapi import FastAPI, Request, Response
 from fastapi.exceptions import RequestValidationError
@@ -31,7 +31,7 @@ def _error(status: int, code: str, message: str, field: str | None = None) -> JS
     return JSONResponse(body.model_dump(), status_code=status)
 
 
-def _field_of(loc: tuple[object, ...] | list[object]) -> str:
+def _field_of(loc: Sequence[object]) -> str:
     parts = [str(p) for p in loc]
     if parts and parts[0] in ("body", "query", "path", "header"):
         parts = parts[1:]

@@ -25,6 +25,9 @@ from platform_api.errors import Forbidden, Unauthenticated
 from platform_api.eventlog import utc_now
 
 _hasher = PasswordHasher()
+# Demo accounts have a published password, so a costly hash protects nothing; a cheap one
+# keeps the embedded start and every test's sign-in fast. Real users get the defaults.
+_demo_hasher = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
 _bearer = HTTPBearer(auto_error=False, description="token from POST /v1/auth/login")
 
 DEMO_PASSWORD = "demo"
@@ -58,22 +61,31 @@ def _token_hash(token: str) -> str:
     return hashlib.sha256(token.encode("utf-8")).hexdigest()
 
 
-def add_user(session: Session, username: str, display_name: str, role: Role, password: str) -> None:
+def add_user(
+    session: Session,
+    username: str,
+    display_name: str,
+    role: Role,
+    password: str,
+    *,
+    password_hash: str | None = None,
+) -> None:
     session.add(
         UserRow(
             username=username,
             display_name=display_name,
             role=role.value,
-            password_hash=hash_password(password),
+            password_hash=password_hash or hash_password(password),
             active=True,
         )
     )
 
 
 def ensure_demo_users(session: Session) -> None:
+    demo_hash = _demo_hasher.hash(DEMO_PASSWORD)
     for username, name, role in DEMO_USERS:
         if session.get(UserRow, username) is None:
-            add_user(session, username, name, role, DEMO_PASSWORD)
+            add_user(session, username, name, role, DEMO_PASSWORD, password_hash=demo_hash)
 
 
 def login(session: Session, username: str, password: str, ttl_s: int) -> TokenPublic:
@@ -90,7 +102,11 @@ def login(session: Session, username: str, password: str, ttl_s: int) -> TokenPu
     token = secrets.token_urlsafe(32)
     expires = now + timedelta(seconds=ttl_s)
     session.execute(delete(TokenRow).where(TokenRow.expires_at < now))
-    session.add(TokenRow(token_hash=_token_hash(token), username=username, created_at=now, expires_at=expires))
+    session.add(
+        TokenRow(
+            token_hash=_token_hash(token), username=username, created_at=now, expires_at=expires
+        )
+    )
     user = User(row.username, row.display_name, Role(row.role))
     return TokenPublic(token=token, expires_at=expires, user=user.public())
 
@@ -102,7 +118,9 @@ def logout(session: Session, token: str) -> None:
 def resolve_token(session: Session, token: str) -> User:
     tok = session.get(TokenRow, _token_hash(token))
     if tok is None or tok.expires_at <= utc_now():
-        raise Unauthenticated("sign in again: the token is unknown or has expired", field="Authorization")
+        raise Unauthenticated(
+            "sign in again: the token is unknown or has expired", field="Authorization"
+        )
     row = session.get(UserRow, tok.username)
     if row is None or not row.active:
         raise Unauthenticated("this account is disabled", field="Authorization")

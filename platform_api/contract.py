@@ -69,7 +69,9 @@ class UnitStatus(StrEnum):
 
 
 # Statuses an operator or an MDT may set directly; the others follow assignments.
-DIRECT_UNIT_STATUSES = frozenset({UnitStatus.AVAILABLE, UnitStatus.COMMITTED, UnitStatus.UNAVAILABLE})
+DIRECT_UNIT_STATUSES = frozenset(
+    {UnitStatus.AVAILABLE, UnitStatus.COMMITTED, UnitStatus.UNAVAILABLE}
+)
 
 
 class UnitType(StrEnum):
@@ -271,7 +273,9 @@ class ChainReport(BaseModel):
 
 class CallCreate(_Strict):
     line: Line
-    caller_number: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=32)]
+    caller_number: Annotated[
+        str, StringConstraints(strip_whitespace=True, min_length=1, max_length=32)
+    ]
     caller_name: Text | None = None
     handset_location: HandsetLocation | None = None
 

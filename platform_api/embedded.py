@@ -42,7 +42,10 @@ class EmbeddedPlatform:
         self.port = sock.getsockname()[1]
         self.url = f"http://{self.host}:{self.port}"
         config = uvicorn.Config(
-            app, log_level="warning", timeout_graceful_shutdown=3, lifespan="off",
+            app,
+            log_level="warning",
+            timeout_graceful_shutdown=3,
+            lifespan="off",
             access_log=False,
         )
         server = uvicorn.Server(config)
@@ -73,7 +76,9 @@ class EmbeddedPlatform:
 
     def login(self, username: str, password: str = DEMO_PASSWORD) -> str:
         """A bearer token for the given user (demo users have the password "demo")."""
-        response = httpx.post(f"{self.url}/v1/auth/login", json={"username": username, "password": password})
+        response = httpx.post(
+            f"{self.url}/v1/auth/login", json={"username": username, "password": password}
+        )
         response.raise_for_status()
         token: str = response.json()["token"]
         return token
@@ -82,15 +87,22 @@ class EmbeddedPlatform:
         return self.start() if self._server is None else self
 
     def __exit__(
-        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
     ) -> None:
         self.stop()
 
 
-def start_embedded(db_url: str | None = None, role: str = "dispatcher") -> tuple[EmbeddedPlatform, str]:
+def start_embedded(
+    db_url: str | None = None, role: str = "dispatcher"
+) -> tuple[EmbeddedPlatform, str]:
     """Start a demo platform (demo users present) and sign in the demo user of `role`."""
     from platform_api.settings import default_db_url
 
-    platform = EmbeddedPlatform(Settings(db_url=db_url or default_db_url(), demo_users=True)).start()
+    platform = EmbeddedPlatform(
+        Settings(db_url=db_url or default_db_url(), demo_users=True)
+    ).start()
     username = {"call_taker": "calltaker"}.get(role, role)
     return platform, platform.login(username)

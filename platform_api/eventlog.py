@@ -173,10 +173,8 @@ class EventLog:
                 if len(ctx.emitted) != 1:
                     raise RuntimeError("a command emits exactly one event")
                 row = self._append(session, ctx, ctx.emitted[0])
-                body = (
-                    '{"seq":%d,"type":%s,"changes":%s}'
-                    % (row.seq, json.dumps(row.type), dumps(ctx.emitted[0].payload.get("changes", {})))
-                )
+                changes = dumps(ctx.emitted[0].payload.get("changes", {}))
+                body = f'{{"seq":{row.seq},"type":{json.dumps(row.type)},"changes":{changes}}}'
                 if idempotency is not None:
                     session.add(
                         IdempotencyRow(
@@ -253,18 +251,38 @@ def verify_chain(rows: Iterable[EventRow], head: int | None = None) -> ChainRepo
     checked = 0
     for row in rows:
         if row.seq != expected_seq:
-            return ChainReport(ok=False, checked=checked, head_seq=head or 0,
-                               first_bad_seq=expected_seq, reason=f"seq {expected_seq} is missing")
+            return ChainReport(
+                ok=False,
+                checked=checked,
+                head_seq=head or 0,
+                first_bad_seq=expected_seq,
+                reason=f"seq {expected_seq} is missing",
+            )
         if row.prev_hash != prev:
-            return ChainReport(ok=False, checked=checked, head_seq=head or 0,
-                               first_bad_seq=row.seq, reason="prev_hash does not link to the previous event")
+            return ChainReport(
+                ok=False,
+                checked=checked,
+                head_seq=head or 0,
+                first_bad_seq=row.seq,
+                reason="prev_hash does not link to the previous event",
+            )
         if chain_hash(prev, row) != row.hash:
-            return ChainReport(ok=False, checked=checked, head_seq=head or 0,
-                               first_bad_seq=row.seq, reason="content does not match its hash")
+            return ChainReport(
+                ok=False,
+                checked=checked,
+                head_seq=head or 0,
+                first_bad_seq=row.seq,
+                reason="content does not match its hash",
+            )
         prev = row.hash
         expected_seq += 1
         checked += 1
     if head is not None and checked != head:
-        return ChainReport(ok=False, checked=checked, head_seq=head,
-                           first_bad_seq=checked + 1, reason="log is shorter than its head")
+        return ChainReport(
+            ok=False,
+            checked=checked,
+            head_seq=head,
+            first_bad_seq=checked + 1,
+            reason="log is shorter than its head",
+        )
     return ChainReport(ok=True, checked=checked, head_seq=head if head is not None else checked)

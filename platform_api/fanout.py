@@ -10,6 +10,7 @@ so one slow console can never exhaust the server's memory nor slow the others.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import threading
 
 from platform_api.eventlog import WrittenEvent
@@ -90,7 +91,5 @@ class Broadcaster:
             subs = list(self._subs)
             self._subs.clear()
         for sub in subs:
-            try:
+            with contextlib.suppress(RuntimeError):  # its loop is already gone
                 sub._loop.call_soon_threadsafe(sub._close)
-            except RuntimeError:
-                pass

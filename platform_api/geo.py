@@ -23,7 +23,9 @@ def _resource_json(name: str) -> Any:
     return json.loads((resources.files("resources") / "data" / "london" / name).read_text("utf-8"))
 
 
-def decode_topojson(topo: dict[str, Any], object_name: str) -> list[tuple[str, str, list[list[Ring]]]]:
+def decode_topojson(
+    topo: dict[str, Any], object_name: str
+) -> list[tuple[str, str, list[list[Ring]]]]:
     """Return (id, geometry type, polygons-or-lines as lists of rings) for each geometry."""
     scale = topo["transform"]["scale"]
     translate = topo["transform"]["translate"]

@@ -24,14 +24,22 @@ class Api:
             base_url=base_url, headers={"Authorization": f"Bearer {token}"}, timeout=30
         )
 
-    def post(self, path: str, body: dict[str, Any] | None = None, *, version: int | None = None,
-             key: str | None = None) -> httpx.Response:
+    def post(
+        self,
+        path: str,
+        body: dict[str, Any] | None = None,
+        *,
+        version: int | None = None,
+        key: str | None = None,
+    ) -> httpx.Response:
         headers = {"Idempotency-Key": key or f"test-{next(_keys)}"}
         if version is not None:
             headers["If-Match"] = str(version)
         return self.client.post(path, json=body if body is not None else {}, headers=headers)
 
-    def ok(self, path: str, body: dict[str, Any] | None = None, *, version: int | None = None) -> dict[str, Any]:
+    def ok(
+        self, path: str, body: dict[str, Any] | None = None, *, version: int | None = None
+    ) -> dict[str, Any]:
         response = self.post(path, body, version=version)
         assert response.status_code in (200, 201), response.text
         result: dict[str, Any] = response.json()
@@ -49,7 +57,9 @@ class Api:
 
 @pytest.fixture
 def platform(tmp_path: Path) -> Iterator[EmbeddedPlatform]:
-    settings = Settings(db_url=f"sqlite:///{tmp_path / 'platform.db'}", demo_users=True, sse_ping_s=1)
+    settings = Settings(
+        db_url=f"sqlite:///{tmp_path / 'platform.db'}", demo_users=True, sse_ping_s=1
+    )
     with EmbeddedPlatform(settings) as running:
         yield running
 

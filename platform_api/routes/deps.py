@@ -36,7 +36,7 @@ AnyUser = CurrentUser
 
 IfMatchHeader = Annotated[
     str | None,
-    Header(alias="If-Match", description="the version you last saw, e.g. 3 or \"3\""),
+    Header(alias="If-Match", description='the version you last saw, e.g. 3 or "3"'),
 ]
 IdempotencyHeader = Annotated[
     str | None,
@@ -48,8 +48,7 @@ IdempotencyHeader = Annotated[
 ]
 
 ERRORS: dict[int | str, dict[str, Any]] = {
-    code: {"model": ErrorBody}
-    for code in (400, 401, 403, 404, 409, 412, 422, 428)
+    code: {"model": ErrorBody} for code in (400, 401, 403, 404, 409, 412, 422, 428)
 }
 
 
@@ -104,8 +103,9 @@ def run_command(
     log: EventLog = request.app.state.event_log
     stored = log.execute(user.username, handler, idempotency=idem, status_code=status_code)
     headers = {"Idempotent-Replayed": "true"} if stored.replayed else {}
-    return Response(stored.body, status_code=stored.status_code, media_type="application/json",
-                    headers=headers)
+    return Response(
+        stored.body, status_code=stored.status_code, media_type="application/json", headers=headers
+    )
 
 
-COMMAND = {"response_model": CommandResult, "responses": ERRORS}
+COMMAND: dict[str, Any] = {"response_model": CommandResult, "responses": ERRORS}

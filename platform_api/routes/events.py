@@ -53,20 +53,19 @@ async def events(
     user: AnyUser,
     after: Annotated[int | None, Query(ge=0, le=10**15)] = None,
     limit: Annotated[int | None, Query(ge=1)] = None,
-    accept: Annotated[str | None, Header()] = None,
     last_event_id: Annotated[str | None, Header(alias="Last-Event-ID")] = None,
 ) -> Response:
     start = _start_seq(last_event_id, after)
     settings = settings_of(request)
-    if accept is not None and "text/event-stream" in accept:
+    if "text/event-stream" in request.headers.get("accept", ""):
         return await _stream(request, start)
     max_limit = settings.page_limit_max
     if limit is not None and limit > max_limit:
         raise Invalid(f"limit may be at most {max_limit}", field="limit")
     rows, head = await run_in_threadpool(_read_wire, request, start or 0, limit or 1000)
     next_after = rows[-1][0] if rows else (start or 0)
-    body = '{"events":[%s],"next_after":%d,"head_seq":%d}' % (
-        ",".join(w for _, _, w in rows), next_after, head)
+    events_json = ",".join(w for _, _, w in rows)
+    body = f'{{"events":[{events_json}],"next_after":{next_after},"head_seq":{head}}}'
     return Response(body, media_type="application/json")
 
 
@@ -76,8 +75,10 @@ async def _stream(request: Request, start: int | None) -> Response:
     if start is None:
         start = head
     elif start > head:
-        raise Invalid(f"seq {start} is beyond the end of the log ({head}); bootstrap again",
-                      field="Last-Event-ID")
+        raise Invalid(
+            f"seq {start} is beyond the end of the log ({head}); bootstrap again",
+            field="Last-Event-ID",
+        )
     settings = settings_of(request)
     return EventSourceResponse(
         _generate(request, broadcaster, start),

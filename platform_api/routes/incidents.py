@@ -4,7 +4,13 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Request, Response
 
-from platform_api.contract import GradeUpdate, IncidentClose, IncidentCreate, LocationUpdate, LogEntryCreate
+from platform_api.contract import (
+    GradeUpdate,
+    IncidentClose,
+    IncidentCreate,
+    LocationUpdate,
+    LogEntryCreate,
+)
 from platform_api.routes.deps import (
     COMMAND,
     CallHandler,
@@ -27,53 +33,93 @@ def create_incident(
 ) -> Response:
     """An incident with no call: a walk-in or officer-generated report."""
     prefix = settings_of(request).reference_prefix
-    return run_command(request, user, key, lambda ctx: incidents.create(ctx, body, prefix),
-                       body=body, status_code=201)
+    return run_command(
+        request,
+        user,
+        key,
+        lambda ctx: incidents.create(ctx, body, prefix),
+        body=body,
+        status_code=201,
+    )
 
 
 @router.post("/{incident_id}/grade", **COMMAND)
 def grade_incident(
-    request: Request, incident_id: str, body: GradeUpdate, user: CallHandler,
-    if_match: IfMatchHeader = None, key: IdempotencyHeader = None,
+    request: Request,
+    incident_id: str,
+    body: GradeUpdate,
+    user: CallHandler,
+    if_match: IfMatchHeader = None,
+    key: IdempotencyHeader = None,
 ) -> Response:
     version = required_version(if_match)
-    return run_command(request, user, key,
-                       lambda ctx: incidents.grade(ctx, incident_id, version, body.grade, body.reason),
-                       body=body, if_match=version)
+    return run_command(
+        request,
+        user,
+        key,
+        lambda ctx: incidents.grade(ctx, incident_id, version, body.grade, body.reason),
+        body=body,
+        if_match=version,
+    )
 
 
 @router.post("/{incident_id}/log", **COMMAND)
 def add_log_entry(
-    request: Request, incident_id: str, body: LogEntryCreate, user: CallHandler,
-    if_match: IfMatchHeader = None, key: IdempotencyHeader = None,
+    request: Request,
+    incident_id: str,
+    body: LogEntryCreate,
+    user: CallHandler,
+    if_match: IfMatchHeader = None,
+    key: IdempotencyHeader = None,
 ) -> Response:
     """Append to the narrative log; If-Match optional (appends never conflict)."""
     version = optional_version(if_match)
-    return run_command(request, user, key,
-                       lambda ctx: incidents.add_log(ctx, incident_id, version, body.text),
-                       body=body, if_match=version)
+    return run_command(
+        request,
+        user,
+        key,
+        lambda ctx: incidents.add_log(ctx, incident_id, version, body.text),
+        body=body,
+        if_match=version,
+    )
 
 
 @router.post("/{incident_id}/location", **COMMAND)
 def update_location(
-    request: Request, incident_id: str, body: LocationUpdate, user: CallHandler,
-    if_match: IfMatchHeader = None, key: IdempotencyHeader = None,
+    request: Request,
+    incident_id: str,
+    body: LocationUpdate,
+    user: CallHandler,
+    if_match: IfMatchHeader = None,
+    key: IdempotencyHeader = None,
 ) -> Response:
     version = required_version(if_match)
-    return run_command(request, user, key,
-                       lambda ctx: incidents.relocate(ctx, incident_id, version, body.location),
-                       body=body, if_match=version)
+    return run_command(
+        request,
+        user,
+        key,
+        lambda ctx: incidents.relocate(ctx, incident_id, version, body.location),
+        body=body,
+        if_match=version,
+    )
 
 
 @router.post("/{incident_id}/close", **COMMAND)
 def close_incident(
-    request: Request, incident_id: str, body: IncidentClose, user: Dispatcher,
-    if_match: IfMatchHeader = None, key: IdempotencyHeader = None,
+    request: Request,
+    incident_id: str,
+    body: IncidentClose,
+    user: Dispatcher,
+    if_match: IfMatchHeader = None,
+    key: IdempotencyHeader = None,
 ) -> Response:
     """Close with a closing classification; units still attached become available."""
     version = required_version(if_match)
     return run_command(
-        request, user, key,
+        request,
+        user,
+        key,
         lambda ctx: incidents.close(ctx, incident_id, version, body.closing_classification),
-        body=body, if_match=version,
+        body=body,
+        if_match=version,
     )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Request, Response
+from fastapi import APIRouter, Request, Response
 
 from platform_api.auth import User, require
 from platform_api.contract import (
@@ -17,6 +17,7 @@ from platform_api.contract import (
     UnitCreate,
     UnitStatusUpdate,
 )
+from platform_api.eventlog import CommandContext
 from platform_api.routes.deps import (
     COMMAND,
     Dispatcher,
@@ -40,20 +41,30 @@ UnitManager = Annotated[User, require(Role.GATEWAY)]
 def create_unit(
     request: Request, body: UnitCreate, user: UnitManager, key: IdempotencyHeader = None
 ) -> Response:
-    return run_command(request, user, key, lambda ctx: units.create(ctx, body), body=body,
-                       status_code=201)
+    return run_command(
+        request, user, key, lambda ctx: units.create(ctx, body), body=body, status_code=201
+    )
 
 
 @router.post("/units/{unit_id}/status", **COMMAND)
 def change_unit_status(
-    request: Request, unit_id: str, body: UnitStatusUpdate, user: GatewayOrDispatcher,
-    if_match: IfMatchHeader = None, key: IdempotencyHeader = None,
+    request: Request,
+    unit_id: str,
+    body: UnitStatusUpdate,
+    user: GatewayOrDispatcher,
+    if_match: IfMatchHeader = None,
+    key: IdempotencyHeader = None,
 ) -> Response:
     """Available, committed or unavailable; assignment statuses follow assignments."""
     version = required_version(if_match)
-    return run_command(request, user, key,
-                       lambda ctx: units.change_status(ctx, unit_id, version, body.status),
-                       body=body, if_match=version)
+    return run_command(
+        request,
+        user,
+        key,
+        lambda ctx: units.change_status(ctx, unit_id, version, body.status),
+        body=body,
+        if_match=version,
+    )
 
 
 @router.post("/positions", **COMMAND)
@@ -62,7 +73,7 @@ def post_positions(
 ) -> Response:
     """AVL fixes in a batch: one `unit.positions` event. Positions never bump versions."""
 
-    def handler(ctx: units.CommandContext) -> None:
+    def handler(ctx: CommandContext) -> None:
         units.post_positions(ctx, body)
 
     return run_command(request, user, key, handler, body=body)
@@ -70,49 +81,84 @@ def post_positions(
 
 @router.post("/units/{unit_id}/assign", status_code=201, **COMMAND)
 def assign_unit(
-    request: Request, unit_id: str, body: AssignmentCreate, user: Dispatcher,
-    if_match: IfMatchHeader = None, key: IdempotencyHeader = None,
+    request: Request,
+    unit_id: str,
+    body: AssignmentCreate,
+    user: Dispatcher,
+    if_match: IfMatchHeader = None,
+    key: IdempotencyHeader = None,
 ) -> Response:
     """Dispatch an available unit (If-Match: the unit's version). Two dispatchers racing
     for one unit: one wins, the other gets 409 naming where the unit went."""
     version = required_version(if_match)
-    return run_command(request, user, key,
-                       lambda ctx: units.assign(ctx, unit_id, version, body.incident_id),
-                       body=body, if_match=version, status_code=201)
+    return run_command(
+        request,
+        user,
+        key,
+        lambda ctx: units.assign(ctx, unit_id, version, body.incident_id),
+        body=body,
+        if_match=version,
+        status_code=201,
+    )
 
 
 @router.post("/units/{unit_id}/stand-down", **COMMAND)
 def stand_down_unit(
-    request: Request, unit_id: str, body: StandDown, user: Dispatcher,
-    if_match: IfMatchHeader = None, key: IdempotencyHeader = None,
+    request: Request,
+    unit_id: str,
+    body: StandDown,
+    user: Dispatcher,
+    if_match: IfMatchHeader = None,
+    key: IdempotencyHeader = None,
 ) -> Response:
     version = required_version(if_match)
-    return run_command(request, user, key,
-                       lambda ctx: units.stand_down(ctx, unit_id, version, body.reason),
-                       body=body, if_match=version)
+    return run_command(
+        request,
+        user,
+        key,
+        lambda ctx: units.stand_down(ctx, unit_id, version, body.reason),
+        body=body,
+        if_match=version,
+    )
 
 
 @router.post("/units/{unit_id}/reallocate", **COMMAND)
 def reallocate_unit(
-    request: Request, unit_id: str, body: Reallocation, user: Supervisor,
-    if_match: IfMatchHeader = None, key: IdempotencyHeader = None,
+    request: Request,
+    unit_id: str,
+    body: Reallocation,
+    user: Supervisor,
+    if_match: IfMatchHeader = None,
+    key: IdempotencyHeader = None,
 ) -> Response:
     """Supervisors only: move a committed unit to another incident, with a reason."""
     version = required_version(if_match)
     return run_command(
-        request, user, key,
+        request,
+        user,
+        key,
         lambda ctx: units.reallocate(ctx, unit_id, version, body.incident_id, body.reason),
-        body=body, if_match=version,
+        body=body,
+        if_match=version,
     )
 
 
 @router.post("/assignments/{assignment_id}/progress", **COMMAND)
 def assignment_progress(
-    request: Request, assignment_id: str, body: AssignmentProgress, user: GatewayOrDispatcher,
-    if_match: IfMatchHeader = None, key: IdempotencyHeader = None,
+    request: Request,
+    assignment_id: str,
+    body: AssignmentProgress,
+    user: GatewayOrDispatcher,
+    if_match: IfMatchHeader = None,
+    key: IdempotencyHeader = None,
 ) -> Response:
     """En route, at scene, cleared (from the dispatcher or the unit's MDT via a gateway)."""
     version = required_version(if_match)
-    return run_command(request, user, key,
-                       lambda ctx: units.progress(ctx, assignment_id, version, body.state),
-                       body=body, if_match=version)
+    return run_command(
+        request,
+        user,
+        key,
+        lambda ctx: units.progress(ctx, assignment_id, version, body.state),
+        body=body,
+        if_match=version,
+    )

@@ -32,7 +32,11 @@ def receive(ctx: CommandContext, body: CallCreate) -> None:
 
 def _require_state(row: CallRow, *states: CallState, doing: str) -> None:
     if row.state not in {s.value for s in states}:
-        who = f" by {row.answered_by}" if row.state == CallState.ANSWERED.value and row.answered_by else ""
+        who = (
+            f" by {row.answered_by}"
+            if row.state == CallState.ANSWERED.value and row.answered_by
+            else ""
+        )
         raise Conflict(
             f"cannot {doing}: the call is {row.state}{who}",
             field="state",

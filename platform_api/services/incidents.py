@@ -69,7 +69,9 @@ def new_incident(ctx: CommandContext, body: IncidentCreate, prefix: str) -> Inci
     )
     ctx.session.add(row)
     if body.narrative:
-        ctx.session.add(IncidentLogRow(incident_id=row.id, at=ctx.now, author=ctx.actor, text=body.narrative))
+        ctx.session.add(
+            IncidentLogRow(incident_id=row.id, at=ctx.now, author=ctx.actor, text=body.narrative)
+        )
     return row
 
 
@@ -99,7 +101,9 @@ def _emit_incident(ctx: CommandContext, type_: str, row: IncidentRow, **details:
     ctx.emit(type_, "incident", row.id, changes={"incidents": [incident_public(row)]}, **details)
 
 
-def grade(ctx: CommandContext, incident_id: str, if_match: int, new: Grade, reason: str | None) -> None:
+def grade(
+    ctx: CommandContext, incident_id: str, if_match: int, new: Grade, reason: str | None
+) -> None:
     """Re-grade; the response target is counted from when the incident was created."""
     row = _open_incident(ctx, incident_id, if_match)
     previous = row.grade
@@ -108,8 +112,12 @@ def grade(ctx: CommandContext, incident_id: str, if_match: int, new: Grade, reas
     row.target_at = None if target is None else row.created_at + target
     if reason:
         ctx.session.add(
-            IncidentLogRow(incident_id=row.id, at=ctx.now, author=ctx.actor,
-                           text=f"Re-graded {previous} → {new.value}: {reason}")
+            IncidentLogRow(
+                incident_id=row.id,
+                at=ctx.now,
+                author=ctx.actor,
+                text=f"Re-graded {previous} → {new.value}: {reason}",
+            )
         )
     _emit_incident(ctx, "incident.graded", row, previous=previous, reason=reason)
 
@@ -121,14 +129,18 @@ def add_log(ctx: CommandContext, incident_id: str, if_match: int | None, text: s
     _emit_incident(ctx, "incident.log_added", row)
 
 
-def relocate(ctx: CommandContext, incident_id: str, if_match: int, location: IncidentLocation) -> None:
+def relocate(
+    ctx: CommandContext, incident_id: str, if_match: int, location: IncidentLocation
+) -> None:
     row = _open_incident(ctx, incident_id, if_match)
     row.lat, row.lon, row.address = location.lat, location.lon, location.address
     row.borough = borough_at(location.lat, location.lon)
     _emit_incident(ctx, "incident.location_updated", row)
 
 
-def close(ctx: CommandContext, incident_id: str, if_match: int, closing_classification: str) -> None:
+def close(
+    ctx: CommandContext, incident_id: str, if_match: int, closing_classification: str
+) -> None:
     """Close the incident; units still on it are cleared and become available."""
     row = _open_incident(ctx, incident_id, if_match)
     active = ctx.session.scalars(

@@ -39,7 +39,12 @@ _UNIT_STATUS_FOR = {
     AssignmentState.AT_SCENE: UnitStatus.AT_SCENE,
     AssignmentState.CLEARED: UnitStatus.AVAILABLE,
 }
-_ORDER = [AssignmentState.DISPATCHED, AssignmentState.EN_ROUTE, AssignmentState.AT_SCENE, AssignmentState.CLEARED]
+_ORDER = [
+    AssignmentState.DISPATCHED,
+    AssignmentState.EN_ROUTE,
+    AssignmentState.AT_SCENE,
+    AssignmentState.CLEARED,
+]
 
 
 def create(ctx: CommandContext, body: UnitCreate) -> None:
@@ -77,7 +82,8 @@ def change_status(ctx: CommandContext, unit_id: str, if_match: int, status: Unit
     check_version(unit, if_match)
     if status not in DIRECT_UNIT_STATUSES:
         raise Invalid(
-            f"status {status.value} follows an assignment; assign the unit or report progress instead",
+            f"status {status.value} follows an assignment; "
+            "assign the unit or report its progress instead",
             field="status",
         )
     if active_assignment(ctx.session, unit.id) is not None:
@@ -88,7 +94,13 @@ def change_status(ctx: CommandContext, unit_id: str, if_match: int, status: Unit
         )
     previous = unit.status
     _set_status(ctx, unit, status)
-    ctx.emit("unit.status_changed", "unit", unit.id, changes={"units": [unit_public(unit)]}, previous=previous)
+    ctx.emit(
+        "unit.status_changed",
+        "unit",
+        unit.id,
+        changes={"units": [unit_public(unit)]},
+        previous=previous,
+    )
 
 
 def post_positions(ctx: CommandContext, batch: PositionBatch) -> int:
@@ -104,15 +116,22 @@ def post_positions(ctx: CommandContext, batch: PositionBatch) -> int:
         prev = latest.get(p.unit_id)
         if prev is None or prev["pos_at"] <= at:
             latest[p.unit_id] = {
-                "id": p.unit_id, "lat": p.lat, "lon": p.lon, "pos_at": at,
-                "heading": p.heading, "speed_kmh": p.speed_kmh,
+                "id": p.unit_id,
+                "lat": p.lat,
+                "lon": p.lon,
+                "pos_at": at,
+                "heading": p.heading,
+                "speed_kmh": p.speed_kmh,
             }
     ctx.session.execute(update(UnitRow), list(latest.values()))
     positions = [
         {
-            "unit_id": v["id"], "lat": v["lat"], "lon": v["lon"],
+            "unit_id": v["id"],
+            "lat": v["lat"],
+            "lon": v["lon"],
             "at": v["pos_at"].isoformat().replace("+00:00", "Z"),
-            "heading": v["heading"], "speed_kmh": v["speed_kmh"],
+            "heading": v["heading"],
+            "speed_kmh": v["speed_kmh"],
         }
         for v in latest.values()
     ]
@@ -143,8 +162,11 @@ def _dispatch(ctx: CommandContext, unit: UnitRow, incident: IncidentRow) -> Assi
 def _open_incident(ctx: CommandContext, incident_id: str) -> IncidentRow:
     incident = get_or_404(ctx.session, IncidentRow, incident_id, field="incident_id")
     if incident.status != IncidentStatus.OPEN.value:
-        raise Conflict(f"incident {incident.reference} is closed", field="incident_id",
-                       current_version=incident.version)
+        raise Conflict(
+            f"incident {incident.reference} is closed",
+            field="incident_id",
+            current_version=incident.version,
+        )
     return incident
 
 
@@ -185,8 +207,11 @@ def stand_down(ctx: CommandContext, unit_id: str, if_match: int, reason: str | N
     check_version(unit, if_match)
     a = active_assignment(ctx.session, unit.id)
     if a is None:
-        raise Conflict(f"{unit.callsign} is not assigned to an incident", field="unit_id",
-                       current_version=unit.version)
+        raise Conflict(
+            f"{unit.callsign} is not assigned to an incident",
+            field="unit_id",
+            current_version=unit.version,
+        )
     _clear(a, ctx.now, reason or "stood down")
     unit.incident_id = None
     _set_status(ctx, unit, UnitStatus.AVAILABLE)
@@ -199,7 +224,9 @@ def stand_down(ctx: CommandContext, unit_id: str, if_match: int, reason: str | N
     )
 
 
-def reallocate(ctx: CommandContext, unit_id: str, if_match: int, incident_id: str, reason: str) -> None:
+def reallocate(
+    ctx: CommandContext, unit_id: str, if_match: int, incident_id: str, reason: str
+) -> None:
     """Move a committed unit to another incident (supervisors); the reason is recorded."""
     unit = get_or_404(ctx.session, UnitRow, unit_id)
     target = _open_incident(ctx, incident_id)
@@ -208,11 +235,15 @@ def reallocate(ctx: CommandContext, unit_id: str, if_match: int, incident_id: st
     if old is None:
         raise Conflict(
             f"{unit.callsign} is not committed to an incident; assign it instead",
-            field="unit_id", current_version=unit.version,
+            field="unit_id",
+            current_version=unit.version,
         )
     if old.incident_id == target.id:
-        raise Conflict(f"{unit.callsign} is already on that incident", field="incident_id",
-                       current_version=unit.version)
+        raise Conflict(
+            f"{unit.callsign} is already on that incident",
+            field="incident_id",
+            current_version=unit.version,
+        )
     _clear(old, ctx.now, f"reallocated: {reason}")
     new = _dispatch(ctx, unit, target)
     ctx.emit(
@@ -229,13 +260,17 @@ def reallocate(ctx: CommandContext, unit_id: str, if_match: int, incident_id: st
     )
 
 
-def progress(ctx: CommandContext, assignment_id: str, if_match: int, state: AssignmentState) -> None:
+def progress(
+    ctx: CommandContext, assignment_id: str, if_match: int, state: AssignmentState
+) -> None:
     """En route, at scene, cleared: each moves forward only, and stamps its time."""
     a = get_or_404(ctx.session, AssignmentRow, assignment_id)
     check_version(a, if_match)
     current = AssignmentState(a.state)
     if _ORDER.index(state) <= _ORDER.index(current):
-        raise Conflict(f"the assignment is already {current.value}", field="state", current_version=a.version)
+        raise Conflict(
+            f"the assignment is already {current.value}", field="state", current_version=a.version
+        )
     unit = get_or_404(ctx.session, UnitRow, a.unit_id)
     if state is AssignmentState.CLEARED:
         _clear(a, ctx.now, "cleared")

@@ -98,7 +98,9 @@ def incident_public(row: IncidentRow) -> IncidentPublic:
 def unit_public(row: UnitRow) -> UnitPublic:
     pos = None
     if row.lat is not None and row.lon is not None and row.pos_at is not None:
-        pos = PositionPublic(lat=row.lat, lon=row.lon, at=row.pos_at, heading=row.heading, speed_kmh=row.speed_kmh)
+        pos = PositionPublic(
+            lat=row.lat, lon=row.lon, at=row.pos_at, heading=row.heading, speed_kmh=row.speed_kmh
+        )
     return UnitPublic(
         id=row.id,
         version=row.version,
@@ -147,7 +149,9 @@ def current_state(session: Session) -> StatePublic:
     with session.begin():
         seq = head_seq(session)
         calls = session.scalars(
-            select(CallRow).where(CallRow.state.in_([CallState.QUEUED.value, CallState.ANSWERED.value]))
+            select(CallRow).where(
+                CallRow.state.in_([CallState.QUEUED.value, CallState.ANSWERED.value])
+            )
         ).all()
         incidents = session.scalars(
             select(IncidentRow).where(IncidentRow.status == IncidentStatus.OPEN.value)

@@ -23,7 +23,9 @@ def answered_call(gateway: Any, calltaker: Any, line: str = "999") -> dict[str, 
     return first(calltaker.ok(f"/v1/calls/{call['id']}/answer", version=call["version"]), "calls")
 
 
-def incident_body(location: dict[str, Any] | None = None, grade: str = "immediate") -> dict[str, Any]:
+def incident_body(
+    location: dict[str, Any] | None = None, grade: str = "immediate"
+) -> dict[str, Any]:
     return {
         "opening_classification": "Violence",
         "grade": grade,
@@ -35,12 +37,19 @@ def incident_body(location: dict[str, Any] | None = None, grade: str = "immediat
 
 def make_incident(gateway: Any, calltaker: Any, **kw: Any) -> dict[str, Any]:
     call = answered_call(gateway, calltaker)
-    result = calltaker.ok(f"/v1/calls/{call['id']}/incident", incident_body(**kw), version=call["version"])
+    result = calltaker.ok(
+        f"/v1/calls/{call['id']}/incident", incident_body(**kw), version=call["version"]
+    )
     return first(result, "incidents")
 
 
-def make_unit(gateway: Any, callsign: str = "CW11", unit_type: str = "response_car",
-              capabilities: list[str] | None = None, at: dict[str, Any] | None = None) -> dict[str, Any]:
+def make_unit(
+    gateway: Any,
+    callsign: str = "CW11",
+    unit_type: str = "response_car",
+    capabilities: list[str] | None = None,
+    at: dict[str, Any] | None = None,
+) -> dict[str, Any]:
     pos = at or WESTMINSTER
     body = {
         "callsign": callsign,

@@ -1,0 +1,135 @@
+"""`platform-api`: serve the platform, check the log's hash chain, add users.
+
+platform-api serve [--db URL] [--host H] [--port P] [--simulate] [--demo-users]
+platform-api verify [--db URL]
+platform-api user-add NAME ROLE [--db URL] [--display-name TEXT]   (password on stdin)
+"""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import logging
+import signal
+import sys
+import threading
+from collections.abc import Sequence
+from types import FrameType
+
+from sqlalchemy.orm import Session
+
+from platform_api import auth
+from platform_api.contract import Role
+from platform_api.db.engine import make_engine, upgrade
+from platform_api.embedded import EmbeddedPlatform
+from platform_api.eventlog import head_seq, iter_all, verify_chain
+from platform_api.settings import Settings, default_db_url
+
+log = logging.getLogger("platform_api")
+
+
+def _serve(args: argparse.Namespace) -> int:
+    settings = Settings(db_url=args.db, demo_users=args.demo_users or args.simulate)
+    platform = EmbeddedPlatform(settings, host=args.host, port=args.port).start()
+    print(f"platform listening on {platform.url} (database {args.db})", flush=True)
+    if settings.demo_users:
+        print(
+            "demo users: calltaker, dispatcher, supervisor, trainer, admin (password 'demo')",
+            flush=True,
+        )
+    sim = None
+    if args.simulate:
+        from platform_api.simulator import SimConfig, Simulator
+
+        sim = Simulator(platform.url, SimConfig(call_rate_per_hour=args.call_rate))
+        sim.start()
+        print(f"simulated London shift running ({args.call_rate:g} calls/hour)", flush=True)
+    done = threading.Event()
+
+    def _stop(signum: int, frame: FrameType | None) -> None:
+        done.set()
+
+    signal.signal(signal.SIGINT, _stop)
+    signal.signal(signal.SIGTERM, _stop)
+    done.wait()
+    print("stopping...", flush=True)
+    if sim is not None:
+        sim.stop()
+    platform.stop()
+    return 0
+
+
+def _verify(args: argparse.Namespace) -> int:
+    engine = make_engine(args.db)
+    with Session(engine) as session, session.begin():
+        report = verify_chain(iter_all(session), head_seq(session))
+    print(report.model_dump_json(indent=2))
+    return 0 if report.ok else 1
+
+
+def _user_add(args: argparse.Namespace) -> int:
+    password = sys.stdin.readline().rstrip("\n") if not sys.stdin.isatty() else getpass.getpass()
+    if len(password) < 8:
+        print("the password must have at least 8 characters", file=sys.stderr)
+        return 2
+    engine = make_engine(args.db)
+    upgrade(engine)
+    with Session(engine) as session, session.begin():
+        auth.add_user(session, args.name, args.display_name or args.name, Role(args.role), password)
+    print(f"user {args.name} ({args.role}) added")
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="platform-api",
+        description=__doc__,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    serve = sub.add_parser("serve", help="run the platform server")
+    serve.add_argument(
+        "--db", default=None, help="SQLAlchemy URL (default: SQLite in the user data dir)"
+    )
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--port", type=int, default=8470)
+    serve.add_argument(
+        "--simulate",
+        action="store_true",
+        help="run the simulated London shift (implies --demo-users)",
+    )
+    serve.add_argument(
+        "--demo-users",
+        action="store_true",
+        help="create demo users, one per role, password 'demo' (never in a real room)",
+    )
+    serve.add_argument("--call-rate", type=float, default=180.0, help="simulated calls per hour")
+    serve.set_defaults(func=_serve)
+
+    verify = sub.add_parser("verify", help="recompute the event log's hash chain")
+    verify.add_argument("--db", default=None)
+    verify.set_defaults(func=_verify)
+
+    user = sub.add_parser("user-add", help="add a user; the password is read from stdin")
+    user.add_argument("name")
+    user.add_argument("role", choices=[r.value for r in Role])
+    user.add_argument("--display-name", default=None)
+    user.add_argument("--db", default=None)
+    user.set_defaults(func=_user_add)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    logging.basicConfig(
+        level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+    )
+    args = build_parser().parse_args(argv)
+    if getattr(args, "db", "x") is None:
+        args.db = default_db_url()
+    result: int = args.func(args)
+    return result
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,219 @@
+"""Unit and assignment commands over real HTTP, including the dispatch race."""
+
+from __future__ import annotations
+
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any
+
+from tests.platform_api.helpers import LAMBETH, first, make_incident, make_unit
+
+
+def test_a_callsign_is_unique(gateway: Any) -> None:
+    make_unit(gateway, "CW11")
+    again = gateway.post("/v1/units", {"callsign": "CW11", "type": "dog", "home_station": "x"})
+    assert again.status_code == 409
+    assert again.json()["error"]["field"] == "callsign"
+
+
+def test_status_changes_are_limited_to_what_an_operator_may_set(
+    gateway: Any, dispatcher: Any
+) -> None:
+    unit = make_unit(gateway)
+    committed = first(
+        dispatcher.ok(
+            f"/v1/units/{unit['id']}/status", {"status": "committed"}, version=unit["version"]
+        ),
+        "units",
+    )
+    assert committed["status"] == "committed"
+    direct = dispatcher.post(
+        f"/v1/units/{unit['id']}/status", {"status": "at_scene"}, version=committed["version"]
+    )
+    assert direct.status_code == 422
+    assert direct.json()["error"]["field"] == "status"
+
+
+def test_a_unit_on_an_incident_must_be_stood_down_before_a_status_change(
+    gateway: Any, calltaker: Any, dispatcher: Any
+) -> None:
+    incident = make_incident(gateway, calltaker)
+    unit = make_unit(gateway)
+    assigned = first(
+        dispatcher.ok(
+            f"/v1/units/{unit['id']}/assign",
+            {"incident_id": incident["id"]},
+            version=unit["version"],
+        ),
+        "units",
+    )
+    refused = dispatcher.post(
+        f"/v1/units/{unit['id']}/status", {"status": "unavailable"}, version=assigned["version"]
+    )
+    assert refused.status_code == 409
+    stood = dispatcher.ok(
+        f"/v1/units/{unit['id']}/stand-down", {"reason": "wrong unit"}, version=assigned["version"]
+    )
+    assert first(stood, "assignments")["cleared_reason"] == "wrong unit"
+    assert first(stood, "units")["status"] == "available"
+
+
+def test_positions_move_units_without_bumping_their_version(gateway: Any, dispatcher: Any) -> None:
+    a, b = make_unit(gateway, "CW11"), make_unit(gateway, "LX11", at=LAMBETH)
+    result = gateway.ok(
+        "/v1/positions",
+        {
+            "positions": [
+                {"unit_id": a["id"], "lat": 51.51, "lon": -0.13, "heading": 90, "speed_kmh": 30},
+                {"unit_id": b["id"], "lat": 51.46, "lon": -0.11},
+            ]
+        },
+    )
+    assert result["type"] == "unit.positions"
+    units = {u["id"]: u for u in dispatcher.get("/v1/state")["units"]}
+    assert (units[a["id"]]["position"]["lat"], units[a["id"]]["position"]["speed_kmh"]) == (
+        51.51,
+        30.0,
+    )
+    assert units[a["id"]]["version"] == a["version"]
+
+
+def test_a_batch_with_an_unknown_unit_changes_nothing(gateway: Any, dispatcher: Any) -> None:
+    a = make_unit(gateway)
+    response = gateway.post(
+        "/v1/positions",
+        {
+            "positions": [
+                {"unit_id": a["id"], "lat": 51.6, "lon": -0.1},
+                {"unit_id": "ghost", "lat": 51.6, "lon": -0.1},
+            ]
+        },
+    )
+    assert response.status_code == 422
+    assert response.json()["error"]["field"] == "positions[1].unit_id"
+    assert dispatcher.get(f"/v1/units/{a['id']}")["position"]["lat"] == a["position"]["lat"]
+
+
+def test_two_dispatchers_assigning_one_unit_at_once_get_one_winner(
+    gateway: Any, calltaker: Any, api_for: Any
+) -> None:
+    first_incident = make_incident(gateway, calltaker)
+    second_incident = make_incident(gateway, calltaker, location=LAMBETH)
+    unit = make_unit(gateway)
+    d1, d2 = api_for("dispatcher"), api_for("supervisor")
+    jobs = [(d1, first_incident), (d2, second_incident)]
+    with ThreadPoolExecutor(2) as pool:
+        results = list(
+            pool.map(
+                lambda job: job[0].post(
+                    f"/v1/units/{unit['id']}/assign",
+                    {"incident_id": job[1]["id"]},
+                    version=unit["version"],
+                ),
+                jobs,
+            )
+        )
+    assert sorted(r.status_code for r in results) == [201, 409]
+    loser = next(r for r in results if r.status_code == 409).json()["error"]
+    assert "not available" in loser["message"] and "LDN-" in loser["message"]
+    state = d1.get("/v1/state")
+    assert len(state["assignments"]) == 1
+    assert state["units"][0]["incident_id"] == state["assignments"][0]["incident_id"]
+
+
+def test_assignment_progress_moves_forward_and_stamps_times(
+    gateway: Any, calltaker: Any, dispatcher: Any
+) -> None:
+    incident = make_incident(gateway, calltaker)
+    unit = make_unit(gateway)
+    a = first(
+        dispatcher.ok(
+            f"/v1/units/{unit['id']}/assign",
+            {"incident_id": incident["id"]},
+            version=unit["version"],
+        ),
+        "assignments",
+    )
+    en_route = first(
+        gateway.ok(
+            f"/v1/assignments/{a['id']}/progress", {"state": "en_route"}, version=a["version"]
+        ),
+        "assignments",
+    )
+    result = gateway.ok(
+        f"/v1/assignments/{a['id']}/progress", {"state": "at_scene"}, version=en_route["version"]
+    )
+    at_scene = first(result, "assignments")
+    assert first(result, "units")["status"] == "at_scene"
+    assert at_scene["dispatched_at"] <= at_scene["en_route_at"] <= at_scene["at_scene_at"]
+    backwards = gateway.post(
+        f"/v1/assignments/{a['id']}/progress", {"state": "en_route"}, version=at_scene["version"]
+    )
+    assert backwards.status_code == 409
+    cleared = gateway.ok(
+        f"/v1/assignments/{a['id']}/progress", {"state": "cleared"}, version=at_scene["version"]
+    )
+    assert first(cleared, "units")["status"] == "available"
+
+
+def test_only_supervisors_reallocate_and_they_must_give_a_reason(
+    gateway: Any, calltaker: Any, dispatcher: Any, supervisor: Any
+) -> None:
+    burglary = make_incident(gateway, calltaker, grade="priority")
+    stabbing = make_incident(gateway, calltaker, location=LAMBETH)
+    unit = make_unit(gateway)
+    on_burglary = first(
+        dispatcher.ok(
+            f"/v1/units/{unit['id']}/assign",
+            {"incident_id": burglary["id"]},
+            version=unit["version"],
+        ),
+        "units",
+    )
+    path = f"/v1/units/{unit['id']}/reallocate"
+    assert (
+        dispatcher.post(
+            path,
+            {"incident_id": stabbing["id"], "reason": "stabbing"},
+            version=on_burglary["version"],
+        ).status_code
+        == 403
+    )
+    no_reason = supervisor.post(
+        path, {"incident_id": stabbing["id"]}, version=on_burglary["version"]
+    )
+    assert no_reason.status_code == 422 and no_reason.json()["error"]["field"] == "reason"
+    blank = supervisor.post(
+        path, {"incident_id": stabbing["id"], "reason": "  "}, version=on_burglary["version"]
+    )
+    assert blank.status_code == 422
+    result = supervisor.ok(
+        path,
+        {"incident_id": stabbing["id"], "reason": "life at risk"},
+        version=on_burglary["version"],
+    )
+    old, new = result["changes"]["assignments"]
+    assert (old["incident_id"], old["state"], old["cleared_reason"]) == (
+        burglary["id"],
+        "cleared",
+        "reallocated: life at risk",
+    )
+    assert (new["incident_id"], new["state"]) == (stabbing["id"], "dispatched")
+    event = supervisor.get("/v1/events", after=result["seq"] - 1, limit=1)["events"][0]
+    assert event["payload"]["reason"] == "life at risk"
+    assert event["actor"] == "supervisor"
+    active = supervisor.get("/v1/state")["assignments"]
+    assert [a["incident_id"] for a in active] == [stabbing["id"]]
+
+
+def test_reallocating_an_available_unit_is_refused(
+    gateway: Any, calltaker: Any, supervisor: Any
+) -> None:
+    incident = make_incident(gateway, calltaker)
+    unit = make_unit(gateway)
+    response = supervisor.post(
+        f"/v1/units/{unit['id']}/reallocate",
+        {"incident_id": incident["id"], "reason": "x"},
+        version=unit["version"],
+    )
+    assert response.status_code == 409
+    assert "assign it instead" in response.json()["error"]["message"]
