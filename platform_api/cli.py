@@ -30,7 +30,13 @@ log = logging.getLogger("platform_api")
 
 def _serve(args: argparse.Namespace) -> int:
     settings = Settings(db_url=args.db, demo_users=args.demo_users or args.simulate)
-    platform = EmbeddedPlatform(settings, host=args.host, port=args.port).start()
+    platform = EmbeddedPlatform(
+        settings,
+        host=args.host,
+        port=args.port,
+        ssl_certfile=args.ssl_certfile,
+        ssl_keyfile=args.ssl_keyfile,
+    ).start()
     print(f"platform listening on {platform.url} (database {args.db})", flush=True)
     if settings.demo_users:
         print(
@@ -104,6 +110,8 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="create demo users, one per role, password 'demo' (never in a real room)",
     )
+    serve.add_argument("--ssl-certfile", default=None, help="serve HTTPS with this certificate")
+    serve.add_argument("--ssl-keyfile", default=None, help="the certificate's private key")
     serve.add_argument("--call-rate", type=float, default=180.0, help="simulated calls per hour")
     serve.set_defaults(func=_serve)
 

@@ -7,6 +7,7 @@ same class as their "real platform on loopback" fixture (after httpx's `serve_in
 from __future__ import annotations
 
 import socket
+import ssl
 import threading
 import time
 from dataclasses import dataclass, field
@@ -27,6 +28,8 @@ class EmbeddedPlatform:
     settings: Settings
     host: str = "127.0.0.1"
     port: int = 0
+    ssl_certfile: str | None = None  # serve HTTPS when given a certificate and its key
+    ssl_keyfile: str | None = None
     url: str = ""
     _server: uvicorn.Server | None = field(default=None, repr=False)
     _thread: threading.Thread | None = field(default=None, repr=False)
@@ -40,13 +43,16 @@ class EmbeddedPlatform:
         sock.bind((self.host, self.port))
         self._sock = sock
         self.port = sock.getsockname()[1]
-        self.url = f"http://{self.host}:{self.port}"
+        scheme = "https" if self.ssl_certfile else "http"
+        self.url = f"{scheme}://{self.host}:{self.port}"
         config = uvicorn.Config(
             app,
             log_level="warning",
             timeout_graceful_shutdown=3,
             lifespan="off",
             access_log=False,
+            ssl_certfile=self.ssl_certfile,
+            ssl_keyfile=self.ssl_keyfile,
         )
         server = uvicorn.Server(config)
         self._server = server
@@ -74,10 +80,14 @@ class EmbeddedPlatform:
         self._app.state.engine.dispose()
         self._server = None
 
-    def login(self, username: str, password: str = DEMO_PASSWORD) -> str:
+    def login(
+        self, username: str, password: str = DEMO_PASSWORD, *, verify: ssl.SSLContext | bool = True
+    ) -> str:
         """A bearer token for the given user (demo users have the password "demo")."""
         response = httpx.post(
-            f"{self.url}/v1/auth/login", json={"username": username, "password": password}
+            f"{self.url}/v1/auth/login",
+            json={"username": username, "password": password},
+            verify=verify,
         )
         response.raise_for_status()
         token: str = response.json()["token"]

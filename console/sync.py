@@ -1,0 +1,94 @@
+"""List-then-watch: bootstrap the Store from `/v1/state`, then stream events from its seq.
+
+On a dropped stream it reconnects with backoff (0.5 s doubling to 10 s) and resumes from
+the Store's seq, so nothing is lost and nothing applied twice; on a gap it bootstraps again.
+
+Signals:
+    link_changed(state, since): "connecting", "connected", "reconnecting" or "offline",
+        and when that state began.
+    failed(message): a problem the operator should see (e.g. signed out).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from datetime import UTC, datetime
+
+from PySide6.QtCore import QObject, Signal
+
+from console.client import PlatformClient
+from console.errors import Rejected, Unauthorised, Unreachable
+from console.store import Store
+
+log = logging.getLogger(__name__)
+
+BACKOFF_START_S = 0.5
+BACKOFF_MAX_S = 10.0
+OFFLINE_AFTER_S = 15.0  # reconnecting this long is called offline
+
+
+class Sync(QObject):
+    link_changed = Signal(str, datetime)
+    failed = Signal(str)
+
+    def __init__(self, client: PlatformClient, store: Store, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._client = client
+        self._store = store
+        self._task: asyncio.Task[None] | None = None
+        self._need_bootstrap = True
+        self.state = "connecting"
+        self.since = datetime.now(UTC)
+        store.gap_detected.connect(self._on_store_gap_detected)
+
+    def start(self) -> None:
+        self._task = asyncio.ensure_future(self._run())
+
+    async def stop(self) -> None:
+        if self._task is not None:
+            self._task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._task
+            self._task = None
+
+    def _set_state(self, state: str) -> None:
+        if state != self.state:
+            self.state = state
+            self.since = datetime.now(UTC)
+            self.link_changed.emit(state, self.since)
+
+    def _on_store_gap_detected(self, expected: int, got: int) -> None:
+        log.warning("event stream gap: expected seq %d, got %d; bootstrapping again", expected, got)
+        self._need_bootstrap = True
+
+    async def _run(self) -> None:
+        backoff = BACKOFF_START_S
+        trouble_since: float | None = None
+        loop = asyncio.get_running_loop()
+        while True:
+            try:
+                if self._need_bootstrap:
+                    state = await self._client.state()
+                    self._store.bootstrap(state)
+                    self._need_bootstrap = False
+                self._set_state("connected")
+                backoff = BACKOFF_START_S
+                trouble_since = None
+                async for event in self._client.events(self._store.seq):
+                    if not self._store.apply(event):
+                        break  # gap: the handler asked for a bootstrap
+                if self._need_bootstrap:
+                    continue
+            except Unauthorised:
+                self._set_state("offline")
+                self.failed.emit("The platform signed this console out: sign in again.")
+                return
+            except (Unreachable, Rejected) as exc:
+                log.info("link down: %s", exc)
+            now = loop.time()
+            trouble_since = trouble_since or now
+            self._set_state("offline" if now - trouble_since > OFFLINE_AFTER_S else "reconnecting")
+            await asyncio.sleep(backoff)
+            backoff = min(backoff * 2, BACKOFF_MAX_S)

@@ -1,0 +1,278 @@
+"""The console's tables: call queue, incidents, units, and the recent event log."""
+
+from __future__ import annotations
+
+from collections import deque
+from datetime import UTC, datetime
+from typing import Any
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, Qt
+from PySide6.QtGui import QBrush, QColor, QFont
+
+from console.models import AnyIndex, Column, EntityModel, age, hhmmss
+from console.store import Store
+from platform_api.contract import (
+    CallPublic,
+    CallState,
+    Grade,
+    IncidentPublic,
+    Line,
+    UnitPublic,
+    UnitStatus,
+)
+
+ANSWER_TARGET_S = 10  # a 999 call should be answered within 10 seconds
+
+GRADE_LABEL = {
+    Grade.IMMEDIATE: "I - Immediate",
+    Grade.PRIORITY: "P - Priority",
+    Grade.SCHEDULED: "S - Scheduled",
+    Grade.RESOLVED_WITHOUT_DEPLOYMENT: "R - Resolved w/o deployment",
+}
+GRADE_RANK = {
+    Grade.IMMEDIATE: 0,
+    Grade.PRIORITY: 1,
+    Grade.SCHEDULED: 2,
+    Grade.RESOLVED_WITHOUT_DEPLOYMENT: 3,
+}
+STATUS_LABEL = {
+    UnitStatus.AVAILABLE: "Available",
+    UnitStatus.ASSIGNED: "Assigned / en route",
+    UnitStatus.AT_SCENE: "At scene",
+    UnitStatus.COMMITTED: "Committed",
+    UnitStatus.UNAVAILABLE: "Unavailable",
+}
+
+
+def wait_s(call: CallPublic) -> float:
+    return max(0.0, (datetime.now(UTC) - call.received_at).total_seconds())
+
+
+def call_priority(call: CallPublic) -> tuple[int, int, float]:
+    """Queued before answered, 999 before 101, then longest wait first."""
+    return (
+        0 if call.state == CallState.QUEUED else 1,
+        0 if call.line == Line.EMERGENCY else 1,
+        -wait_s(call),
+    )
+
+
+def breaching(call: CallPublic) -> bool:
+    return (
+        call.state == CallState.QUEUED
+        and call.line == Line.EMERGENCY
+        and wait_s(call) > ANSWER_TARGET_S
+    )
+
+
+def _aml(call: CallPublic) -> str:
+    loc = call.handset_location
+    return "" if loc is None else f"{loc.lat:.5f}, {loc.lon:.5f} ±{loc.accuracy_m:.0f} m"
+
+
+class CallQueueModel(EntityModel):
+    WAIT_COLUMN = 2
+
+    def __init__(self, store: Store, parent: QObject | None = None) -> None:
+        columns = [
+            Column("Line", lambda c: c.line.value, call_priority),
+            Column(
+                "State",
+                lambda c: (
+                    c.state.value.capitalize() + (f" by {c.answered_by}" if c.answered_by else "")
+                ),
+            ),
+            Column("Wait", lambda c: age(c.received_at), lambda c: -wait_s(c)),
+            Column(
+                "Caller",
+                lambda c: c.caller_number + (f" ({c.caller_name})" if c.caller_name else ""),
+            ),
+            Column("Handset location", _aml),
+        ]
+        super().__init__(store, "calls", columns, parent)
+
+    def extra_data(self, entity: Any, column: int, role: int) -> Any:
+        if role == Qt.ItemDataRole.BackgroundRole and breaching(entity):
+            return QBrush(QColor("#b3261e"))
+        if role == Qt.ItemDataRole.ForegroundRole and breaching(entity):
+            return QBrush(QColor("#ffffff"))
+        if role == Qt.ItemDataRole.FontRole and entity.line == Line.EMERGENCY:
+            font = QFont()
+            font.setBold(True)
+            return font
+        if role == Qt.ItemDataRole.ToolTipRole and breaching(entity):
+            return f"999 waiting over {ANSWER_TARGET_S} s: answer target breached"
+        return None
+
+
+def _time_left(incident: IncidentPublic) -> str:
+    if incident.target_at is None:
+        return "-"
+    seconds = int((incident.target_at - datetime.now(UTC)).total_seconds())
+    sign = "-" if seconds < 0 else ""
+    seconds = abs(seconds)
+    return f"{sign}{seconds // 60}:{seconds % 60:02d}"
+
+
+class IncidentModel(EntityModel):
+    AGE_COLUMNS = (4, 5)
+
+    def __init__(self, store: Store, parent: QObject | None = None) -> None:
+        self._store_ref = store
+        columns = [
+            Column("Reference", lambda i: i.reference),
+            Column("Grade", lambda i: GRADE_LABEL[i.grade], lambda i: GRADE_RANK[i.grade]),
+            Column("Classification", lambda i: i.opening_classification),
+            Column("Borough", lambda i: i.location.borough or "outside force area"),
+            Column("Age", lambda i: age(i.created_at), lambda i: i.created_at),
+            Column(
+                "Target left", _time_left, lambda i: i.target_at or datetime.max.replace(tzinfo=UTC)
+            ),
+            Column("Units", self._units_on),
+        ]
+        super().__init__(store, "incidents", columns, parent)
+        store.changed.connect(self._on_store_assignments_changed)
+
+    def _units_on(self, incident: IncidentPublic) -> str:
+        store = self._store_ref
+        callsigns = [
+            store.units[a.unit_id].callsign
+            for a in store.assignments.values()
+            if a.incident_id == incident.id and a.unit_id in store.units
+        ]
+        return ", ".join(sorted(callsigns)) or "none"
+
+    def _on_store_assignments_changed(
+        self, kind: str, upserted: list[str], removed: list[str]
+    ) -> None:
+        if kind == "assignments" and self.rowCount():
+            self.refresh_column(len(self._columns) - 1)
+
+    def extra_data(self, entity: Any, column: int, role: int) -> Any:
+        if role == Qt.ItemDataRole.ForegroundRole and column == 5 and entity.target_at is not None:
+            left = (entity.target_at - datetime.now(UTC)).total_seconds()
+            if left < 0:
+                return QBrush(QColor("#e5484d"))
+            if left < 300:
+                return QBrush(QColor("#f5a524"))
+        if role == Qt.ItemDataRole.DecorationRole and column == 1:
+            return QColor(GRADE_COLOUR[entity.grade])
+        return None
+
+
+GRADE_COLOUR = {
+    Grade.IMMEDIATE: "#e5484d",
+    Grade.PRIORITY: "#f5a524",
+    Grade.SCHEDULED: "#3e8ed0",
+    Grade.RESOLVED_WITHOUT_DEPLOYMENT: "#8b8d98",
+}
+STATUS_COLOUR = {
+    UnitStatus.AVAILABLE: "#30a46c",
+    UnitStatus.ASSIGNED: "#f5a524",
+    UnitStatus.AT_SCENE: "#e5484d",
+    UnitStatus.COMMITTED: "#8e4ec6",
+    UnitStatus.UNAVAILABLE: "#8b8d98",
+}
+
+
+def _position(unit: UnitPublic) -> str:
+    if unit.position is None:
+        return "no fix"
+    return f"{unit.position.lat:.4f}, {unit.position.lon:.4f} ({age(unit.position.at)} ago)"
+
+
+class UnitModel(EntityModel):
+    POSITION_COLUMN = 5
+
+    def __init__(self, store: Store, parent: QObject | None = None) -> None:
+        self._store_ref = store
+        columns = [
+            Column("Callsign", lambda u: u.callsign),
+            Column("Type", lambda u: u.type.value.replace("_", " ")),
+            Column("Status", lambda u: STATUS_LABEL[u.status]),
+            Column("Borough", lambda u: u.borough or ""),
+            Column("Incident", self._incident_of),
+            Column("Position", _position),
+        ]
+        super().__init__(store, "units", columns, parent)
+        store.units_moved.connect(self._on_store_units_moved)
+
+    def _incident_of(self, unit: UnitPublic) -> str:
+        if unit.incident_id is None:
+            return ""
+        incident = self._store_ref.incidents.get(unit.incident_id)
+        return incident.reference if incident else "(closed)"
+
+    def _on_store_units_moved(self, ids: list[str]) -> None:
+        rows = [r for r in (self.row_of(i) for i in ids) if r is not None]
+        if rows:
+            # One signal for the span is far cheaper than one per unit at 2,000 units/s.
+            top, bottom = min(rows), max(rows)
+            self.dataChanged.emit(
+                self.index(top, self.POSITION_COLUMN),
+                self.index(bottom, self.POSITION_COLUMN),
+                [Qt.ItemDataRole.DisplayRole],
+            )
+
+    def extra_data(self, entity: Any, column: int, role: int) -> Any:
+        if role == Qt.ItemDataRole.DecorationRole and column == 2:
+            return QColor(STATUS_COLOUR[entity.status])
+        return None
+
+
+class EventLogModel(QAbstractTableModel):
+    """The most recent events, newest at the bottom; older ones drop off the top."""
+
+    HEADERS = ("Seq", "Time", "Actor", "Type", "About")
+
+    def __init__(self, store: Store, capacity: int = 500, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._rows: deque[tuple[str, str, str, str, str]] = deque()
+        self._capacity = capacity
+        self._store = store
+        store.event_applied.connect(self._on_store_event_applied)
+
+    def rowCount(self, parent: AnyIndex = QModelIndex()) -> int:
+        return 0 if parent.isValid() else len(self._rows)
+
+    def columnCount(self, parent: AnyIndex = QModelIndex()) -> int:
+        return 0 if parent.isValid() else len(self.HEADERS)
+
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+            return self.HEADERS[section] if 0 <= section < len(self.HEADERS) else None
+        return None
+
+    def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if role != Qt.ItemDataRole.DisplayRole or not index.isValid():
+            return None
+        if 0 <= index.row() < len(self._rows) and 0 <= index.column() < len(self.HEADERS):
+            return self._rows[index.row()][index.column()]
+        return None
+
+    def _about(self, event: dict[str, Any]) -> str:
+        payload = event.get("payload", {})
+        if event["type"] == "unit.positions":
+            return f"{len(payload.get('positions', []))} unit positions"
+        changes = payload.get("changes", {})
+        for incident in changes.get("incidents", []):
+            return f"{incident['reference']} {incident['opening_classification']}"
+        for unit in changes.get("units", []):
+            return str(unit["callsign"])
+        for call in changes.get("calls", []):
+            return f"{call['line']} call from {call['caller_number']}"
+        return ""
+
+    def _on_store_event_applied(self, event: dict[str, Any]) -> None:
+        ts = datetime.fromisoformat(event["ts"])
+        row = (str(event["seq"]), hhmmss(ts), event["actor"], event["type"], self._about(event))
+        if len(self._rows) >= self._capacity:
+            self.beginRemoveRows(QModelIndex(), 0, 0)
+            self._rows.popleft()
+            self.endRemoveRows()
+        n = len(self._rows)
+        self.beginInsertRows(QModelIndex(), n, n)
+        self._rows.append(row)
+        self.endInsertRows()
