@@ -5,9 +5,10 @@ Every failure surfaces as a `console.errors` class: no httpx exception leaks to 
 
 from __future__ import annotations
 
+import contextlib
 import json
 import uuid
-from collections.abc import AsyncIterator
+from collections.abc import AsyncGenerator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -91,7 +92,7 @@ class PlatformClient:
         )
         return CommandResult.model_validate_json(response.content)
 
-    async def events(self, after: int) -> AsyncIterator[dict[str, Any]]:
+    async def events(self, after: int) -> AsyncGenerator[dict[str, Any], None]:
         """Stream events after `after` until the connection ends; each is a parsed dict."""
         try:
             async with aconnect_sse(
@@ -106,10 +107,11 @@ class PlatformClient:
                     if source.response.status_code == 401:
                         raise Unauthorised(401, "unauthenticated", "sign in again")
                     raise rejected_from(source.response.status_code, source.response.json())
-                async for sse in source.aiter_sse():
-                    if sse.data:
-                        event: dict[str, Any] = json.loads(sse.data)
-                        yield event
+                async with contextlib.aclosing(source.aiter_sse()) as messages:
+                    async for sse in messages:
+                        if sse.data:
+                            event: dict[str, Any] = json.loads(sse.data)
+                            yield event
         except PlatformError:
             raise
         except httpx.TimeoutException as exc:

@@ -76,9 +76,12 @@ class Sync(QObject):
                 self._set_state("connected")
                 backoff = BACKOFF_START_S
                 trouble_since = None
-                async for event in self._client.events(self._store.seq):
-                    if not self._store.apply(event):
-                        break  # gap: the handler asked for a bootstrap
+                # aclosing: leaving the loop early must close the HTTP stream here and now,
+                # not when the garbage collector finds it outside the event loop.
+                async with contextlib.aclosing(self._client.events(self._store.seq)) as events:
+                    async for event in events:
+                        if not self._store.apply(event) or self._need_bootstrap:
+                            break  # a gap: bootstrap again
                 if self._need_bootstrap:
                     continue
             except Unauthorised:

@@ -1,0 +1,45 @@
+"""Console fixtures: a qasync loop on pytest-qt's QApplication, and a live console core.
+
+pytest-qt has no qasync support (pytest-dev/pytest-qt#448), so each test runs its body with
+`aloop.run_until_complete(...)`; an exception left unhandled in any task fails the test.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+from collections.abc import Awaitable, Callable, Iterator
+from typing import Any, TypeVar
+
+import pytest
+import qasync
+
+from console.loop import close_event_loop, make_event_loop
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+T = TypeVar("T")
+
+
+@pytest.fixture
+def aloop(qapp: Any) -> Iterator[qasync.QEventLoop]:
+    loop = make_event_loop(qapp)
+    failures: list[dict[str, Any]] = []
+    loop.set_exception_handler(lambda _loop, context: failures.append(context))
+    yield loop
+    close_event_loop(loop)
+    assert not failures, f"unhandled errors in tasks: {failures}"
+
+
+async def until(predicate: Callable[[], bool], timeout_s: float = 20.0, what: str = "") -> None:
+    """Yield to the loop until `predicate()` holds; fail after `timeout_s`."""
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + timeout_s
+    while not predicate():
+        if loop.time() > deadline:
+            raise AssertionError(f"timed out waiting for {what or predicate}")
+        await asyncio.sleep(0.02)
+
+
+def run(loop: qasync.QEventLoop, coro: Awaitable[T]) -> T:
+    return loop.run_until_complete(coro)
