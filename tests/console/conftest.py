@@ -7,6 +7,7 @@ pytest-qt has no qasync support (pytest-dev/pytest-qt#448), so each test runs it
 from __future__ import annotations
 
 import asyncio
+import gc
 import os
 from collections.abc import Awaitable, Callable, Iterator
 from typing import Any, TypeVar
@@ -23,11 +24,17 @@ T = TypeVar("T")
 
 @pytest.fixture
 def aloop(qapp: Any) -> Iterator[qasync.QEventLoop]:
+    # Cyclic garbage holding QObjects must be collected in this (the GUI) thread: the
+    # collector otherwise runs in whichever thread allocates, e.g. the platform's, and Qt
+    # rejects destroying timers from another thread. So collect only here, at the end.
+    gc.disable()
     loop = make_event_loop(qapp)
     failures: list[dict[str, Any]] = []
     loop.set_exception_handler(lambda _loop, context: failures.append(context))
     yield loop
     close_event_loop(loop)
+    gc.collect()
+    gc.enable()
     assert not failures, f"unhandled errors in tasks: {failures}"
 
 
