@@ -138,9 +138,10 @@ class Outbox(QObject):
             self._task = None
         self._engine.dispose()
 
-    def link_restored(self) -> None:
-        """The event stream is back: try the queue now rather than at the next retry."""
-        self._wake.set()
+    def on_link_changed(self, state: str, _since: datetime) -> None:
+        """Slot for `Sync.link_changed`: when the link is back, send now, not at the next retry."""
+        if state == "connected":
+            self._wake.set()
 
     async def _send_forever(self) -> None:
         while True:

@@ -28,6 +28,9 @@ def aloop(qapp: Any) -> Iterator[qasync.QEventLoop]:
     # collector otherwise runs in whichever thread allocates, e.g. the platform's, and Qt
     # rejects destroying timers from another thread. So collect only here, at the end.
     gc.disable()
+    # qasync stops the loop when the application quits; a test closing its last window
+    # must not end the loop that its own coroutine runs on.
+    qapp.setQuitOnLastWindowClosed(False)
     loop = make_event_loop(qapp)
     failures: list[dict[str, Any]] = []
     loop.set_exception_handler(lambda _loop, context: failures.append(context))

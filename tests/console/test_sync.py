@@ -39,7 +39,7 @@ async def console_core(url: str, outbox_path: Path, user: str = "calltaker") -> 
     sync = Sync(client, store)
     outbox = Outbox(outbox_path, client)
     outbox.retry_s = 0.2
-    sync.link_changed.connect(lambda state, _since: state == "connected" and outbox.link_restored())
+    sync.link_changed.connect(outbox.on_link_changed)
     sync.start()
     outbox.start()
     try:

@@ -1,0 +1,3 @@
+from tests.console.conftest import aloop
+
+__all__ = ["aloop"]

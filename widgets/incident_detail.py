@@ -1,0 +1,65 @@
+"""The selected incident: what, where, grade and target, THRIVE, units, narrative log."""
+
+from __future__ import annotations
+
+from html import escape
+
+from PySide6.QtWidgets import QTextBrowser, QVBoxLayout, QWidget
+
+from console.store import Store
+from console.tables import GRADE_COLOUR, GRADE_LABEL
+
+
+class IncidentDetail(QWidget):
+    def __init__(self, store: Store, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._store = store
+        self._incident_id = ""
+        self.text = QTextBrowser(self)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(2, 2, 2, 2)
+        layout.addWidget(self.text)
+        store.changed.connect(self._on_store_changed)
+        store.reset.connect(self.refresh)
+        self.refresh()
+
+    def show_incident(self, incident_id: str) -> None:
+        self._incident_id = incident_id
+        self.refresh()
+
+    def _on_store_changed(self, kind: str, upserted: list[str], removed: list[str]) -> None:
+        if kind in ("incidents", "assignments"):
+            self.refresh()
+
+    def refresh(self) -> None:
+        incident = self._store.incidents.get(self._incident_id)
+        if incident is None:
+            self.text.setHtml("<p><i>Select an incident to see its details and log.</i></p>")
+            return
+        units = [
+            f"{escape(self._store.units[a.unit_id].callsign)} ({a.state.value.replace('_', ' ')})"
+            for a in self._store.assignments.values()
+            if a.incident_id == incident.id and a.unit_id in self._store.units
+        ]
+        thrive = "".join(
+            f"<tr><td><b>{name.capitalize()}</b></td><td>{escape(value)}</td></tr>"
+            for name, value in incident.thrive.model_dump().items()
+            if value
+        )
+        log = "".join(
+            f"<tr><td>{e.at.astimezone().strftime('%H:%M:%S')}</td><td>{escape(e.author)}</td>"
+            f"<td>{escape(e.text)}</td></tr>"
+            for e in incident.log
+        )
+        loc = incident.location
+        target = incident.target_at.astimezone().strftime("%H:%M") if incident.target_at else "none"
+        self.text.setHtml(
+            f"<h3>{escape(incident.reference)} — {escape(incident.opening_classification)}</h3>"
+            f"<p><span style='color:{GRADE_COLOUR[incident.grade]}'>■</span> "
+            f"<b>{GRADE_LABEL[incident.grade]}</b> · attend by {target}</p>"
+            f"<p>{escape(loc.address or '')} ({escape(loc.borough or 'outside force area')})"
+            f" {loc.lat:.5f}, {loc.lon:.5f}</p>"
+            f"<p><b>Units:</b> {', '.join(units) or 'none assigned'}</p>"
+            + (f"<table cellspacing=4>{thrive}</table>" if thrive else "")
+            + f"<h4>Log</h4><table cellspacing=4>{log}</table>"
+        )

@@ -1,0 +1,187 @@
+"""The main window: docks around the live state, saved and restored per user.
+
+Every dock can float onto a second screen; View shows any dock again and resets the layout.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QByteArray, QSettings, Qt
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtWidgets import (
+    QApplication,
+    QDockWidget,
+    QLabel,
+    QMainWindow,
+    QMessageBox,
+    QTableView,
+    QWidget,
+)
+
+from console.outbox import Outbox
+from console.store import Store
+from console.sync import Sync
+from console.tables import CallQueueModel, EventLogModel, IncidentModel, UnitModel
+from console.watchdog import LoopWatchdog
+from widgets.incident_detail import IncidentDetail
+from widgets.status_bar import StatusBar
+from widgets.table_panel import TablePanel
+from widgets.theme import apply_theme
+
+LAYOUT_VERSION = 1
+
+
+class MainWindow(QMainWindow):
+    def __init__(
+        self,
+        store: Store,
+        sync: Sync,
+        outbox: Outbox,
+        watchdog: LoopWatchdog,
+        user: str,
+        role: str,
+        settings: QSettings,
+        theme: str = "day",
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(f"Control room — {user} ({role.replace('_', '-')})")
+        self.setObjectName("MainWindow")
+        self._settings = settings
+        self._store = store
+        self.theme = theme
+        self.setDockOptions(
+            QMainWindow.DockOption.AllowNestedDocks
+            | QMainWindow.DockOption.AllowTabbedDocks
+            | QMainWindow.DockOption.AnimatedDocks
+        )
+
+        self.calls = TablePanel(CallQueueModel(store, self), "Search calls (number, line, state)…")
+        self.incidents = TablePanel(
+            IncidentModel(store, self), "Search incidents (reference, type, borough)…", 1
+        )
+        self.units = TablePanel(UnitModel(store, self), "Search units (callsign, status, borough)…")
+        self.detail = IncidentDetail(store)
+        self.events = QTableView()
+        self.events.setModel(EventLogModel(store, parent=self))
+        self.events.verticalHeader().hide()
+        self.events.horizontalHeader().setStretchLastSection(True)
+        self.events.model().rowsInserted.connect(lambda *_: self.events.scrollToBottom())
+        self.incidents.selected.connect(self.detail.show_incident)
+
+        self.docks: dict[str, QDockWidget] = {}
+        self._add_dock(
+            "calls", "Call queue", self.calls, Qt.DockWidgetArea.LeftDockWidgetArea, "Ctrl+1"
+        )
+        self._add_dock(
+            "incidents",
+            "Incidents",
+            self.incidents,
+            Qt.DockWidgetArea.RightDockWidgetArea,
+            "Ctrl+2",
+        )
+        self._add_dock(
+            "units", "Units", self.units, Qt.DockWidgetArea.RightDockWidgetArea, "Ctrl+3"
+        )
+        self._add_dock(
+            "detail", "Incident detail", self.detail, Qt.DockWidgetArea.LeftDockWidgetArea, "Ctrl+4"
+        )
+        self._add_dock(
+            "events", "Event log", self.events, Qt.DockWidgetArea.BottomDockWidgetArea, "Ctrl+5"
+        )
+        centre = QLabel("Map: see the Incidents and Units docks", self)
+        centre.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        centre.setObjectName("centre")
+        self.setCentralWidget(centre)
+        centre.hide()  # until the map arrives, the docks share the whole window
+
+        self.status = StatusBar(
+            store, sync, outbox, watchdog, f"{user} · {role.replace('_', '-')}", self
+        )
+        self.setStatusBar(self.status)
+        outbox.command_failed.connect(self._on_outbox_command_failed)
+        self._build_menus()
+        self._default_state = self.saveState(LAYOUT_VERSION)
+        self.restore_layout()
+
+    # ---------------------------------------------------------------- docks and layout
+
+    def _add_dock(
+        self, name: str, title: str, widget: QWidget, area: Qt.DockWidgetArea, shortcut: str
+    ) -> None:
+        dock = QDockWidget(title, self)
+        dock.setObjectName(f"dock-{name}")
+        dock.setWidget(widget)
+        dock.setFeatures(
+            QDockWidget.DockWidgetFeature.DockWidgetMovable
+            | QDockWidget.DockWidgetFeature.DockWidgetFloatable
+            | QDockWidget.DockWidgetFeature.DockWidgetClosable
+        )
+        self.addDockWidget(area, dock)
+        action = dock.toggleViewAction()
+        action.setShortcut(QKeySequence(shortcut))
+        action.setToolTip(f"Show or hide {title} ({shortcut})")
+        self.docks[name] = dock
+
+    def _build_menus(self) -> None:
+        view = self.menuBar().addMenu("&View")
+        for dock in self.docks.values():
+            view.addAction(dock.toggleViewAction())
+        view.addSeparator()
+        reset = QAction("&Reset layout", self)
+        reset.setShortcut(QKeySequence("Ctrl+Shift+R"))
+        reset.triggered.connect(self.reset_layout)
+        view.addAction(reset)
+        theme = QAction("&Night theme", self)
+        theme.setCheckable(True)
+        theme.setChecked(self.theme == "night")
+        theme.setShortcut(QKeySequence("Ctrl+Shift+N"))
+        theme.toggled.connect(lambda night: self.set_theme("night" if night else "day"))
+        view.addAction(theme)
+        self.night_action = theme
+
+    def set_theme(self, name: str) -> None:
+        self.theme = name
+        app = QApplication.instance()
+        if isinstance(app, QApplication):
+            apply_theme(app, name)
+        self._settings.setValue("theme", name)
+
+    def reset_layout(self) -> None:
+        self.restoreState(self._default_state, LAYOUT_VERSION)
+        for dock in self.docks.values():
+            dock.setFloating(False)
+            dock.show()
+
+    def restore_layout(self) -> None:
+        geometry = self._settings.value("geometry")
+        state = self._settings.value("state")
+        if isinstance(geometry, QByteArray):
+            self.restoreGeometry(geometry)
+        else:
+            self.resize(1600, 900)
+        if isinstance(state, QByteArray):
+            self.restoreState(state, LAYOUT_VERSION)
+
+    def save_layout(self) -> None:
+        self._settings.setValue("geometry", self.saveGeometry())
+        self._settings.setValue("state", self.saveState(LAYOUT_VERSION))
+        self._settings.sync()
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        self.save_layout()
+        super().closeEvent(event)
+
+    # ---------------------------------------------------------------- messages
+
+    def _on_outbox_command_failed(self, key: str, label: str, message: str) -> None:
+        box = QMessageBox(
+            QMessageBox.Icon.Warning,
+            "The platform refused a command",
+            f"<b>{label}</b><br>{message}<br><br>Nothing was changed. "
+            "Look at the current state and act again if still needed.",
+            QMessageBox.StandardButton.Ok,
+            self,
+        )
+        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        box.open()
+        self.status.showMessage(f"Refused: {label}: {message}", 15000)

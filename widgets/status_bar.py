@@ -1,0 +1,92 @@
+"""The status bar: always the truth about the link, the user, the log and the outbox."""
+
+from __future__ import annotations
+
+from collections import deque
+from datetime import UTC, datetime
+from typing import Any
+
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QLabel, QStatusBar, QWidget
+
+from console.outbox import Outbox
+from console.store import Store
+from console.sync import Sync
+from console.watchdog import LoopWatchdog
+
+LINK_STYLE = {
+    "connected": ("Connected", "#30a46c"),
+    "connecting": ("Connecting…", "#f5a524"),
+    "reconnecting": ("Reconnecting…", "#f5a524"),
+    "offline": ("OFFLINE", "#e5484d"),
+}
+
+
+class StatusBar(QStatusBar):
+    def __init__(
+        self,
+        store: Store,
+        sync: Sync,
+        outbox: Outbox,
+        watchdog: LoopWatchdog,
+        user: str,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self._store, self._sync, self._outbox, self._watchdog = store, sync, outbox, watchdog
+        self._delays: deque[float] = deque(maxlen=200)
+        self.link = QLabel(self)
+        self.user = QLabel(user, self)
+        self.seq = QLabel(self)
+        self.delay = QLabel(self)
+        self.delay.setToolTip(
+            "delay from an event being written to it being on screen (median of the last 200)"
+        )
+        self.outbox = QLabel(self)
+        self.outbox.setToolTip(
+            "commands waiting to reach the platform; they are sent in order when the link is back"
+        )
+        self.lateness = QLabel(self)
+        self.lateness.setToolTip(
+            "how late the screen ran its timers in the last second (0 is ideal)"
+        )
+        self.clock = QLabel(self)
+        self.addWidget(self.link)
+        self.addWidget(self.user)
+        for label in (self.seq, self.delay, self.outbox, self.lateness, self.clock):
+            self.addPermanentWidget(label)
+        sync.link_changed.connect(lambda *_: self.refresh())
+        outbox.pending_changed.connect(lambda *_: self.refresh())
+        store.event_applied.connect(self._on_store_event_applied)
+        self._pending = outbox.pending_count()
+        outbox.pending_changed.connect(self._on_outbox_pending_changed)
+        self._timer = QTimer(self)
+        self._timer.timeout.connect(self.refresh)
+        self._timer.start(1000)
+        self.refresh()
+
+    def _on_outbox_pending_changed(self, count: int) -> None:
+        self._pending = count
+        self.refresh()
+
+    def _on_store_event_applied(self, event: dict[str, Any]) -> None:
+        if self._store.last_event_ts is not None:
+            delay = (datetime.now(UTC) - self._store.last_event_ts).total_seconds() * 1000
+            self._delays.append(max(0.0, delay))
+
+    def refresh(self) -> None:
+        text, colour = LINK_STYLE.get(self._sync.state, (self._sync.state, "#8b8d98"))
+        since = self._sync.since.astimezone().strftime("%H:%M:%S")
+        self.link.setText(f"<b style='color:{colour}'>● {text}</b> since {since}")
+        self.seq.setText(f"Seq {self._store.seq}")
+        if self._delays:
+            median = sorted(self._delays)[len(self._delays) // 2]
+            self.delay.setText(f"Delay {median:.0f} ms")
+        else:
+            self.delay.setText("Delay -")
+        pending = self._pending
+        style = "color:#f5a524; font-weight:bold" if pending else ""
+        self.outbox.setText(f"<span style='{style}'>Outbox {pending}</span>")
+        self.lateness.setText(f"Lag {self._watchdog.worst_ms:.0f} ms")
+        self._watchdog.reset()
+        self.clock.setText(datetime.now().strftime("%H:%M:%S"))
