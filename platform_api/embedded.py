@@ -38,7 +38,9 @@ class EmbeddedPlatform:
     def start(self, timeout_s: float = 30.0) -> EmbeddedPlatform:
         app = create_app(self.settings)
         self._app = app
-        sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        # proto=IPPROTO_TCP matters: asyncio sets TCP_NODELAY only on sockets that say they
+        # are TCP, and without it every keep-alive response waits ~40 ms for a delayed ACK.
+        sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM, socket.IPPROTO_TCP)
         sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         sock.bind((self.host, self.port))
         self._sock = sock

@@ -1,0 +1,22 @@
+"""The simulator's settings: how busy the shift is and how the simulated room behaves."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class SimConfig:
+    call_rate_per_hour: float = 180.0  # Poisson arrivals, 999 and 101 together
+    share_999: float = 0.45
+    seed: int | None = None
+    avl_interval_s: float = 2.0  # moving units report this often
+    patrol_report_s: float = 15.0  # units not moving report this often
+    room: bool = True  # simulated colleagues answer, raise, dispatch and close
+    answer_after_s: tuple[float, float] = (8.0, 40.0)  # a human gets this window first
+    speed_factor: float = 1.0  # >1 shortens scene times (for tests and demos)
+    refresh_s: float = 20.0  # re-read /v1/state to see what other consoles did
+    password: str = "demo"
+    gateway_user: str = "gateway"
+    calltaker_user: str = "sim-calltaker"
+    dispatcher_user: str = "sim-dispatcher"

@@ -1,0 +1,344 @@
+"""The simulated shift: callers ringing, colleagues in the room, and units on the move.
+
+Everything goes through the platform's HTTP API as three people would: the telephony and
+AVL gateway, a call-taker colleague and a dispatcher colleague. A call a human answers, and
+an incident a human raised, are left to the human (only their units keep moving).
+"""
+
+from __future__ import annotations
+
+import logging
+import random
+import threading
+import time
+from dataclasses import dataclass, field
+from typing import Any
+
+import httpx
+
+from platform_api.geo import haversine_m
+from platform_api.simulator import avl, scenarios
+from platform_api.simulator.api import Api, World
+from platform_api.simulator.config import SimConfig
+from platform_api.simulator.world import plan_units
+
+log = logging.getLogger("platform_api.simulator")
+
+TICK_S = 0.25
+
+
+@dataclass
+class SimStats:
+    units_seeded: int = 0
+    calls_made: int = 0
+    calls_abandoned: int = 0
+    incidents_created: int = 0
+    assignments: int = 0
+    incidents_closed: int = 0
+    positions_posted: int = 0
+    refused: int = 0  # commands another console beat us to (409/412): normal in a busy room
+    errors: int = 0  # the platform could not be reached
+
+
+@dataclass
+class _Caller:
+    """What the simulator knows of a call it made: the truth behind it."""
+
+    kind: scenarios.Kind
+    borough: str
+    lat: float
+    lon: float
+    answer_at: float
+    hang_up_at: float
+
+
+@dataclass
+class _Job:
+    """An incident the simulated room handles: when it may close."""
+
+    kind: scenarios.Kind
+    close_at: float | None = None
+    next_try: float = 0.0
+    units_sent: set[str] = field(default_factory=set)
+
+
+class Simulator:
+    def __init__(self, base_url: str, config: SimConfig | None = None) -> None:
+        self.config = config or SimConfig()
+        self.stats = SimStats()
+        self._rng = random.Random(self.config.seed)
+        self._world = World()
+        self._api = Api(base_url, self._world)
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+        self._callers: dict[str, _Caller] = {}
+        self._jobs: dict[str, _Job] = {}
+        self._next_call = 0.0
+        self._next_avl = 0.0
+        self._next_refresh = 0.0
+        self._last_report: dict[str, float] = {}
+
+    # ---------------------------------------------------------------- lifecycle
+
+    def start(self) -> None:
+        cfg = self.config
+        for who in (cfg.gateway_user, cfg.calltaker_user, cfg.dispatcher_user):
+            self._api.sign_in(who, cfg.password)
+        self._api.refresh(cfg.gateway_user)
+        if not self._world.units:
+            self._seed()
+        now = time.monotonic()
+        self._next_call = now + self._gap()
+        self._next_refresh = now + cfg.refresh_s
+        self._thread = threading.Thread(target=self._run, name="simulator", daemon=True)
+        self._thread.start()
+
+    def stop(self) -> None:
+        self._stop.set()
+        if self._thread is not None:
+            self._thread.join(timeout=5)
+        self._api.close()
+
+    def _seed(self) -> None:
+        for plan in plan_units(self._rng):
+            if self._api.send(self.config.gateway_user, "/v1/units", plan.body()) is not None:
+                self.stats.units_seeded += 1
+        log.info("seeded %d units", self.stats.units_seeded)
+
+    def _run(self) -> None:
+        backoff = 1.0
+        while not self._stop.is_set():
+            try:
+                self._tick(time.monotonic())
+                backoff = 1.0
+            except httpx.HTTPError as exc:
+                self.stats.errors += 1
+                log.warning(
+                    "simulator: platform unavailable (%s); retrying in %.0f s", exc, backoff
+                )
+                self._stop.wait(backoff)
+                backoff = min(backoff * 2, 30.0)
+                continue
+            self._stop.wait(TICK_S)
+
+    def _gap(self) -> float:
+        return self._rng.expovariate(self.config.call_rate_per_hour / 3600.0)
+
+    # ---------------------------------------------------------------- one tick
+
+    def _tick(self, now: float) -> None:
+        cfg = self.config
+        if now >= self._next_refresh:
+            self._api.refresh(cfg.gateway_user)
+            self._next_refresh = now + cfg.refresh_s
+        while now >= self._next_call:
+            self._ring(now)
+            self._next_call += self._gap()
+        self._callers_hang_up(now)
+        if cfg.room:
+            self._answer_calls(now)
+            self._dispatch(now)
+            self._close_finished(now)
+        if now >= self._next_avl:
+            self._move_units(now)
+            self._next_avl = now + cfg.avl_interval_s
+        self.stats.refused = self._api.refused
+
+    def _ring(self, now: float) -> None:
+        rng, cfg = self._rng, self.config
+        line = "999" if rng.random() < cfg.share_999 else "101"
+        kind = scenarios.pick_kind(rng, line)
+        borough, lat, lon = scenarios.pick_place(rng)
+        body: dict[str, Any] = {"line": line, "caller_number": scenarios.caller_number(rng)}
+        if line == "999" and body["caller_number"].startswith("077") and rng.random() < 0.9:
+            body["handset_location"] = scenarios.handset_fix(rng, lat, lon)
+        result = self._api.send(cfg.gateway_user, "/v1/calls", body)
+        if result is None:
+            return
+        call = result["changes"]["calls"][0]
+        patience = rng.uniform(90, 180) if line == "999" else rng.uniform(300, 600)
+        lo, hi = cfg.answer_after_s
+        self._callers[call["id"]] = _Caller(
+            kind, borough.name, lat, lon, now + rng.uniform(lo, hi), now + patience
+        )
+        self.stats.calls_made += 1
+
+    def _callers_hang_up(self, now: float) -> None:
+        for call_id, caller in list(self._callers.items()):
+            call = self._world.calls.get(call_id)
+            if call is None or call["state"] != "queued":
+                if call is None or call["state"] != "answered":
+                    self._callers.pop(call_id, None)
+                continue
+            if now >= caller.hang_up_at:
+                self._api.send(self.config.gateway_user, f"/v1/calls/{call_id}/abandon", {})
+                self.stats.calls_abandoned += 1
+                self._callers.pop(call_id, None)
+
+    def _answer_calls(self, now: float) -> None:
+        cfg = self.config
+        for call_id, caller in list(self._callers.items()):
+            call = self._world.calls.get(call_id)
+            if call is None or call["state"] != "queued" or now < caller.answer_at:
+                continue
+            result = self._api.send(
+                cfg.calltaker_user, f"/v1/calls/{call_id}/answer", {}, call["version"]
+            )
+            if result is None:
+                continue  # a human (or another console) took it
+            answered = result["changes"]["calls"][0]
+            self._callers.pop(call_id, None)
+            self._raise_incident(answered, caller)
+
+    def _raise_incident(self, call: dict[str, Any], caller: _Caller) -> None:
+        cfg, rng = self.config, self._rng
+        if rng.random() < 0.05:
+            self._api.send(
+                cfg.calltaker_user,
+                f"/v1/calls/{call['id']}/close",
+                {"reason": "advice given"},
+                call["version"],
+            )
+            return
+        kind = caller.kind
+        grade = kind.grade_999 if call["line"] == "999" else kind.grade_101
+        body = {
+            "opening_classification": kind.classification,
+            "grade": grade,
+            "location": {
+                "lat": round(caller.lat, 6),
+                "lon": round(caller.lon, 6),
+                "address": f"{rng.randrange(1, 200)} High Street, {caller.borough}",
+            },
+            "thrive": {"threat": kind.threat, "risk": "caller remains on scene"},
+            "narrative": f"Caller reports {kind.classification.lower()}: {kind.threat}.",
+        }
+        result = self._api.send(
+            cfg.calltaker_user, f"/v1/calls/{call['id']}/incident", body, call["version"]
+        )
+        if result is not None:
+            incident = result["changes"]["incidents"][0]
+            self._jobs[incident["id"]] = _Job(kind)
+            self.stats.incidents_created += 1
+
+    # ---------------------------------------------------------------- dispatch
+
+    def _dispatch(self, now: float) -> None:
+        world = self._world
+        staffed = {a["incident_id"] for a in world.assignments.values()}
+        for incident_id, job in list(self._jobs.items()):
+            incident = world.incidents.get(incident_id)
+            if incident is None:
+                self._jobs.pop(incident_id, None)
+                continue
+            if incident_id in staffed or job.close_at is not None or now < job.next_try:
+                continue
+            if incident["grade"] in ("scheduled", "resolved_without_deployment"):
+                job.close_at = now + self._rng.uniform(60, 240) / self.config.speed_factor
+                continue
+            unit = self._nearest_unit(incident, job.kind.needs)
+            job.next_try = now + 5.0
+            if unit is None:
+                continue
+            result = self._api.send(
+                self.config.dispatcher_user,
+                f"/v1/units/{unit['id']}/assign",
+                {"incident_id": incident_id},
+                unit["version"],
+            )
+            if result is not None:
+                self.stats.assignments += 1
+                assignment = result["changes"]["assignments"][0]
+                job.units_sent.add(unit["id"])
+                self._api.send(
+                    self.config.gateway_user,
+                    f"/v1/assignments/{assignment['id']}/progress",
+                    {"state": "en_route"},
+                    assignment["version"],
+                )
+
+    def _nearest_unit(self, incident: dict[str, Any], needs: str | None) -> dict[str, Any] | None:
+        loc = incident["location"]
+        best: tuple[float, dict[str, Any]] | None = None
+        for unit in self._world.units.values():
+            if unit["status"] != "available" or unit["position"] is None:
+                continue
+            if needs is not None and needs not in unit["capabilities"]:
+                continue
+            if needs is None and unit["type"] not in ("response_car", "foot_patrol"):
+                continue
+            pos = unit["position"]
+            d = haversine_m(pos["lat"], pos["lon"], loc["lat"], loc["lon"])
+            speed = avl.SPEED_KMH.get(unit["type"], 40.0)
+            eta = d / speed
+            if best is None or eta < best[0]:
+                best = (eta, unit)
+        return None if best is None else best[1]
+
+    def _close_finished(self, now: float) -> None:
+        for incident_id, job in list(self._jobs.items()):
+            if job.close_at is None or now < job.close_at:
+                continue
+            incident = self._world.incidents.get(incident_id)
+            self._jobs.pop(incident_id, None)
+            if incident is None:
+                continue
+            result = self._api.send(
+                self.config.dispatcher_user,
+                f"/v1/incidents/{incident_id}/close",
+                {"closing_classification": job.kind.closing},
+                incident["version"],
+            )
+            if result is not None:
+                self.stats.incidents_closed += 1
+
+    # ---------------------------------------------------------------- AVL
+
+    def _move_units(self, now: float) -> None:
+        world, cfg = self._world, self.config
+        by_unit = {a["unit_id"]: a for a in world.assignments.values()}
+        fixes: list[dict[str, Any]] = []
+        for unit in world.units.values():
+            pos = unit["position"]
+            if pos is None:
+                continue
+            assignment = by_unit.get(unit["id"])
+            incident = world.incidents.get(assignment["incident_id"]) if assignment else None
+            if (
+                assignment is not None
+                and incident is not None
+                and assignment["state"] != "at_scene"
+            ):
+                fixes.append(self._drive(unit, assignment, incident, now))
+            elif now - self._last_report.get(unit["id"], 0.0) >= cfg.patrol_report_s:
+                self._last_report[unit["id"]] = now
+                metres = 0.0 if unit["status"] != "available" else self._rng.uniform(0, 60)
+                lat, lon = avl.drift(self._rng, pos["lat"], pos["lon"], metres)
+                unit["position"] = {**pos, "lat": lat, "lon": lon}
+                fixes.append(avl.fix(unit["id"], lat, lon, None, 0.0 if metres == 0 else 5.0))
+        if fixes:
+            self._api.send(cfg.gateway_user, "/v1/positions", {"positions": fixes})
+            self.stats.positions_posted += len(fixes)
+
+    def _drive(
+        self, unit: dict[str, Any], assignment: dict[str, Any], incident: dict[str, Any], now: float
+    ) -> dict[str, Any]:
+        pos, loc = unit["position"], incident["location"]
+        speed = avl.SPEED_KMH.get(unit["type"], 40.0)
+        metres = speed / 3.6 * self.config.avl_interval_s * self.config.speed_factor
+        lat, lon, heading, arrived = avl.step_towards(
+            pos["lat"], pos["lon"], loc["lat"], loc["lon"], metres
+        )
+        if arrived:
+            self._api.send(
+                self.config.gateway_user,
+                f"/v1/assignments/{assignment['id']}/progress",
+                {"state": "at_scene"},
+                assignment["version"],
+            )
+            job = self._jobs.get(incident["id"])
+            if job is not None and job.close_at is None:
+                job.close_at = now + self._rng.uniform(180, 720) / self.config.speed_factor
+        # Update our copy now: the platform echoes positions only in the event stream.
+        unit["position"] = {**pos, "lat": lat, "lon": lon}
+        return avl.fix(unit["id"], lat, lon, heading, 0.0 if arrived else speed)
