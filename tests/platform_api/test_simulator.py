@@ -1,0 +1,130 @@
+"""The simulated shift, through the real API: a believable force and a room at work."""
+
+from __future__ import annotations
+
+import time
+from collections import Counter
+from collections.abc import Callable, Iterator
+from typing import Any
+
+import pytest
+
+from platform_api import geo
+from platform_api.embedded import EmbeddedPlatform
+from platform_api.simulator import SimConfig, Simulator
+from tests.platform_api.helpers import first
+
+FAST = SimConfig(
+    call_rate_per_hour=3600,
+    seed=7,
+    answer_after_s=(0.3, 0.6),
+    speed_factor=60,
+    avl_interval_s=0.3,
+    refresh_s=2,
+)
+
+
+def wait_for(predicate: Callable[[], bool], timeout_s: float = 30) -> None:
+    deadline = time.monotonic() + timeout_s
+    while not predicate():
+        assert time.monotonic() < deadline, "timed out"
+        time.sleep(0.1)
+
+
+@pytest.fixture
+def sim(platform: EmbeddedPlatform) -> Iterator[Simulator]:
+    simulator = Simulator(platform.url, FAST)
+    simulator.start()
+    yield simulator
+    simulator.stop()
+
+
+def test_the_seeded_force_covers_every_borough_with_unique_callsigns(
+    sim: Simulator, dispatcher: Any
+) -> None:
+    units = dispatcher.get("/v1/state")["units"]
+    assert len(units) >= 150
+    callsigns = [u["callsign"] for u in units]
+    assert len(set(callsigns)) == len(callsigns)
+    by_borough = Counter(u["borough"] for u in units)
+    assert set(by_borough) == {b.name for b in geo.boroughs()}
+    assert {u["type"] for u in units} >= {
+        "response_car",
+        "foot_patrol",
+        "armed_response",
+        "dog",
+        "traffic",
+    }
+    # Where each unit started (they move once the room dispatches them).
+    created = [
+        u
+        for e in dispatcher.get("/v1/events", limit=1000)["events"]
+        if e["type"] == "unit.created"
+        for u in e["payload"]["changes"]["units"]
+    ]
+    home = [u for u in created if u["type"] == "response_car"]
+    assert len(home) == 4 * 33
+    wrong = [
+        u["callsign"]
+        for u in home
+        if geo.borough_at(u["position"]["lat"], u["position"]["lon"]) != u["borough"]
+    ]
+    assert wrong == []
+    assert any(u["callsign"] == "CW11" for u in units)
+
+
+def test_the_room_answers_raises_dispatches_and_units_move(sim: Simulator, dispatcher: Any) -> None:
+    def types() -> Counter[str]:
+        events = dispatcher.get("/v1/events", limit=10000)["events"]
+        return Counter(e["type"] for e in events)
+
+    wanted = {
+        "call.received",
+        "call.answered",
+        "incident.created",
+        "assignment.created",
+        "assignment.en_route",
+        "unit.positions",
+        "assignment.at_scene",
+    }
+    wait_for(lambda: wanted <= set(types()), timeout_s=40)
+    calls = dispatcher.get("/v1/events", limit=10000)["events"]
+    amls = [
+        c
+        for e in calls
+        if e["type"] == "call.received"
+        for c in e["payload"]["changes"]["calls"]
+        if c["handset_location"]
+    ]
+    assert all(5 <= c["handset_location"]["accuracy_m"] <= 2000 for c in amls)
+    assert sim.stats.errors == 0
+
+
+def test_a_call_answered_by_a_person_is_left_to_them(
+    platform: EmbeddedPlatform, gateway: Any, calltaker: Any
+) -> None:
+    slow_room = SimConfig(call_rate_per_hour=1, seed=3, answer_after_s=(0.5, 0.5), refresh_s=0.5)
+    simulator = Simulator(platform.url, slow_room)
+    simulator.start()
+    try:
+        call = first(
+            gateway.ok("/v1/calls", {"line": "999", "caller_number": "07700 900111"}), "calls"
+        )
+        calltaker.ok(f"/v1/calls/{call['id']}/answer", version=call["version"])
+        time.sleep(2)  # several room ticks: give it every chance to interfere
+        after = calltaker.get(f"/v1/calls/{call['id']}")
+        assert (after["state"], after["answered_by"], after["version"]) == (
+            "answered",
+            "calltaker",
+            2,
+        )
+    finally:
+        simulator.stop()
+
+
+def test_stop_returns_promptly(platform: EmbeddedPlatform) -> None:
+    simulator = Simulator(platform.url, FAST)
+    simulator.start()
+    started = time.monotonic()
+    simulator.stop()
+    assert time.monotonic() - started < 2
