@@ -93,6 +93,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     logging.basicConfig(
         level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
     )
+    logging.getLogger("httpx").setLevel(logging.WARNING)  # one line per request is noise
     args = build_parser().parse_args(argv)
     app = QApplication.instance() or QApplication(sys.argv[:1])
     assert isinstance(app, QApplication)
@@ -158,8 +159,7 @@ def _run(
         await client.aclose()
 
     app.aboutToQuit.connect(window.save_layout)
-    with loop:
-        loop.run_forever()
+    loop.run_forever()
     loop.run_until_complete(shutdown())
     return 0
 
@@ -175,6 +175,7 @@ def _screenshot_when_ready(window: Any, store: Store, path: Path, app: QApplicat
             bool(start_seq) and store.incidents and store.units and store.seq >= start_seq[0] + 5
         )
         if ready:
+            window.resize(1600, 900)
             for panel in (window.calls, window.incidents, window.units):
                 panel.fit_columns()
             if window.incidents.proxy.rowCount():

@@ -48,13 +48,13 @@ def wait_s(call: CallPublic) -> float:
     return max(0.0, (datetime.now(UTC) - call.received_at).total_seconds())
 
 
-def call_priority(call: CallPublic) -> tuple[int, int, float]:
-    """Queued before answered, 999 before 101, then longest wait first."""
-    return (
-        0 if call.state == CallState.QUEUED else 1,
-        0 if call.line == Line.EMERGENCY else 1,
-        -wait_s(call),
-    )
+def call_priority(call: CallPublic) -> float:
+    """Queued before answered, 999 before 101, then longest wait first (ascending sort).
+
+    A number, not a tuple: Qt's proxy model can only compare plain values.
+    """
+    group = (0 if call.state == CallState.QUEUED else 2) + (0 if call.line == Line.EMERGENCY else 1)
+    return group * 1e10 + call.received_at.timestamp()  # earlier received = waited longer
 
 
 def breaching(call: CallPublic) -> bool:

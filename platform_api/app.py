@@ -9,12 +9,11 @@ from collections.abc import Awaitable, Callable, Sequence
 from fastapi import FastAPI, Request, Response
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
-from sqlalchemy.orm import Session
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from platform_api import auth
 from platform_api.contract import ErrorBody, ErrorDetail
-from platform_api.db.engine import make_engine, upgrade
+from platform_api.db.engine import make_engine, upgrade, write_session
 from platform_api.errors import PlatformError
 from platform_api.eventlog import EventLog, WrittenEvent
 from platform_api.fanout import Broadcaster
@@ -68,7 +67,7 @@ def create_app(settings: Settings) -> FastAPI:
     engine = make_engine(settings.db_url)
     upgrade(engine)
     if settings.demo_users:
-        with Session(engine) as session, session.begin():
+        with write_session(engine) as session, session.begin():
             auth.ensure_demo_users(session)
 
     metrics = Metrics()

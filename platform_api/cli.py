@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 
 from platform_api import auth
 from platform_api.contract import Role
-from platform_api.db.engine import make_engine, upgrade
+from platform_api.db.engine import make_engine, upgrade, write_session
 from platform_api.embedded import EmbeddedPlatform
 from platform_api.eventlog import head_seq, iter_all, verify_chain
 from platform_api.settings import Settings, default_db_url
@@ -80,7 +80,7 @@ def _user_add(args: argparse.Namespace) -> int:
         return 2
     engine = make_engine(args.db)
     upgrade(engine)
-    with Session(engine) as session, session.begin():
+    with write_session(engine) as session, session.begin():
         auth.add_user(session, args.name, args.display_name or args.name, Role(args.role), password)
     print(f"user {args.name} ({args.role}) added")
     return 0

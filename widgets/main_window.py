@@ -5,7 +5,7 @@ Every dock can float onto a second screen; View shows any dock again and resets 
 
 from __future__ import annotations
 
-from PySide6.QtCore import QByteArray, QSettings, Qt
+from PySide6.QtCore import QByteArray, QSettings, Qt, QTimer
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QApplication,
@@ -65,6 +65,8 @@ class MainWindow(QMainWindow):
         self.events.setModel(EventLogModel(store, parent=self))
         self.events.verticalHeader().hide()
         self.events.horizontalHeader().setStretchLastSection(True)
+        for column, width in enumerate((60, 70, 110, 170)):
+            self.events.setColumnWidth(column, width)
         self.events.model().rowsInserted.connect(lambda *_: self.events.scrollToBottom())
         self.incidents.selected.connect(self.detail.show_incident)
 
@@ -99,6 +101,10 @@ class MainWindow(QMainWindow):
         )
         self.setStatusBar(self.status)
         outbox.command_failed.connect(self._on_outbox_command_failed)
+        # Waits, ages and countdowns change with time, not with events.
+        self._clock = QTimer(self)
+        self._clock.timeout.connect(self._on_clock_timeout)
+        self._clock.start(1000)
         self._build_menus()
         self._default_state = self.saveState(LAYOUT_VERSION)
         self.restore_layout()
@@ -170,6 +176,12 @@ class MainWindow(QMainWindow):
     def closeEvent(self, event: QCloseEvent) -> None:
         self.save_layout()
         super().closeEvent(event)
+
+    def _on_clock_timeout(self) -> None:
+        self.calls.model.refresh_column(CallQueueModel.WAIT_COLUMN)
+        for column in IncidentModel.AGE_COLUMNS:
+            self.incidents.model.refresh_column(column)
+        self.units.model.refresh_column(UnitModel.POSITION_COLUMN)
 
     # ---------------------------------------------------------------- messages
 

@@ -15,6 +15,7 @@ from typing import Any
 from alembic import command
 from alembic.config import Config
 from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.orm import Session
 from sqlalchemy.pool import StaticPool
 
 MIGRATIONS = Path(__file__).resolve().parent.parent / "migrations"
@@ -61,3 +62,13 @@ def upgrade(engine: Engine) -> None:
     with engine.begin() as conn:
         cfg.attributes["connection"] = conn
         command.upgrade(cfg, "head")
+
+
+def write_session(engine: Engine) -> Session:
+    """A session whose transactions take the write lock up front (BEGIN IMMEDIATE).
+
+    In WAL mode a deferred transaction that reads and then writes fails at once with
+    "database is locked" if another writer committed in between; taking the lock first
+    makes it wait its turn (busy_timeout) instead.
+    """
+    return Session(engine.execution_options(**WRITE))

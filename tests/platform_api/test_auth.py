@@ -118,3 +118,17 @@ def test_each_role_is_refused_what_it_may_not_do(
     assert trainer.client.get("/v1/audit/verify").status_code == 200
     assert calltaker.client.get("/v1/audit/verify").status_code == 403
     assert answered_call(gateway, dispatcher)["answered_by"] == "dispatcher"
+
+
+def test_signing_in_while_commands_are_written_never_fails(
+    platform: EmbeddedPlatform, gateway: Any
+) -> None:
+    import threading
+
+    writer = threading.Thread(target=lambda: [make_call(gateway) for _ in range(80)])
+    writer.start()
+    try:
+        tokens = [platform.login("calltaker") for _ in range(15)]
+    finally:
+        writer.join()
+    assert len(set(tokens)) == 15
