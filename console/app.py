@@ -145,7 +145,18 @@ def _run(
     outbox = Outbox(outbox_path(url, username), client)
     watchdog = LoopWatchdog()
     sync.link_changed.connect(outbox.on_link_changed)
-    window = MainWindow(store, sync, outbox, watchdog, username, role, settings, theme)
+    # A screenshot shows the default layout, and must not overwrite the operator's own.
+    window = MainWindow(
+        store,
+        sync,
+        outbox,
+        watchdog,
+        username,
+        role,
+        settings,
+        theme,
+        remember_layout=not args.screenshot,
+    )
     window.show()
     sync.start()
     outbox.start()
@@ -175,7 +186,6 @@ def _screenshot_when_ready(window: Any, store: Store, path: Path, app: QApplicat
             bool(start_seq) and store.incidents and store.units and store.seq >= start_seq[0] + 5
         )
         if ready:
-            window.resize(1600, 900)
             for panel in (window.calls, window.incidents, window.units):
                 panel.fit_columns()
             if window.incidents.proxy.rowCount():

@@ -52,11 +52,15 @@ class IncidentDetail(QWidget):
             for e in incident.log
         )
         loc = incident.location
-        target = incident.target_at.astimezone().strftime("%H:%M") if incident.target_at else "none"
+        target = (
+            f"attend by {incident.target_at.astimezone().strftime('%H:%M')}"
+            if incident.target_at
+            else "no attendance target"
+        )
         self.text.setHtml(
             f"<h3>{escape(incident.reference)} — {escape(incident.opening_classification)}</h3>"
             f"<p><span style='color:{GRADE_COLOUR[incident.grade]}'>■</span> "
-            f"<b>{GRADE_LABEL[incident.grade]}</b> · attend by {target}</p>"
+            f"<b>{GRADE_LABEL[incident.grade]}</b> · {target}</p>"
             f"<p>{escape(loc.address or '')} ({escape(loc.borough or 'outside force area')})"
             f" {loc.lat:.5f}, {loc.lon:.5f}</p>"
             f"<p><b>Units:</b> {', '.join(units) or 'none assigned'}</p>"

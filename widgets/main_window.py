@@ -6,7 +6,7 @@ Every dock can float onto a second screen; View shows any dock again and resets 
 from __future__ import annotations
 
 from PySide6.QtCore import QByteArray, QSettings, Qt, QTimer
-from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QShowEvent
 from PySide6.QtWidgets import (
     QApplication,
     QDockWidget,
@@ -41,6 +41,7 @@ class MainWindow(QMainWindow):
         role: str,
         settings: QSettings,
         theme: str = "day",
+        remember_layout: bool = True,
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
@@ -64,6 +65,7 @@ class MainWindow(QMainWindow):
         self.events = QTableView()
         self.events.setModel(EventLogModel(store, parent=self))
         self.events.verticalHeader().hide()
+        self.events.verticalHeader().setDefaultSectionSize(22)
         self.events.horizontalHeader().setStretchLastSection(True)
         for column, width in enumerate((60, 70, 110, 170)):
             self.events.setColumnWidth(column, width)
@@ -106,8 +108,12 @@ class MainWindow(QMainWindow):
         self._clock.timeout.connect(self._on_clock_timeout)
         self._clock.start(1000)
         self._build_menus()
+        self.resize(1600, 900)
+        self._remember = remember_layout
+        self._sized = False
         self._default_state = self.saveState(LAYOUT_VERSION)
-        self.restore_layout()
+        if remember_layout:
+            self.restore_layout()
 
     # ---------------------------------------------------------------- docks and layout
 
@@ -152,23 +158,48 @@ class MainWindow(QMainWindow):
             apply_theme(app, name)
         self._settings.setValue("theme", name)
 
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        if not self._sized:
+            self._sized = True
+            if self._settings.value("state") is None or not self._remember:
+                QTimer.singleShot(0, self.default_sizes)
+
+    def default_sizes(self) -> None:
+        """Queue and incidents get the room; the event log a strip at the bottom."""
+        d = self.docks
+        height = max(600, self.height())
+        self.resizeDocks([d["events"]], [height // 5], Qt.Orientation.Vertical)
+        self.resizeDocks(
+            [d["calls"], d["detail"]], [height * 2 // 5, height // 3], Qt.Orientation.Vertical
+        )
+        self.resizeDocks(
+            [d["incidents"], d["units"]], [height // 3, height * 2 // 5], Qt.Orientation.Vertical
+        )
+        self.resizeDocks(
+            [d["calls"], d["incidents"]],
+            [self.width() * 9 // 20, self.width() * 11 // 20],
+            Qt.Orientation.Horizontal,
+        )
+
     def reset_layout(self) -> None:
         self.restoreState(self._default_state, LAYOUT_VERSION)
         for dock in self.docks.values():
             dock.setFloating(False)
             dock.show()
+        self.default_sizes()
 
     def restore_layout(self) -> None:
         geometry = self._settings.value("geometry")
         state = self._settings.value("state")
         if isinstance(geometry, QByteArray):
             self.restoreGeometry(geometry)
-        else:
-            self.resize(1600, 900)
         if isinstance(state, QByteArray):
             self.restoreState(state, LAYOUT_VERSION)
 
     def save_layout(self) -> None:
+        if not self._remember:
+            return
         self._settings.setValue("geometry", self.saveGeometry())
         self._settings.setValue("state", self.saveState(LAYOUT_VERSION))
         self._settings.sync()

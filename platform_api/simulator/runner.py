@@ -88,6 +88,7 @@ class Simulator:
         if not self._world.units:
             self._seed()
         now = time.monotonic()
+        self._adopt_waiting_calls(now)
         self._next_call = now + self._gap()
         self._next_refresh = now + cfg.refresh_s
         self._thread = threading.Thread(target=self._run, name="simulator", daemon=True)
@@ -104,6 +105,18 @@ class Simulator:
             if self._api.send(self.config.gateway_user, "/v1/units", plan.body()) is not None:
                 self.stats.units_seeded += 1
         log.info("seeded %d units", self.stats.units_seeded)
+
+    def _adopt_waiting_calls(self, now: float) -> None:
+        """Calls queued before this start (a restart) get callers, so they are answered."""
+        lo, hi = self.config.answer_after_s
+        for call in self._world.calls.values():
+            if call["state"] != "queued":
+                continue
+            kind = scenarios.pick_kind(self._rng, call["line"])
+            borough, lat, lon = scenarios.pick_place(self._rng)
+            self._callers[call["id"]] = _Caller(
+                kind, borough.name, lat, lon, now + self._rng.uniform(lo, hi), now + 300
+            )
 
     def _run(self) -> None:
         backoff = 1.0
