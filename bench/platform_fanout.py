@@ -110,18 +110,21 @@ def post_positions(
 
 async def subscribe(url: str, token: str, after: int, seqs: list[int], delays: list[float]) -> None:
     headers = {"Authorization": f"Bearer {token}", "Accept": "text/event-stream"}
-    async with httpx.AsyncClient(base_url=url, headers=headers, timeout=httpx.Timeout(30.0)) as c:
-        async with c.stream("GET", "/v1/events", params={"after": after}) as response:
-            async for line in response.aiter_lines():
-                if not line.startswith("data:"):
-                    continue
-                now = time.time()
-                # Parse only what we need: seq and ts sit at the start of the event JSON.
-                head = line[5:200]
-                seq = int(head.split('"seq":', 1)[1].split(",", 1)[0])
-                ts = head.split('"ts":"', 1)[1].split('"', 1)[0]
-                delays.append((now - datetime.fromisoformat(ts).timestamp()) * 1000)
-                seqs.append(seq)
+    timeout = httpx.Timeout(30.0)
+    async with (
+        httpx.AsyncClient(base_url=url, headers=headers, timeout=timeout) as client,
+        client.stream("GET", "/v1/events", params={"after": after}) as response,
+    ):
+        async for line in response.aiter_lines():
+            if not line.startswith("data:"):
+                continue
+            now = time.time()
+            # Parse only what we need: seq and ts sit at the start of the event JSON.
+            head = line[5:200]
+            seq = int(head.split('"seq":', 1)[1].split(",", 1)[0])
+            ts = head.split('"ts":"', 1)[1].split('"', 1)[0]
+            delays.append((now - datetime.fromisoformat(ts).timestamp()) * 1000)
+            seqs.append(seq)
 
 
 def subscribers(
