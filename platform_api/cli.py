@@ -132,6 +132,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     logging.basicConfig(
         level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
     )
+    logging.getLogger("httpx").setLevel(logging.WARNING)  # the simulator's requests are noise
     args = build_parser().parse_args(argv)
     if getattr(args, "db", "x") is None:
         args.db = default_db_url()

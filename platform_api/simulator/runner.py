@@ -89,7 +89,8 @@ class Simulator:
             self._seed()
         now = time.monotonic()
         self._adopt_waiting_calls(now)
-        self._next_call = now + self._gap()
+        # A first call within seconds, so a new user sees the room come alive at once.
+        self._next_call = now + min(self._gap(), self._rng.uniform(2, 5))
         self._next_refresh = now + cfg.refresh_s
         self._thread = threading.Thread(target=self._run, name="simulator", daemon=True)
         self._thread.start()
