@@ -17,9 +17,20 @@ from platform_api.db.engine import make_engine, upgrade, write_session
 from platform_api.errors import PlatformError
 from platform_api.eventlog import EventLog, WrittenEvent
 from platform_api.fanout import Broadcaster
+from platform_api.geocoding import make_geocoder
 from platform_api.metrics import Metrics
 from platform_api.routes import auth as auth_routes
-from platform_api.routes import calls, events, incidents, ops, read, units
+from platform_api.routes import (
+    calls,
+    events,
+    geo,
+    incidents,
+    ops,
+    read,
+    recordings,
+    training,
+    units,
+)
 from platform_api.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -93,6 +104,7 @@ def create_app(settings: Settings) -> FastAPI:
     app.state.broadcaster = broadcaster
     app.state.metrics = metrics
     app.state.event_log = EventLog(engine, publish)
+    app.state.geocoder = make_geocoder(settings)
     _install_error_handlers(app)
 
     @app.middleware("http")
@@ -107,6 +119,7 @@ def create_app(settings: Settings) -> FastAPI:
         metrics.latency.labels(request.method, path).observe(time.perf_counter() - start)
         return response
 
-    for module in (auth_routes, read, events, calls, incidents, units, ops):
+    modules = (auth_routes, read, events, calls, incidents, units, ops, geo, recordings, training)
+    for module in modules:
         app.include_router(module.router)
     return app

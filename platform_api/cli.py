@@ -1,8 +1,11 @@
 """`platform-api`: serve the platform, check the log's hash chain, add users.
 
 platform-api serve [--db URL] [--host H] [--port P] [--simulate] [--demo-users]
+                   [--geocoder-url URL] [--gazetteer FILE]...
 platform-api verify [--db URL]
 platform-api user-add NAME ROLE [--db URL] [--display-name TEXT]   (password on stdin)
+platform-api export [--db URL] [--from ISO] [--to ISO] [--from-seq N] [--to-seq N] FILE
+platform-api import-sf CSV FILE      (San Francisco fire calls -> a recording)
 """
 
 from __future__ import annotations
@@ -14,6 +17,8 @@ import signal
 import sys
 import threading
 from collections.abc import Sequence
+from datetime import datetime
+from pathlib import Path
 from types import FrameType
 
 from sqlalchemy.orm import Session
@@ -23,20 +28,37 @@ from platform_api.contract import Role
 from platform_api.db.engine import make_engine, upgrade, write_session
 from platform_api.embedded import EmbeddedPlatform
 from platform_api.eventlog import head_seq, iter_all, verify_chain
+from platform_api.geocoding import GazetteerError
+from platform_api.geocoding.geopy_adapter import split_url
 from platform_api.settings import Settings, default_db_url
 
 log = logging.getLogger("platform_api")
 
 
 def _serve(args: argparse.Namespace) -> int:
-    settings = Settings(db_url=args.db, demo_users=args.demo_users or args.simulate)
-    platform = EmbeddedPlatform(
-        settings,
-        host=args.host,
-        port=args.port,
-        ssl_certfile=args.ssl_certfile,
-        ssl_keyfile=args.ssl_keyfile,
-    ).start()
+    for path in args.gazetteer:
+        if not Path(path).is_file():
+            print(f"no gazetteer file at {path}", file=sys.stderr)
+            return 2
+    settings = Settings(
+        db_url=args.db,
+        demo_users=args.demo_users or args.simulate,
+        geocoder_url=args.geocoder_url,
+        gazetteer_files=tuple(args.gazetteer),
+    )
+    if args.geocoder_url and args.gazetteer:
+        print("note: --gazetteer is not used when --geocoder-url is given", file=sys.stderr)
+    try:
+        platform = EmbeddedPlatform(
+            settings,
+            host=args.host,
+            port=args.port,
+            ssl_certfile=args.ssl_certfile,
+            ssl_keyfile=args.ssl_keyfile,
+        ).start()
+    except GazetteerError as exc:
+        print(exc, file=sys.stderr)
+        return 2
     print(f"platform listening on {platform.url} (database {args.db})", flush=True)
     if settings.demo_users:
         print(
@@ -86,6 +108,67 @@ def _user_add(args: argparse.Namespace) -> int:
     return 0
 
 
+def _export(args: argparse.Namespace) -> int:
+    from sqlalchemy.engine import make_url
+
+    from platform_api.errors import PlatformError
+    from platform_api.export import build_header, recording_chunks, resolve_window
+
+    engine = make_engine(args.db)
+    source = f"platform {make_url(args.db).render_as_string(hide_password=True)}"
+    try:
+        with Session(engine) as session, session.begin():
+            window = resolve_window(
+                session,
+                from_ts=args.from_ts,
+                to_ts=args.to_ts,
+                from_seq=args.from_seq,
+                to_seq=args.to_seq,
+            )
+            header = build_header(session, window, source)
+    except PlatformError as exc:
+        print(f"{exc.field}: {exc.message}", file=sys.stderr)
+        return 2
+    out = Path(args.file)
+    partial = out.with_name(out.name + ".partial")
+    with partial.open("w", encoding="utf-8") as stream:
+        for chunk in recording_chunks(engine, header, window):
+            stream.write(chunk)
+    partial.replace(out)
+    print(f"{header.event_count} events (seq {window.first_seq}..{window.last_seq}) -> {out}")
+    return 0
+
+
+def _import_sf(args: argparse.Namespace) -> int:
+    from platform_api.sf_import import import_sf
+
+    try:
+        header = import_sf(Path(args.csv), Path(args.file))
+    except (OSError, ValueError) as exc:
+        print(exc, file=sys.stderr)
+        return 2
+    print(f"{header.event_count} events from {args.csv} -> {args.file}")
+    return 0
+
+
+def _when(value: str) -> datetime:
+    try:
+        parsed = datetime.fromisoformat(value)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(f"not an ISO time: {value!r}") from exc
+    if parsed.tzinfo is None:
+        raise argparse.ArgumentTypeError(f"give a time zone, e.g. {value}Z")
+    return parsed
+
+
+def _geocoder_url(value: str) -> str:
+    try:
+        split_url(value)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from exc
+    return value.strip()
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="platform-api",
@@ -113,6 +196,21 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--ssl-certfile", default=None, help="serve HTTPS with this certificate")
     serve.add_argument("--ssl-keyfile", default=None, help="the certificate's private key")
     serve.add_argument("--call-rate", type=float, default=180.0, help="simulated calls per hour")
+    serve.add_argument(
+        "--geocoder-url",
+        type=_geocoder_url,
+        default=None,
+        metavar="URL",
+        help="geocode with this Nominatim-compatible server (via geopy) instead of the "
+        "offline gazetteer",
+    )
+    serve.add_argument(
+        "--gazetteer",
+        action="append",
+        default=[],
+        metavar="FILE",
+        help="add a gazetteer CSV (name,lat,lon) to the offline one; repeatable",
+    )
     serve.set_defaults(func=_serve)
 
     verify = sub.add_parser("verify", help="recompute the event log's hash chain")
@@ -125,6 +223,20 @@ def build_parser() -> argparse.ArgumentParser:
     user.add_argument("--display-name", default=None)
     user.add_argument("--db", default=None)
     user.set_defaults(func=_user_add)
+
+    export = sub.add_parser("export", help="write a window of the event log as a recording")
+    export.add_argument("file", metavar="FILE")
+    export.add_argument("--db", default=None)
+    export.add_argument("--from", dest="from_ts", type=_when, default=None, metavar="ISO")
+    export.add_argument("--to", dest="to_ts", type=_when, default=None, metavar="ISO")
+    export.add_argument("--from-seq", type=int, default=None, metavar="N")
+    export.add_argument("--to-seq", type=int, default=None, metavar="N")
+    export.set_defaults(func=_export)
+
+    sf = sub.add_parser("import-sf", help="turn the San Francisco fire calls CSV into a recording")
+    sf.add_argument("csv", metavar="CSV")
+    sf.add_argument("file", metavar="FILE")
+    sf.set_defaults(func=_import_sf)
     return parser
 
 

@@ -268,6 +268,44 @@ class ChainReport(BaseModel):
     reason: str | None = None
 
 
+RECORDING_FORMAT = "control-room-recording/1"
+
+
+class RecordingHeader(BaseModel):
+    """The first line of a recording (JSON Lines); one `EventPublic` per line follows.
+
+    `initial_state` is the live state just before `first_seq` (its `as_of_seq` is
+    `first_seq - 1`), so a player starts from a known state; `initial_state_sha256` is the
+    sha256 of its canonical JSON (`platform_api.chain.dumps`). `prev_hash` is the hash of the
+    event before `first_seq` (zeros for a log's first event): the first event's chain link.
+    """
+
+    format: str = RECORDING_FORMAT
+    source: str
+    area: str = "london"  # whose map the console shows: "london", "san_francisco"
+    from_ts: datetime
+    to_ts: datetime
+    first_seq: int
+    last_seq: int
+    event_count: int
+    prev_hash: str
+    last_hash: str
+    created_at: datetime
+    initial_state_sha256: str
+    initial_state: StatePublic
+
+
+class TrainingSeed(_Strict):
+    """`POST /v1/training/seed` (training platforms only): start from a recorded moment.
+
+    Every time in `state` is moved by `now - at`, so the moment taken over becomes now and
+    response targets keep the time they had left.
+    """
+
+    state: StatePublic
+    at: datetime
+
+
 # ---------------------------------------------------------------- commands
 
 
@@ -397,3 +435,52 @@ class ErrorDetail(BaseModel):
 
 class ErrorBody(BaseModel):
     error: ErrorDetail
+
+
+# ---- geolocation
+
+
+class PlaceKind(StrEnum):
+    BOROUGH = "borough"  # one of the force area's boroughs, at its centroid
+    PLACE = "place"  # a named place: station, landmark, hospital, town centre
+    ADDRESS = "address"  # a street address from a geocoding server
+
+
+class Precision(StrEnum):
+    """How well the point stands for the text searched: "exact" is the thing named;
+    "place" and "borough" mean the text was finer (a house number and street) and the
+    point is the place or borough centroid that contains it."""
+
+    EXACT = "exact"
+    PLACE = "place"
+    BOROUGH = "borough"
+
+
+class GeoSource(StrEnum):
+    GAZETTEER = "gazetteer"  # the platform's offline gazetteer
+    GEOPY = "geopy"  # the site's geocoding server, through geopy
+
+
+class PlacePublic(BaseModel):
+    name: str
+    lat: float
+    lon: float
+    borough: str | None
+    kind: PlaceKind
+    precision: Precision
+    source: GeoSource
+    distance_m: float | None = None  # from the point asked about (reverse geocoding only)
+
+
+class GeoResults(BaseModel):
+    """`GET /v1/geo/search`: best match first."""
+
+    results: list[PlacePublic]
+
+
+class ReversePublic(BaseModel):
+    """`GET /v1/geo/reverse`: the nearest known place, and the borough the point is in."""
+
+    place: PlacePublic | None
+    borough: str | None
+    inside_force_area: bool

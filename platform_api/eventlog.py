@@ -7,12 +7,12 @@ commits, and only then publishes the event to live subscribers. Publishing happe
 the write lock is still held, so subscribers receive events strictly in seq order.
 
 The canonical form hashed is the header JSON (sorted keys, no spaces), a newline, then the
-payload text exactly as stored. Changing any stored byte of a row breaks the chain.
+payload text exactly as stored (`platform_api.chain`, which recordings share). Changing any
+stored byte of a row breaks the chain.
 """
 
 from __future__ import annotations
 
-import hashlib
 import json
 import threading
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -24,12 +24,12 @@ from pydantic import BaseModel
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
+from platform_api.chain import GENESIS_HASH, canonical_header, dumps, wire_line
+from platform_api.chain import chain_hash as _chain_hash
 from platform_api.contract import ChainReport
 from platform_api.db.engine import WRITE
 from platform_api.db.models import EventRow, IdempotencyRow, LogHead
 from platform_api.errors import Invalid
-
-GENESIS_HASH = "0" * 64
 
 
 def utc_now() -> datetime:
@@ -38,44 +38,30 @@ def utc_now() -> datetime:
     return now.replace(microsecond=now.microsecond // 1000 * 1000)
 
 
-def dumps(value: Any) -> str:
-    """Compact, key-sorted JSON: the one serialisation the hash chain relies on."""
-    return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
-
-
 def canonical(row: EventRow) -> str:
-    header = {
-        "actor": row.actor,
-        "entity_id": row.entity_id,
-        "entity_type": row.entity_type,
-        "seq": row.seq,
-        "ts": row.ts,
-        "type": row.type,
-    }
-    return dumps(header) + "\n" + row.payload
+    header = canonical_header(row.seq, row.ts, row.actor, row.type, row.entity_type, row.entity_id)
+    return header + "\n" + row.payload
 
 
 def chain_hash(prev_hash: str, row: EventRow) -> str:
-    return hashlib.sha256((prev_hash + canonical(row)).encode("utf-8")).hexdigest()
+    return _chain_hash(
+        prev_hash, row.seq, row.ts, row.actor, row.type, row.entity_type, row.entity_id, row.payload
+    )
 
 
 def wire_json(row: EventRow) -> str:
     """The event as sent to clients (contract.EventPublic), splicing the stored payload."""
-    head = json.dumps(
-        {
-            "seq": row.seq,
-            "ts": row.ts,
-            "actor": row.actor,
-            "type": row.type,
-            "entity_type": row.entity_type,
-            "entity_id": row.entity_id,
-            "prev_hash": row.prev_hash,
-            "hash": row.hash,
-        },
-        separators=(",", ":"),
-        ensure_ascii=False,
+    return wire_line(
+        row.seq,
+        row.ts,
+        row.actor,
+        row.type,
+        row.entity_type,
+        row.entity_id,
+        row.prev_hash,
+        row.hash,
+        row.payload,
     )
-    return head[:-1] + ',"payload":' + row.payload + "}"
 
 
 @dataclass(frozen=True, slots=True)

@@ -27,3 +27,10 @@ class Settings:
     sse_ping_s: float = 15.0
     sse_max_backlog: int = 20_000
     page_limit_max: int = 10_000
+    # Geolocation: a site's geocoding server (Nominatim API, via geopy), else the offline
+    # gazetteer, to which a site may add its own CSV files (name,lat,lon).
+    geocoder_url: str | None = None
+    gazetteer_files: tuple[str, ...] = ()
+    # A training sandbox (console.sandbox): says so on /healthz and accepts
+    # POST /v1/training/seed. Never set for a live platform; no command-line flag sets it.
+    training: bool = False

@@ -16,6 +16,7 @@ class Health(BaseModel):
     status: str
     head_seq: int
     subscribers: int
+    mode: str = "live"  # "training" on a training sandbox: consoles then show TRAINING
 
 
 @router.get("/healthz", response_model=Health)
@@ -23,7 +24,10 @@ def healthz(request: Request) -> Health:
     """Answers only if the database does: a platform that cannot read its log is not healthy."""
     with Session(request.app.state.engine) as session, session.begin():
         seq = head_seq(session)
-    return Health(status="ok", head_seq=seq, subscribers=request.app.state.broadcaster.count)
+    mode = "training" if request.app.state.settings.training else "live"
+    return Health(
+        status="ok", head_seq=seq, subscribers=request.app.state.broadcaster.count, mode=mode
+    )
 
 
 @router.get("/metrics", response_class=Response)

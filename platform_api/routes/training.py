@@ -1,0 +1,30 @@
+"""Training sandboxes: seed from a recorded moment (only where `Settings.training` is set).
+
+A normal platform answers 404 here whatever the role: seeding rewrites the projections,
+which must be impossible on a live platform. `Settings.training` has no command-line flag;
+only `console.sandbox` (through `EmbeddedPlatform`) starts a training platform, on a fresh
+temporary database.
+"""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Request, Response
+
+from platform_api.contract import TrainingSeed
+from platform_api.errors import NotFound
+from platform_api.routes.deps import COMMAND, Admin, IdempotencyHeader, run_command, settings_of
+from platform_api.services import training
+
+router = APIRouter(prefix="/v1", tags=["training"])
+
+
+@router.post("/training/seed", **COMMAND)
+def seed(
+    request: Request, body: TrainingSeed, user: Admin, idempotency_key: IdempotencyHeader = None
+) -> Response:
+    """Load a recorded state into an empty training platform (admin; training only)."""
+    if not settings_of(request).training:
+        raise NotFound("this platform is not a training sandbox", field="path")
+    return run_command(
+        request, user, idempotency_key, lambda ctx: training.seed(ctx, body), body=body
+    )
