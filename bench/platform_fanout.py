@@ -19,93 +19,25 @@ import argparse
 import asyncio
 import json
 import multiprocessing as mp
-import os
-import socket
 import statistics
-import subprocess
 import sys
-import tempfile
 import time
-from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 import httpx
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-def login(url: str, user: str) -> str:
-    r = httpx.post(f"{url}/v1/auth/login", json={"username": user, "password": "demo"})
-    r.raise_for_status()
-    return str(r.json()["token"])
-
-
-def seed_units(url: str, token: str, count: int) -> list[str]:
-    headers = {"Authorization": f"Bearer {token}"}
-
-    def create(chunk: range) -> list[str]:
-        ids = []
-        with httpx.Client(base_url=url, headers=headers, timeout=30) as client:
-            for i in chunk:
-                body = {
-                    "callsign": f"B{i:05d}",
-                    "type": "response_car",
-                    "home_station": "bench",
-                    "position": {"lat": 51.5 + (i % 100) * 0.001, "lon": -0.1 - (i // 100) * 0.001},
-                }
-                r = client.post("/v1/units", json=body)
-                r.raise_for_status()
-                ids.append(r.json()["changes"]["units"][0]["id"])
-        return ids
-
-    chunks = [range(k, count, 4) for k in range(4)]
-    with ThreadPoolExecutor(4) as pool:
-        return [uid for part in pool.map(create, chunks) for uid in part]
-
-
-def post_positions(
-    url: str, token: str, ids: list[str], batch: int, duration: float, out: Any
-) -> None:
-    """Every second, each unit reports once; batches spread evenly across the second."""
-    batches = [ids[i : i + batch] for i in range(0, len(ids), batch)]
-    gap = 1.0 / len(batches)
-    latencies: list[float] = []
-    posted = 0
-    with httpx.Client(
-        base_url=url, headers={"Authorization": f"Bearer {token}"}, timeout=30
-    ) as client:
-        start = time.perf_counter()
-        n = 0
-        while time.perf_counter() - start < duration:
-            due = start + n * gap
-            pause = due - time.perf_counter()
-            if pause > 0:
-                time.sleep(pause)
-            units = batches[n % len(batches)]
-            jitter = (n // len(batches)) % 10 * 1e-5
-            body = {
-                "positions": [
-                    {"unit_id": u, "lat": 51.5 + jitter, "lon": -0.1 - jitter, "speed_kmh": 30.0}
-                    for u in units
-                ]
-            }
-            t = time.perf_counter()
-            r = client.post("/v1/positions", json=body)
-            latencies.append((time.perf_counter() - t) * 1000)
-            r.raise_for_status()
-            posted += len(units)
-            n += 1
-        elapsed = time.perf_counter() - start
-    out.put({"posts": n, "positions": posted, "elapsed_s": elapsed, "post_ms": latencies})
+from bench.loadgen import (
+    head_seq,
+    login,
+    percentile,
+    platform_server,
+    post_positions,
+    seed_units,
+)
 
 
 async def subscribe(url: str, token: str, after: int, seqs: list[int], delays: list[float]) -> None:
@@ -156,13 +88,6 @@ def subscribers(
     asyncio.run(main())
 
 
-def percentile(values: list[float], p: float) -> float:
-    if not values:
-        return float("nan")
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(p / 100 * len(ordered)))]
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--units", type=int, default=2000)
@@ -171,42 +96,12 @@ def main() -> None:
     parser.add_argument("--batch", type=int, default=100)
     args = parser.parse_args()
 
-    tmp = tempfile.mkdtemp(prefix="fanout-")
-    port = free_port()
-    url = f"http://127.0.0.1:{port}"
-    server = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "platform_api.cli",
-            "serve",
-            "--db",
-            f"sqlite:///{tmp}/p.db",
-            "--port",
-            str(port),
-            "--demo-users",
-        ],
-        cwd=ROOT,
-        env={**os.environ, "PYTHONPATH": str(ROOT)},
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-    )
-    try:
-        deadline = time.time() + 30
-        while True:
-            try:
-                if httpx.get(f"{url}/healthz", timeout=1).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                pass
-            if time.time() > deadline or server.poll() is not None:
-                raise SystemExit("the platform did not start")
-            time.sleep(0.1)
+    with platform_server() as url:
         gateway, viewer = login(url, "gateway"), login(url, "dispatcher")
         t = time.perf_counter()
         ids = seed_units(url, gateway, args.units)
         seed_s = time.perf_counter() - t
-        head = httpx.get(f"{url}/healthz").json()["head_seq"]
+        head = head_seq(url)
         print(f"seeded {len(ids)} units in {seed_s:.1f} s; log head {head}", file=sys.stderr)
 
         ctx = mp.get_context("spawn")
@@ -226,13 +121,10 @@ def main() -> None:
         poster.start()
         posted = post_out.get(timeout=args.duration + 60)
         poster.join()
-        final = httpx.get(f"{url}/healthz").json()["head_seq"]
+        final = head_seq(url)
         until_seq.value = final
         results = sub_out.get(timeout=60)
         subs.join(timeout=10)
-    finally:
-        server.terminate()
-        server.wait(timeout=10)
 
     expected = list(range(head + 1, final + 1))
     all_delays = [d for _, delays in results for d in delays]

@@ -19,11 +19,10 @@ from PySide6.QtCore import QSettings, QTimer
 from PySide6.QtWidgets import QApplication
 
 from console.client import PlatformClient
+from console.gui_gc import GuiThreadCollector
 from console.loop import close_event_loop, make_event_loop
-from console.outbox import Outbox
+from console.session import Session
 from console.store import Store
-from console.sync import Sync
-from console.watchdog import LoopWatchdog
 from platform_api.settings import APP_NAME
 
 log = logging.getLogger("console")
@@ -60,14 +59,25 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--db", help="embedded platform database URL (default: SQLite in the user data dir)"
     )
+    parser.add_argument(
+        "--replay",
+        metavar="FILE",
+        help="open a recorded shift (JSON Lines from `platform-api export`) in replay mode",
+    )
+    parser.add_argument(
+        "--tile-url",
+        metavar="URL",
+        help="XYZ tile server for a street map under the map's own layers, e.g. "
+        "https://tiles.example.org/{z}/{x}/{y}.png (default: none; the map stays offline)",
+    )
     return parser
 
 
-def outbox_path(url: str, username: str) -> Path:
-    """One outbox per user and platform, kept across restarts."""
+def session_folder(url: str, username: str) -> Path:
+    """One outbox and one set of drafts per user and platform, kept across restarts."""
     digest = hashlib.sha256(url.encode()).hexdigest()[:12]
     folder = Path(platformdirs.user_data_dir(APP_NAME, appauthor=False))
-    return folder / f"outbox-{username}-{digest}.db"
+    return folder / f"{username}-{digest}"
 
 
 class Embedded:
@@ -95,12 +105,21 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     logging.getLogger("httpx").setLevel(logging.WARNING)  # one line per request is noise
     args = build_parser().parse_args(argv)
+    from maps.engine import prepare_webengine
+
+    prepare_webengine()  # before the QApplication: QtWebEngine reads it at start-up
     app = QApplication.instance() or QApplication(sys.argv[:1])
     assert isinstance(app, QApplication)
     app.setApplicationName(APP_NAME)
     app.setOrganizationName(APP_NAME)
     loop = make_event_loop(app)
+    GuiThreadCollector(app)  # the embedded platform's thread must never destroy a QObject
 
+    if args.replay:
+        try:
+            return _run_replay(app, loop, Path(args.replay), args)
+        finally:
+            close_event_loop(loop)
     embedded: Embedded | None = None
     if args.platform:
         url = args.platform
@@ -140,39 +159,113 @@ def _run(
     settings = QSettings(APP_NAME, f"console-{username}")
     theme = args.theme or str(settings.value("theme", "day"))
     apply_theme(app, theme)
-    store = Store()
-    sync = Sync(client, store)
-    outbox = Outbox(outbox_path(url, username), client)
-    watchdog = LoopWatchdog()
-    sync.link_changed.connect(outbox.on_link_changed)
+    session = Session.build(client, username, role, session_folder(url, username))
     # A screenshot shows the default layout, and must not overwrite the operator's own.
     window = MainWindow(
-        store,
-        sync,
-        outbox,
-        watchdog,
-        username,
-        role,
-        settings,
-        theme,
-        remember_layout=not args.screenshot,
+        session, settings, theme, remember_layout=not args.screenshot, tile_url=args.tile_url
     )
     window.show()
-    sync.start()
-    outbox.start()
-    watchdog.start()
+    session.start()
     if args.screenshot:
-        _screenshot_when_ready(window, store, Path(args.screenshot), app)
-
-    async def shutdown() -> None:
-        await outbox.stop()
-        await sync.stop()
-        await client.aclose()
+        _screenshot_when_ready(window, session.store, Path(args.screenshot), app)
 
     app.aboutToQuit.connect(window.save_layout)
     loop.run_forever()
-    loop.run_until_complete(shutdown())
+    loop.run_until_complete(session.stop())
     return 0
+
+
+def _run_replay(app: QApplication, loop: Any, path: Path, args: argparse.Namespace) -> int:
+    """A recorded shift in the same window as live, fed by a Player; nothing is sent."""
+    import tempfile
+
+    from console.recording import RecordingError
+    from console.replay import Player
+    from widgets.main_window import MainWindow
+    from widgets.replay_bar import ReplayBar
+    from widgets.theme import apply_theme
+
+    theme = args.theme or "day"
+    apply_theme(app, theme)
+    folder = Path(tempfile.mkdtemp(prefix="control-room-replay-"))
+    session = Session.build_replay(folder)
+    settings = QSettings(APP_NAME, "console-replay")
+    window = MainWindow(
+        session, settings, theme, remember_layout=not args.screenshot, tile_url=args.tile_url
+    )
+    player = Player(session.store)
+    bar = ReplayBar(player)
+    window.add_replay_bar(bar)
+    trainer = Training(window, player, args)
+    bar.take_over_requested.connect(trainer.take_over)
+    window.show()
+    session.start()
+    try:
+        loop.run_until_complete(player.open(path))
+    except (OSError, RecordingError) as exc:
+        from PySide6.QtWidgets import QMessageBox
+
+        QMessageBox.critical(window, "Cannot open the recording", f"{path}\n\n{exc}")
+        return 2
+    area = player.recording.header.area if player.recording else "london"
+    if area == "san_francisco" and window.map is not None:
+        window.map.run_js("CAD.map.setView([37.765, -122.44], 12)")
+    if args.screenshot:
+        player.set_speed(60)
+        player.play()
+        _screenshot_when_ready(window, session.store, Path(args.screenshot), app)
+    loop.run_forever()
+    player.pause()
+    trainer.stop()
+    loop.run_until_complete(session.stop())
+    return 0
+
+
+class Training:
+    """A sandbox ("take over from here"): a platform at the replay's moment, in a window of its
+    own that says TRAINING. The sandbox holds only its own URL: nothing reaches live."""
+
+    def __init__(self, replay_window: Any, player: Any, args: argparse.Namespace) -> None:
+        self._replay_window = replay_window
+        self._player = player
+        self._args = args
+        self.sandboxes: list[Any] = []
+        self.windows: list[Any] = []
+
+    def take_over(self, _time: float, _seq: int) -> None:
+        from console.tasks import spawn
+
+        self._player.pause()
+        self._replay_window.status.showMessage("Starting a training sandbox from here…")
+        spawn(self._start(), lambda exc: self._replay_window.status.showMessage(f"{exc}"))
+
+    async def _start(self) -> None:
+        import asyncio
+        import tempfile
+
+        from console.sandbox import TrainingSandbox
+        from widgets.main_window import MainWindow
+
+        state, moment = self._player.state_now(), self._player.moment
+        sandbox = await asyncio.get_running_loop().run_in_executor(
+            None, lambda: TrainingSandbox.start(state, moment, simulate=True)
+        )
+        self.sandboxes.append(sandbox)
+        client = PlatformClient(sandbox.url)
+        token = await client.login("supervisor", "demo")
+        folder = Path(tempfile.mkdtemp(prefix="control-room-training-"))
+        session = Session.build(client, "supervisor", token.user.role.value, folder, "training")
+        settings = QSettings(APP_NAME, "console-training")
+        window = MainWindow(session, settings, self._args.theme or "day", remember_layout=False)
+        window.training_sandbox = sandbox
+        window.show()
+        session.start()
+        self.windows.append((window, session))
+        self._replay_window.status.showMessage(f"Training sandbox at {sandbox.url}", 10000)
+
+    def stop(self) -> None:
+        for sandbox in self.sandboxes:
+            sandbox.stop()
 
 
 def _screenshot_when_ready(window: Any, store: Store, path: Path, app: QApplication) -> None:
@@ -190,7 +283,8 @@ def _screenshot_when_ready(window: Any, store: Store, path: Path, app: QApplicat
                 panel.fit_columns()
             if window.incidents.proxy.rowCount():
                 window.incidents.view.selectRow(0)
-            QTimer.singleShot(300, lambda: (window.grab().save(str(path)), app.quit()))
+            # The map composites a moment after its first batch of live positions.
+            QTimer.singleShot(1500, lambda: (window.grab().save(str(path)), app.quit()))
         else:
             QTimer.singleShot(250, check)
 

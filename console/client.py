@@ -10,13 +10,22 @@ import json
 import uuid
 from collections.abc import AsyncGenerator
 from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
 from typing import Any
 
 import httpx
 from httpx_sse import aconnect_sse
 
 from console.errors import PlatformError, Timeout, Unauthorised, Unreachable, rejected_from
-from platform_api.contract import CommandResult, StatePublic, TokenPublic
+from platform_api.contract import (
+    CommandResult,
+    GeoResults,
+    PlacePublic,
+    ReversePublic,
+    StatePublic,
+    TokenPublic,
+)
 
 
 @dataclass(frozen=True)
@@ -83,6 +92,17 @@ class PlatformClient:
         response = await self._request("GET", "/v1/state")
         return StatePublic.model_validate_json(response.content)
 
+    async def geocode(self, text: str, limit: int = 10) -> list[PlacePublic]:
+        """Places matching an address or name, best first (the platform's geolocation
+        service). Raises `Unreachable` if the platform or its geocoding server is down."""
+        response = await self._request("GET", "/v1/geo/search", params={"q": text, "limit": limit})
+        return GeoResults.model_validate_json(response.content).results
+
+    async def reverse_geocode(self, lat: float, lon: float) -> ReversePublic:
+        """What is at a point: the nearest known place and the borough it falls in."""
+        response = await self._request("GET", "/v1/geo/reverse", params={"lat": lat, "lon": lon})
+        return ReversePublic.model_validate_json(response.content)
+
     async def send(self, command: Command) -> CommandResult:
         headers = {"Idempotency-Key": command.key}
         if command.if_match is not None:
@@ -91,6 +111,38 @@ class PlatformClient:
             command.method, command.path, json=command.body, headers=headers
         )
         return CommandResult.model_validate_json(response.content)
+
+    async def export_recording(
+        self, path: Path, since: datetime | None = None, until: datetime | None = None
+    ) -> int:
+        """Stream a recording of the event log (trainer, supervisor) into `path`; its size.
+
+        Written to a temporary file first and renamed at the end, so a dropped link never
+        leaves a half recording under the chosen name.
+        """
+        params = {
+            key: value.isoformat()
+            for key, value in (("from", since), ("to", until))
+            if value is not None
+        }
+        partial = path.with_suffix(path.suffix + ".part")
+        try:
+            async with self._http.stream(
+                "GET", "/v1/recordings", params=params, timeout=httpx.Timeout(30.0, read=300.0)
+            ) as response:
+                if response.status_code >= 400:
+                    await response.aread()
+                    raise rejected_from(response.status_code, response.json())
+                size = 0
+                with partial.open("wb") as out:  # local disk: short writes, no await needed
+                    async for chunk in response.aiter_bytes():
+                        out.write(chunk)
+                        size += len(chunk)
+        except httpx.TransportError as exc:
+            partial.unlink(missing_ok=True)
+            raise Unreachable(f"the export was cut: {exc}") from exc
+        partial.replace(path)
+        return size
 
     async def events(self, after: int) -> AsyncGenerator[dict[str, Any], None]:
         """Stream events after `after` until the connection ends; each is a parsed dict."""

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 from PySide6.QtCore import (
@@ -39,10 +39,10 @@ def hhmmss(value: datetime | None) -> str:
     return "" if value is None else value.astimezone().strftime("%H:%M:%S")
 
 
-def age(value: datetime | None) -> str:
+def age(value: datetime | None, now: datetime) -> str:
     if value is None:
         return ""
-    seconds = max(0, int((datetime.now(UTC) - value).total_seconds()))
+    seconds = max(0, int((now - value).total_seconds()))
     return (
         f"{seconds // 60}:{seconds % 60:02d}"
         if seconds < 3600

@@ -14,7 +14,9 @@ Signals:
 
 from __future__ import annotations
 
-from datetime import datetime
+import asyncio
+from collections.abc import Callable
+from datetime import UTC, datetime
 from typing import Any
 
 from pydantic import BaseModel
@@ -39,6 +41,10 @@ _MODEL: dict[str, type[BaseModel]] = {
     "units": UnitPublic,
     "assignments": AssignmentPublic,
 }
+
+
+def _wall_clock() -> datetime:
+    return datetime.now(UTC)
 
 
 def is_live(kind: str, entity: Any) -> bool:
@@ -67,6 +73,33 @@ class Store(QObject):
         self.units: dict[str, UnitPublic] = {}
         self.assignments: dict[str, AssignmentPublic] = {}
         self.last_event_ts: datetime | None = None
+        # "Now" for everything shown from this Store (waits, ages, countdowns): the wall
+        # clock live, the recording's clock in a replay (the Player sets it).
+        self.clock: Callable[[], datetime] = _wall_clock
+
+    def now(self) -> datetime:
+        return self.clock()
+
+    async def reached(self, seq: int, timeout_s: float = 5.0) -> bool:
+        """Wait until the Store has applied `seq` (a command's own event); False on timeout."""
+        if self.seq >= seq:
+            return True
+        done = asyncio.Event()
+
+        def check(*_: Any) -> None:
+            if self.seq >= seq:
+                done.set()
+
+        self.event_applied.connect(check)
+        self.reset.connect(check)
+        try:
+            await asyncio.wait_for(done.wait(), timeout_s)
+        except TimeoutError:
+            return False
+        finally:
+            self.event_applied.disconnect(check)
+            self.reset.disconnect(check)
+        return True
 
     def table(self, kind: str) -> dict[str, Any]:
         table: dict[str, Any] = getattr(self, kind)

@@ -35,6 +35,13 @@ GRADE_RANK = {
     Grade.SCHEDULED: 2,
     Grade.RESOLVED_WITHOUT_DEPLOYMENT: 3,
 }
+STATUS_RANK = {
+    UnitStatus.AVAILABLE: 0,
+    UnitStatus.ASSIGNED: 1,
+    UnitStatus.AT_SCENE: 2,
+    UnitStatus.COMMITTED: 3,
+    UnitStatus.UNAVAILABLE: 4,
+}
 STATUS_LABEL = {
     UnitStatus.AVAILABLE: "Available",
     UnitStatus.ASSIGNED: "Assigned / en route",
@@ -44,8 +51,8 @@ STATUS_LABEL = {
 }
 
 
-def wait_s(call: CallPublic) -> float:
-    return max(0.0, (datetime.now(UTC) - call.received_at).total_seconds())
+def wait_s(call: CallPublic, now: datetime) -> float:
+    return max(0.0, (now - call.received_at).total_seconds())
 
 
 def call_priority(call: CallPublic) -> float:
@@ -57,11 +64,11 @@ def call_priority(call: CallPublic) -> float:
     return group * 1e10 + call.received_at.timestamp()  # earlier received = waited longer
 
 
-def breaching(call: CallPublic) -> bool:
+def breaching(call: CallPublic, now: datetime) -> bool:
     return (
         call.state == CallState.QUEUED
         and call.line == Line.EMERGENCY
-        and wait_s(call) > ANSWER_TARGET_S
+        and wait_s(call, now) > ANSWER_TARGET_S
     )
 
 
@@ -82,7 +89,11 @@ class CallQueueModel(EntityModel):
                     c.state.value.capitalize() + (f" by {c.answered_by}" if c.answered_by else "")
                 ),
             ),
-            Column("Wait", lambda c: age(c.received_at), lambda c: -wait_s(c)),
+            Column(
+                "Wait",
+                lambda c: age(c.received_at, store.now()),
+                lambda c: -wait_s(c, store.now()),
+            ),
             Column(
                 "Caller",
                 lambda c: c.caller_number + (f" ({c.caller_name})" if c.caller_name else ""),
@@ -92,23 +103,24 @@ class CallQueueModel(EntityModel):
         super().__init__(store, "calls", columns, parent)
 
     def extra_data(self, entity: Any, column: int, role: int) -> Any:
-        if role == Qt.ItemDataRole.BackgroundRole and breaching(entity):
+        late = breaching(entity, self._store.now())
+        if role == Qt.ItemDataRole.BackgroundRole and late:
             return QBrush(QColor("#b3261e"))
-        if role == Qt.ItemDataRole.ForegroundRole and breaching(entity):
+        if role == Qt.ItemDataRole.ForegroundRole and late:
             return QBrush(QColor("#ffffff"))
         if role == Qt.ItemDataRole.FontRole and entity.line == Line.EMERGENCY:
             font = QFont()
             font.setBold(True)
             return font
-        if role == Qt.ItemDataRole.ToolTipRole and breaching(entity):
+        if role == Qt.ItemDataRole.ToolTipRole and late:
             return f"999 waiting over {ANSWER_TARGET_S} s: answer target breached"
         return None
 
 
-def _time_left(incident: IncidentPublic) -> str:
+def _time_left(incident: IncidentPublic, now: datetime) -> str:
     if incident.target_at is None:
         return "-"
-    seconds = int((incident.target_at - datetime.now(UTC)).total_seconds())
+    seconds = int((incident.target_at - now).total_seconds())
     sign = "-" if seconds < 0 else ""
     seconds = abs(seconds)
     return f"{sign}{seconds // 60}:{seconds % 60:02d}"
@@ -116,6 +128,7 @@ def _time_left(incident: IncidentPublic) -> str:
 
 class IncidentModel(EntityModel):
     AGE_COLUMNS = (4, 5)
+    UNITS_COLUMN = 6
 
     def __init__(self, store: Store, parent: QObject | None = None) -> None:
         self._store_ref = store
@@ -124,9 +137,11 @@ class IncidentModel(EntityModel):
             Column("Grade", lambda i: GRADE_LABEL[i.grade], lambda i: GRADE_RANK[i.grade]),
             Column("Classification", lambda i: i.opening_classification),
             Column("Borough", lambda i: i.location.borough or "outside force area"),
-            Column("Age", lambda i: age(i.created_at), lambda i: i.created_at),
+            Column("Age", lambda i: age(i.created_at, store.now()), lambda i: i.created_at),
             Column(
-                "Target left", _time_left, lambda i: i.target_at or datetime.max.replace(tzinfo=UTC)
+                "Target left",
+                lambda i: _time_left(i, store.now()),
+                lambda i: i.target_at or datetime.max.replace(tzinfo=UTC),
             ),
             Column("Units", self._units_on),
         ]
@@ -140,7 +155,9 @@ class IncidentModel(EntityModel):
             for a in store.assignments.values()
             if a.incident_id == incident.id and a.unit_id in store.units
         ]
-        return ", ".join(sorted(callsigns)) or "none"
+        if callsigns:
+            return ", ".join(sorted(callsigns))
+        return "none" if incident.grade == Grade.RESOLVED_WITHOUT_DEPLOYMENT else "NEEDS A UNIT"
 
     def _on_store_assignments_changed(
         self, kind: str, upserted: list[str], removed: list[str]
@@ -150,49 +167,83 @@ class IncidentModel(EntityModel):
 
     def extra_data(self, entity: Any, column: int, role: int) -> Any:
         if role == Qt.ItemDataRole.ForegroundRole and column == 5 and entity.target_at is not None:
-            left = (entity.target_at - datetime.now(UTC)).total_seconds()
+            left = (entity.target_at - self._store.now()).total_seconds()
             if left < 0:
                 return QBrush(QColor("#e5484d"))
             if left < 300:
                 return QBrush(QColor("#f5a524"))
         if role == Qt.ItemDataRole.DecorationRole and column == 1:
             return QColor(GRADE_COLOUR[entity.grade])
+        if column == self.UNITS_COLUMN and role in (
+            Qt.ItemDataRole.ForegroundRole,
+            Qt.ItemDataRole.FontRole,
+        ):
+            if self._units_on(entity) != "NEEDS A UNIT":
+                return None
+            if role == Qt.ItemDataRole.ForegroundRole:
+                return QBrush(QColor("#e5484d"))
+            font = QFont()
+            font.setBold(True)
+            return font
         return None
 
 
+# The map's colour-blind-safe palette (Okabe-Ito; resources/map/glyphs.js): a grade or a
+# status has one colour everywhere on the screen.
 GRADE_COLOUR = {
-    Grade.IMMEDIATE: "#e5484d",
-    Grade.PRIORITY: "#f5a524",
-    Grade.SCHEDULED: "#3e8ed0",
+    Grade.IMMEDIATE: "#D55E00",
+    Grade.PRIORITY: "#F0E442",
+    Grade.SCHEDULED: "#56B4E9",
     Grade.RESOLVED_WITHOUT_DEPLOYMENT: "#8b8d98",
 }
 STATUS_COLOUR = {
-    UnitStatus.AVAILABLE: "#30a46c",
-    UnitStatus.ASSIGNED: "#f5a524",
-    UnitStatus.AT_SCENE: "#e5484d",
-    UnitStatus.COMMITTED: "#8e4ec6",
-    UnitStatus.UNAVAILABLE: "#8b8d98",
+    UnitStatus.AVAILABLE: "#009E73",
+    UnitStatus.ASSIGNED: "#0072B2",
+    UnitStatus.AT_SCENE: "#CC79A7",
+    UnitStatus.COMMITTED: "#7F7F7F",
+    UnitStatus.UNAVAILABLE: "#c4c4c4",
 }
 
 
-def _position(unit: UnitPublic) -> str:
+STALE_POSITION_S = 120  # no fix for two minutes: the unit may not be where it shows
+
+
+def position_age_s(unit: UnitPublic, now: datetime) -> float | None:
     if unit.position is None:
+        return None
+    return max(0.0, (now - unit.position.at).total_seconds())
+
+
+def _last_fix(unit: UnitPublic, now: datetime) -> str:
+    seconds = position_age_s(unit, now)
+    if seconds is None:
         return "no fix"
-    return f"{unit.position.lat:.4f}, {unit.position.lon:.4f} ({age(unit.position.at)} ago)"
+    return age(unit.position.at if unit.position else None, now) + (
+        " STALE" if seconds > STALE_POSITION_S else ""
+    )
 
 
 class UnitModel(EntityModel):
-    POSITION_COLUMN = 5
+    STATUS_COLUMN = 3
+    TIME_COLUMNS = (6, 7)  # in status, last fix: they change with time
 
     def __init__(self, store: Store, parent: QObject | None = None) -> None:
         self._store_ref = store
         columns = [
             Column("Callsign", lambda u: u.callsign),
             Column("Type", lambda u: u.type.value.replace("_", " ")),
-            Column("Status", lambda u: STATUS_LABEL[u.status]),
+            Column("Capabilities", lambda u: ", ".join(sorted(u.capabilities))),
+            Column("Status", lambda u: STATUS_LABEL[u.status], lambda u: STATUS_RANK[u.status]),
             Column("Borough", lambda u: u.borough or ""),
             Column("Incident", self._incident_of),
-            Column("Position", _position),
+            Column(
+                "In status", lambda u: age(u.status_since, store.now()), lambda u: u.status_since
+            ),
+            Column(
+                "Last fix",
+                lambda u: _last_fix(u, store.now()),
+                lambda u: -(position_age_s(u, store.now()) or 1e9),
+            ),
         ]
         super().__init__(store, "units", columns, parent)
         store.units_moved.connect(self._on_store_units_moved)
@@ -208,15 +259,21 @@ class UnitModel(EntityModel):
         if rows:
             # One signal for the span is far cheaper than one per unit at 2,000 units/s.
             top, bottom = min(rows), max(rows)
+            column = self.TIME_COLUMNS[1]
             self.dataChanged.emit(
-                self.index(top, self.POSITION_COLUMN),
-                self.index(bottom, self.POSITION_COLUMN),
-                [Qt.ItemDataRole.DisplayRole],
+                self.index(top, column), self.index(bottom, column), [Qt.ItemDataRole.DisplayRole]
             )
 
     def extra_data(self, entity: Any, column: int, role: int) -> Any:
-        if role == Qt.ItemDataRole.DecorationRole and column == 2:
+        if role == Qt.ItemDataRole.DecorationRole and column == self.STATUS_COLUMN:
             return QColor(STATUS_COLOUR[entity.status])
+        age_s = position_age_s(entity, self._store.now())
+        stale = (age_s or 0) > STALE_POSITION_S or entity.position is None
+        if column == self.TIME_COLUMNS[1] and stale:
+            if role == Qt.ItemDataRole.ForegroundRole:
+                return QBrush(QColor("#e5484d"))
+            if role == Qt.ItemDataRole.ToolTipRole:
+                return f"No position for over {STALE_POSITION_S // 60} min: it may be elsewhere"
         return None
 
 

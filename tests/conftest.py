@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import gc
 import itertools
+import os
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -10,10 +12,32 @@ from typing import Any
 import httpx
 import pytest
 
+from maps.engine import prepare_webengine
 from platform_api.embedded import EmbeddedPlatform
 from platform_api.settings import Settings
 
+# QtWebEngine reads its set-up before the QApplication exists, and any test may build the
+# console's main window (with its map), so prepare it before pytest-qt makes the app.
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+prepare_webengine()
+
 _keys = itertools.count()
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _collect_garbage_on_the_gui_thread_only() -> Iterator[None]:
+    """As the console does (console/gui_gc.py): a QObject left in a cycle by one test must
+    not be destroyed later by the collector running in a platform's server thread, which
+    crashes Qt. Collection happens here, on the main thread, after each test instead."""
+    gc.disable()
+    yield
+    gc.enable()
+
+
+@pytest.fixture(autouse=True)
+def _collect_after_each_test() -> Iterator[None]:
+    yield
+    gc.collect()
 
 
 class Api:

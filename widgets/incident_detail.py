@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from html import escape
 
 from PySide6.QtWidgets import QTextBrowser, QVBoxLayout, QWidget
@@ -10,11 +11,15 @@ from console.store import Store
 from console.tables import GRADE_COLOUR, GRADE_LABEL
 
 
+def _hm(value: datetime | None) -> str:
+    return value.astimezone().strftime("%H:%M:%S") if value else "-"
+
+
 class IncidentDetail(QWidget):
     def __init__(self, store: Store, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._store = store
-        self._incident_id = ""
+        self.incident_id = ""
         self.text = QTextBrowser(self)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(2, 2, 2, 2)
@@ -24,7 +29,7 @@ class IncidentDetail(QWidget):
         self.refresh()
 
     def show_incident(self, incident_id: str) -> None:
-        self._incident_id = incident_id
+        self.incident_id = incident_id
         self.refresh()
 
     def _on_store_changed(self, kind: str, upserted: list[str], removed: list[str]) -> None:
@@ -32,15 +37,18 @@ class IncidentDetail(QWidget):
             self.refresh()
 
     def refresh(self) -> None:
-        incident = self._store.incidents.get(self._incident_id)
+        incident = self._store.incidents.get(self.incident_id)
         if incident is None:
             self.text.setHtml("<p><i>Select an incident to see its details and log.</i></p>")
             return
-        units = [
-            f"{escape(self._store.units[a.unit_id].callsign)} ({a.state.value.replace('_', ' ')})"
-            for a in self._store.assignments.values()
+        timeline = "".join(
+            f"<tr><td><b>{escape(self._store.units[a.unit_id].callsign)}</b></td>"
+            f"<td>{a.state.value.replace('_', ' ')}</td>"
+            f"<td>sent {_hm(a.dispatched_at)} by {escape(a.dispatched_by)}</td>"
+            f"<td>en route {_hm(a.en_route_at)}</td><td>at scene {_hm(a.at_scene_at)}</td></tr>"
+            for a in sorted(self._store.assignments.values(), key=lambda a: a.dispatched_at)
             if a.incident_id == incident.id and a.unit_id in self._store.units
-        ]
+        )
         thrive = "".join(
             f"<tr><td><b>{name.capitalize()}</b></td><td>{escape(value)}</td></tr>"
             for name, value in incident.thrive.model_dump().items()
@@ -63,7 +71,11 @@ class IncidentDetail(QWidget):
             f"<b>{GRADE_LABEL[incident.grade]}</b> · {target}</p>"
             f"<p>{escape(loc.address or '')} ({escape(loc.borough or 'outside force area')})"
             f" {loc.lat:.5f}, {loc.lon:.5f}</p>"
-            f"<p><b>Units:</b> {', '.join(units) or 'none assigned'}</p>"
+            + (
+                f"<p><b>Units</b></p><table cellspacing=4>{timeline}</table>"
+                if timeline
+                else "<p><b style='color:#e5484d'>No unit assigned</b></p>"
+            )
             + (f"<table cellspacing=4>{thrive}</table>" if thrive else "")
             + f"<h4>Log</h4><table cellspacing=4>{log}</table>"
         )

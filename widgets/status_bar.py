@@ -31,8 +31,11 @@ class StatusBar(QStatusBar):
         watchdog: LoopWatchdog,
         user: str,
         parent: QWidget | None = None,
+        *,
+        replay: bool = False,
     ) -> None:
         super().__init__(parent)
+        self.replay = replay
         self._store, self._sync, self._outbox, self._watchdog = store, sync, outbox, watchdog
         self._delays: deque[float] = deque(maxlen=200)
         self.link = QLabel(self)
@@ -70,14 +73,20 @@ class StatusBar(QStatusBar):
         self.refresh()
 
     def _on_store_event_applied(self, event: dict[str, Any]) -> None:
-        if self._store.last_event_ts is not None:
+        if self._store.last_event_ts is not None and not self.replay:
             delay = (datetime.now(UTC) - self._store.last_event_ts).total_seconds() * 1000
             self._delays.append(max(0.0, delay))
 
     def refresh(self) -> None:
+        if self.replay:
+            self._refresh_figures()  # no platform, no link to report: the banner says REPLAY
+            return
         text, colour = LINK_STYLE.get(self._sync.state, (self._sync.state, "#8b8d98"))
         since = self._sync.since.astimezone().strftime("%H:%M:%S")
         self.link.setText(f"<b style='color:{colour}'>● {text}</b> since {since}")
+        self._refresh_figures()
+
+    def _refresh_figures(self) -> None:
         self.seq.setText(f"Seq {self._store.seq}")
         if self._delays:
             median = sorted(self._delays)[len(self._delays) // 2]
@@ -87,6 +96,6 @@ class StatusBar(QStatusBar):
         pending = self._pending
         style = "color:#f5a524; font-weight:bold" if pending else ""
         self.outbox.setText(f"<span style='{style}'>Outbox {pending}</span>")
-        self.lateness.setText(f"Lag {self._watchdog.worst_ms:.0f} ms")
-        self._watchdog.reset()
-        self.clock.setText(datetime.now().strftime("%H:%M:%S"))
+        self.lateness.setText(f"Lag {self._watchdog.take_recent_worst():.0f} ms")
+        shown = self._store.now().astimezone()
+        self.clock.setText(shown.strftime("%H:%M:%S") + (" (replay)" if self.replay else ""))

@@ -2,7 +2,14 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QModelIndex, QSortFilterProxyModel, Qt, Signal
+from PySide6.QtCore import (
+    QModelIndex,
+    QObject,
+    QPersistentModelIndex,
+    QSortFilterProxyModel,
+    Qt,
+    Signal,
+)
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHeaderView,
@@ -13,6 +20,28 @@ from PySide6.QtWidgets import (
 )
 
 from console.models import ID_ROLE, SORT_ROLE, EntityModel
+
+
+class ValueFilter(QSortFilterProxyModel):
+    """Keeps the rows whose `column` sorts as `value` (a grade, a status); None keeps all."""
+
+    def __init__(self, column: int, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.column = column
+        self.value: object = None
+
+    def set_value(self, value: object) -> None:
+        self.value = value
+        self.invalidateFilter()
+
+    def filterAcceptsRow(
+        self, source_row: int, source_parent: QModelIndex | QPersistentModelIndex
+    ) -> bool:
+        if self.value is not None:
+            index = self.sourceModel().index(source_row, self.column, source_parent)
+            if index.data(SORT_ROLE) != self.value:
+                return False
+        return super().filterAcceptsRow(source_row, source_parent)
 
 
 class TablePanel(QWidget):
@@ -56,10 +85,27 @@ class TablePanel(QWidget):
         self.view.horizontalHeader().setStretchLastSection(True)
         self.view.selectionModel().currentRowChanged.connect(self._on_view_current_row_changed)
 
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(2, 2, 2, 2)
-        layout.addWidget(self.search)
-        layout.addWidget(self.view)
+        self.box = QVBoxLayout(self)
+        self.box.setContentsMargins(2, 2, 2, 2)
+        self.box.addWidget(self.search)
+        self.box.addWidget(self.view)
+
+    def add_value_filter(self, column: int) -> ValueFilter:
+        """Put a filter on one column's value between the model and the search box."""
+        value_filter = ValueFilter(column, self)
+        value_filter.setSourceModel(self.model)
+        self.proxy.setSourceModel(value_filter)
+        return value_filter
+
+    def select_id(self, entity_id: str) -> bool:
+        """Select and show the row of an entity; False when it is filtered out or gone."""
+        for row in range(self.proxy.rowCount()):
+            index = self.proxy.index(row, 0)
+            if index.data(ID_ROLE) == entity_id:
+                self.view.selectRow(row)
+                self.view.scrollTo(index)
+                return True
+        return False
 
     def fit_columns(self) -> None:
         self.view.resizeColumnsToContents()

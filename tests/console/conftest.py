@@ -24,10 +24,7 @@ T = TypeVar("T")
 
 @pytest.fixture
 def aloop(qapp: Any) -> Iterator[qasync.QEventLoop]:
-    # Cyclic garbage holding QObjects must be collected in this (the GUI) thread: the
-    # collector otherwise runs in whichever thread allocates, e.g. the platform's, and Qt
-    # rejects destroying timers from another thread. So collect only here, at the end.
-    gc.disable()
+    # Cyclic garbage is collected on the main thread only: see tests/conftest.py.
     # qasync stops the loop when the application quits; a test closing its last window
     # must not end the loop that its own coroutine runs on.
     qapp.setQuitOnLastWindowClosed(False)
@@ -37,17 +34,19 @@ def aloop(qapp: Any) -> Iterator[qasync.QEventLoop]:
     yield loop
     close_event_loop(loop)
     gc.collect()
-    gc.enable()
     assert not failures, f"unhandled errors in tasks: {failures}"
 
 
-async def until(predicate: Callable[[], bool], timeout_s: float = 20.0, what: str = "") -> None:
+async def until(
+    predicate: Callable[[], Any], timeout_s: float = 20.0, what: str | Callable[[], str] = ""
+) -> None:
     """Yield to the loop until `predicate()` holds; fail after `timeout_s`."""
     loop = asyncio.get_running_loop()
     deadline = loop.time() + timeout_s
     while not predicate():
         if loop.time() > deadline:
-            raise AssertionError(f"timed out waiting for {what or predicate}")
+            said = what() if callable(what) else what
+            raise AssertionError(f"timed out waiting for {said or predicate}")
         await asyncio.sleep(0.02)
 
 

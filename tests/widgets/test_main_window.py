@@ -11,10 +11,7 @@ import qasync
 from PySide6.QtCore import QSettings
 
 from console.client import PlatformClient
-from console.outbox import Outbox
-from console.store import Store
-from console.sync import Sync
-from console.watchdog import LoopWatchdog
+from console.session import Session
 from platform_api.embedded import EmbeddedPlatform
 from tests.console.conftest import run, until
 from tests.platform_api.helpers import make_call, make_incident, make_unit
@@ -23,28 +20,32 @@ from widgets.main_window import MainWindow
 
 @asynccontextmanager
 async def window_on(
-    url: str, tmp_path: Path, qtbot: Any, settings: QSettings
+    url: str,
+    tmp_path: Path,
+    qtbot: Any,
+    settings: QSettings,
+    user: str = "dispatcher",
+    folder: str = "console",
+    with_map: bool = False,
 ) -> AsyncIterator[MainWindow]:
+    """A whole console (session and window) signed in as `user` on the platform at `url`."""
     client = PlatformClient(url)
-    await client.login("dispatcher", "demo")
-    store = Store()
-    sync = Sync(client, store)
-    outbox = Outbox(tmp_path / "outbox.db", client)
-    watchdog = LoopWatchdog()
-    window = MainWindow(store, sync, outbox, watchdog, "dispatcher", "dispatcher", settings)
+    token = await client.login(user, "demo")
+    session = Session.build(client, user, token.user.role.value, tmp_path / folder)
+    # The map (a Chromium process per window) only where a test is about it.
+    window = MainWindow(session, settings, with_map=with_map)
     qtbot.addWidget(window)
-    sync.start()
+    session.start()
     try:
         yield window
     finally:
         window.close()
-        await outbox.stop()
-        await sync.stop()
-        await client.aclose()
+        await session.stop()
 
 
-def _settings(tmp_path: Path) -> QSettings:
-    return QSettings(str(tmp_path / "layout.ini"), QSettings.Format.IniFormat)
+def layout_settings(tmp_path: Path, name: str = "layout") -> QSettings:
+    """One console's saved layout, in the test's own folder (never the user's)."""
+    return QSettings(str(tmp_path / f"{name}.ini"), QSettings.Format.IniFormat)
 
 
 def test_live_calls_incidents_and_units_appear_in_their_docks(
@@ -56,7 +57,7 @@ def test_live_calls_incidents_and_units_appear_in_their_docks(
     qtbot: Any,
 ) -> None:
     async def body() -> None:
-        async with window_on(platform.url, tmp_path, qtbot, _settings(tmp_path)) as window:
+        async with window_on(platform.url, tmp_path, qtbot, layout_settings(tmp_path)) as window:
             window.show()
             await until(lambda: window.status.link.text().find("Connected") >= 0, what="connected")
             make_call(gateway, "101")
@@ -83,7 +84,7 @@ def test_live_calls_incidents_and_units_appear_in_their_docks(
 def test_the_layout_is_restored_for_the_same_user(
     aloop: qasync.QEventLoop, platform: EmbeddedPlatform, tmp_path: Path, qtbot: Any
 ) -> None:
-    settings = _settings(tmp_path)
+    settings = layout_settings(tmp_path)
 
     async def first() -> None:
         async with window_on(platform.url, tmp_path, qtbot, settings) as window:
@@ -109,7 +110,7 @@ def test_the_night_theme_can_be_switched_at_run_time(
     aloop: qasync.QEventLoop, platform: EmbeddedPlatform, tmp_path: Path, qtbot: Any
 ) -> None:
     async def body() -> None:
-        async with window_on(platform.url, tmp_path, qtbot, _settings(tmp_path)) as window:
+        async with window_on(platform.url, tmp_path, qtbot, layout_settings(tmp_path)) as window:
             window.show()
             before = window.grab().toImage().pixelColor(5, 40).lightness()
             window.night_action.trigger()

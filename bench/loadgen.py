@@ -1,0 +1,162 @@
+"""Load generation shared by the benchmarks: a platform process, sign-in, units, AVL posts.
+
+The platform runs as its own process (`platform-api serve`) so that the load generator's
+GIL never slows the server being measured.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+from typing import Any
+
+import httpx
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@contextlib.contextmanager
+def platform_server() -> Iterator[str]:
+    """A platform with demo users on a temporary SQLite file; yields its URL."""
+    tmp = tempfile.mkdtemp(prefix="bench-")
+    port = free_port()
+    url = f"http://127.0.0.1:{port}"
+    server = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "platform_api.cli",
+            "serve",
+            "--db",
+            f"sqlite:///{tmp}/p.db",
+            "--port",
+            str(port),
+            "--demo-users",
+        ],
+        cwd=ROOT,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        deadline = time.time() + 30
+        while True:
+            with contextlib.suppress(httpx.HTTPError):
+                if httpx.get(f"{url}/healthz", timeout=1).status_code == 200:
+                    break
+            if time.time() > deadline or server.poll() is not None:
+                raise SystemExit("the platform did not start")
+            time.sleep(0.1)
+        yield url
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+
+
+def login(url: str, user: str) -> str:
+    r = httpx.post(f"{url}/v1/auth/login", json={"username": user, "password": "demo"})
+    r.raise_for_status()
+    return str(r.json()["token"])
+
+
+def head_seq(url: str) -> int:
+    return int(httpx.get(f"{url}/healthz").json()["head_seq"])
+
+
+def seed_units(url: str, token: str, count: int) -> list[str]:
+    """Create `count` response cars around central London, from four connections."""
+    headers = {"Authorization": f"Bearer {token}"}
+
+    def create(chunk: range) -> list[str]:
+        ids = []
+        with httpx.Client(base_url=url, headers=headers, timeout=30) as client:
+            for i in chunk:
+                body = {
+                    "callsign": f"B{i:05d}",
+                    "type": "response_car",
+                    "home_station": "bench",
+                    "position": {"lat": 51.45 + (i % 100) * 0.001, "lon": -0.2 + (i // 100) * 0.01},
+                }
+                r = client.post("/v1/units", json=body)
+                r.raise_for_status()
+                ids.append(r.json()["changes"]["units"][0]["id"])
+        return ids
+
+    chunks = [range(k, count, 4) for k in range(4)]
+    with ThreadPoolExecutor(4) as pool:
+        return [uid for part in pool.map(create, chunks) for uid in part]
+
+
+def post_positions(
+    url: str,
+    token: str,
+    ids: list[str],
+    batch: int,
+    duration: float,
+    out: Any,
+    calls_per_s: float = 0.0,
+) -> None:
+    """Every second each unit reports once, batches spread evenly; optionally calls too."""
+    batches = [ids[i : i + batch] for i in range(0, len(ids), batch)]
+    gap = 1.0 / len(batches)
+    latencies: list[float] = []
+    posted = calls = 0
+    with httpx.Client(
+        base_url=url, headers={"Authorization": f"Bearer {token}"}, timeout=30
+    ) as client:
+        start = time.perf_counter()
+        n = 0
+        while time.perf_counter() - start < duration:
+            pause = start + n * gap - time.perf_counter()
+            if pause > 0:
+                time.sleep(pause)
+            units = batches[n % len(batches)]
+            step = (n // len(batches)) % 10 * 1e-4
+            body = {
+                "positions": [
+                    {"unit_id": u, "lat": 51.45 + step, "lon": -0.2 + step, "speed_kmh": 30.0}
+                    for u in units
+                ]
+            }
+            t = time.perf_counter()
+            r = client.post("/v1/positions", json=body)
+            latencies.append((time.perf_counter() - t) * 1000)
+            r.raise_for_status()
+            posted += len(units)
+            n += 1
+            if calls_per_s and calls < (time.perf_counter() - start) * calls_per_s:
+                client.post(
+                    "/v1/calls", json={"line": "999", "caller_number": f"07700 9{calls:05d}"}
+                )
+                calls += 1
+        elapsed = time.perf_counter() - start
+    out.put(
+        {
+            "posts": n,
+            "positions": posted,
+            "calls": calls,
+            "elapsed_s": elapsed,
+            "post_ms": latencies,
+        }
+    )
+
+
+def percentile(values: list[float], p: float) -> float:
+    if not values:
+        return float("nan")
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(p / 100 * len(ordered)))]

@@ -1,0 +1,240 @@
+"""Reading a recording: verify every byte, then keep it compact and indexed for the player.
+
+A recording (`platform_api.recording` writes them) is JSON Lines: a header
+(`contract.RecordingHeader`) and one event per line. Loading checks, and names the line
+and seq of the first fault:
+
+- the header: its format, and the sha256 of its initial state;
+- every event: seq continuity, its `prev_hash` link, and its hash recomputed from the exact
+  bytes that will be applied (`platform_api.chain`, the log's own canonical form);
+- the end: event count, last seq and last hash as the header says (a truncated file fails).
+
+A 24-hour recording holds half a million events, so the file stays one `bytes` object with
+arrays of line offsets (a few bytes per event instead of a dict of dicts); an event is
+parsed when it is applied.
+
+Errors: `RecordingError(ValueError)`, whose message names the line (and seq) at fault.
+"""
+
+from __future__ import annotations
+
+import bisect
+import hashlib
+import json
+import mmap
+from array import array
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from pydantic import ValidationError
+
+from platform_api.chain import PAYLOAD_KEY, canonical_header, dumps
+from platform_api.contract import RECORDING_FORMAT, RecordingHeader
+
+_KEY = PAYLOAD_KEY.encode()
+
+
+class RecordingError(ValueError):
+    """The file is not a recording, or it was altered or truncated."""
+
+
+def epoch(ts: str | datetime) -> float:
+    """Seconds since the epoch of an ISO time (`...Z` allowed) or an aware datetime."""
+    value = datetime.fromisoformat(ts) if isinstance(ts, str) else ts
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=UTC)
+    return value.timestamp()
+
+
+class Recording:
+    """A verified recording; events are addressed by index (0 is `header.first_seq`)."""
+
+    def __init__(self, header: RecordingHeader, data: bytes | mmap.mmap, name: str) -> None:
+        self.header = header
+        self.name = name
+        self._data = data
+        self._heads = array("q")  # where each event line starts
+        self._payloads = array("q")  # where its payload text starts
+        self._ends = array("q")  # where its payload text ends
+        self.times = array("d")  # epoch seconds, never decreasing (for time seeks)
+        self.incident_times = array("d")  # when each incident was created (seek-bar density)
+
+    # ---------------------------------------------------------------- access
+
+    def __len__(self) -> int:
+        return len(self._heads)
+
+    @property
+    def first_seq(self) -> int:
+        return self.header.first_seq
+
+    @property
+    def last_seq(self) -> int:
+        return self.header.first_seq + len(self) - 1
+
+    @property
+    def start_time(self) -> float:
+        return epoch(self.header.from_ts)
+
+    @property
+    def end_time(self) -> float:
+        end = epoch(self.header.to_ts)
+        return max(end, self.times[-1]) if len(self) else end
+
+    def head(self, index: int) -> dict[str, Any]:
+        start, key = self._heads[index], self._payloads[index] - len(_KEY)
+        head: dict[str, Any] = json.loads(self._data[start:key] + b"}")
+        return head
+
+    def payload(self, index: int) -> dict[str, Any]:
+        payload: dict[str, Any] = json.loads(self._data[self._payloads[index] : self._ends[index]])
+        return payload
+
+    def event(self, index: int) -> dict[str, Any]:
+        """The event as `contract.EventPublic` JSON (what the Store applies)."""
+        event = self.head(index)
+        event["payload"] = self.payload(index)
+        return event
+
+    def index_of_seq(self, seq: int) -> int:
+        return seq - self.header.first_seq
+
+    def last_index_at(self, t: float) -> int:
+        """The index of the last event at or before `t` (-1: none yet)."""
+        return bisect.bisect_right(self.times, t) - 1
+
+    # ---------------------------------------------------------------- loading
+
+    def _index(self) -> None:
+        data, header = self._data, self.header
+        expected_seq, prev = header.first_seq, header.prev_hash
+        pos = data.find(b"\n") + 1
+        line_no = 1
+        last_time = float("-inf")
+        view = memoryview(data)
+        while 0 < pos < len(data):
+            end = data.find(b"\n", pos)
+            if end < 0:
+                end = len(data)
+            line_no += 1
+            stop = end - 1 if end > pos and data[end - 1] == 13 else end  # tolerate CRLF
+            if stop == pos:  # a blank line ends the file
+                pos = end + 1
+                if data[pos : pos + 4096].strip():
+                    raise RecordingError(f"line {line_no}: blank line before the end")
+                break
+            key = data.find(_KEY, pos, stop)
+            if key < 0 or data[stop - 1] != 125:  # "}"
+                raise RecordingError(f"line {line_no}: not an event (no payload last)")
+            try:
+                head = json.loads(data[pos:key] + b"}")
+                seq, ts, hash_ = int(head["seq"]), str(head["ts"]), str(head["hash"])
+                moment = epoch(ts)
+                digest = hashlib.sha256(
+                    (
+                        prev
+                        + canonical_header(
+                            seq,
+                            ts,
+                            head["actor"],
+                            head["type"],
+                            head["entity_type"],
+                            head["entity_id"],
+                        )
+                        + "\n"
+                    ).encode("utf-8")
+                )
+            except (ValueError, KeyError, TypeError) as exc:
+                raise RecordingError(f"line {line_no}: not a valid event ({exc})") from exc
+            if seq != expected_seq:
+                raise RecordingError(
+                    f"line {line_no}: seq {seq} where {expected_seq} was expected "
+                    "(an event is missing or out of order)"
+                )
+            if head["prev_hash"] != prev:
+                raise RecordingError(
+                    f"line {line_no} (seq {seq}): prev_hash does not link to the previous event"
+                )
+            digest.update(view[key + len(_KEY) : stop - 1])
+            if digest.hexdigest() != hash_:
+                raise RecordingError(
+                    f"line {line_no} (seq {seq}): content does not match its hash "
+                    "(the event was altered)"
+                )
+            self._heads.append(pos)
+            self._payloads.append(key + len(_KEY))
+            self._ends.append(stop - 1)
+            last_time = max(last_time, moment)
+            self.times.append(last_time)
+            if head["type"] == "incident.created":
+                self.incident_times.append(moment)
+            prev, expected_seq = hash_, seq + 1
+            pos = end + 1
+        self._check_end(prev)
+
+    def _check_end(self, last_hash: str) -> None:
+        header, count = self.header, len(self)
+        if count != header.event_count:
+            raise RecordingError(
+                f"the file has {count} events but its header says {header.event_count} "
+                f"(truncated after seq {header.first_seq + count - 1}?)"
+            )
+        if count and self.last_seq != header.last_seq:
+            raise RecordingError(
+                f"the last event is seq {self.last_seq} but the header says {header.last_seq}"
+            )
+        if last_hash != header.last_hash:
+            raise RecordingError(
+                f"the last event's hash (seq {self.last_seq}) does not match the header's last_hash"
+            )
+
+
+def parse_header(line: bytes) -> RecordingHeader:
+    try:
+        raw = json.loads(line)
+    except ValueError as exc:
+        raise RecordingError(f"line 1: the header is not JSON ({exc})") from exc
+    if not isinstance(raw, dict) or raw.get("format") != RECORDING_FORMAT:
+        got = raw.get("format") if isinstance(raw, dict) else None
+        raise RecordingError(f"line 1: not a {RECORDING_FORMAT} file (format {got!r})")
+    state = raw.get("initial_state")
+    digest = hashlib.sha256(dumps(state).encode("utf-8")).hexdigest()
+    if digest != raw.get("initial_state_sha256"):
+        raise RecordingError("line 1: the initial state does not match its sha256 (altered)")
+    try:
+        header = RecordingHeader.model_validate(raw)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        where = ".".join(str(p) for p in first["loc"])
+        raise RecordingError(f"line 1: header field {where}: {first['msg']}") from exc
+    if header.initial_state.as_of_seq != header.first_seq - 1:
+        raise RecordingError(
+            f"line 1: the initial state is as of seq {header.initial_state.as_of_seq}, "
+            f"not {header.first_seq - 1} (the seq before the first event)"
+        )
+    return header
+
+
+def parse_recording(data: bytes | mmap.mmap, name: str = "<memory>") -> Recording:
+    """Verify and index a whole recording held in memory (or mapped from a file)."""
+    first_end = data.find(b"\n")
+    if not data[:4096].strip():
+        raise RecordingError(f"{name} is empty")
+    recording = Recording(parse_header(data[: first_end if first_end >= 0 else None]), data, name)
+    recording._index()
+    return recording
+
+
+def load_recording(path: str | Path) -> Recording:
+    """Read, verify and index a recording file (CPU-bound: call it off the GUI thread)."""
+    file = Path(path)
+    try:
+        with file.open("rb") as handle:
+            if file.stat().st_size == 0:
+                raise RecordingError(f"{file} is empty")
+            # Mapped, not read: the pages stay the file's, with no second copy while loading.
+            data = mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ)
+    except OSError as exc:
+        raise RecordingError(f"cannot read {file}: {exc.strerror or exc}") from exc
+    return parse_recording(data, str(file))

@@ -1,0 +1,236 @@
+"""Dispatching from the console against a real platform: recommend, assign, race, reallocate,
+stand down, rebalance."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import qasync
+from PySide6.QtCore import Qt
+
+from console import commands
+from platform_api.embedded import EmbeddedPlatform
+from tests.console.conftest import run, until
+from tests.platform_api.helpers import LAMBETH, WESTMINSTER, make_incident, make_unit
+from tests.widgets.test_main_window import layout_settings, window_on
+from widgets.main_window import MainWindow
+
+NEAR = {"lat": 51.5010, "lon": -0.1250}  # 40 m from the Westminster incident
+FAR = {"lat": 51.5400, "lon": -0.1430}  # about 4.5 km north
+
+
+def _active(api: Any, unit_id: str) -> list[dict[str, Any]]:
+    state = api.get("/v1/state")
+    return [a for a in state["assignments"] if a["unit_id"] == unit_id]
+
+
+async def _recommend_for(window: MainWindow, incident_id: str, count: int) -> None:
+    await until(lambda: incident_id in window.session.store.incidents, what="the incident")
+    assert window.incidents.select_id(incident_id)
+    await until(
+        lambda: len(window.recommendations.recommendations) == count,
+        what=lambda: f"{count} recommendations: {window.recommendations.recommendations}",
+    )
+
+
+def test_the_nearest_unit_is_recommended_first_and_enter_sends_it_then_f8_stands_it_down(
+    aloop: qasync.QEventLoop,
+    platform: EmbeddedPlatform,
+    gateway: Any,
+    calltaker: Any,
+    dispatcher: Any,
+    tmp_path: Path,
+    qtbot: Any,
+) -> None:
+    async def body() -> None:
+        async with window_on(
+            platform.url, tmp_path, qtbot, layout_settings(tmp_path, "d")
+        ) as window:
+            window.show()
+            window.activateWindow()
+            await until(window.isActiveWindow, what="the window active (keys need it)")
+            far = make_unit(gateway, "CW31", at=FAR)
+            near = make_unit(gateway, "CW32", at=NEAR)
+            armed = make_unit(gateway, "TO33", "armed_response", ["firearms"], at=LAMBETH)
+            incident = make_incident(gateway, calltaker, location=WESTMINSTER)
+            await until(lambda: len(window.session.store.units) == 3)
+            await _recommend_for(window, incident["id"], 3)
+            panel = window.recommendations
+            assert [r.callsign for r in panel.recommendations][:2] == ["CW32", "TO33"]
+            assert panel.recommendations[0].reason.startswith("40 m, about")
+            assert panel.recommendations[-1].unit_id == far["id"]
+            assert armed["id"] in {r.unit_id for r in panel.recommendations}
+            panel.table.setFocus()
+            qtbot.keyClick(panel.table, Qt.Key.Key_Return)
+            await until(lambda: bool(_active(dispatcher, near["id"])), what="the assignment")
+            await until(
+                lambda: window.session.store.units[near["id"]].incident_id == incident["id"]
+            )
+            # The unit board: select CW32 and stand it down with F8.
+            board = window.units
+            assert board.select_id(near["id"])
+            board.view.setFocus()
+            qtbot.keyClick(board.view, Qt.Key.Key_F8)
+            await until(lambda: not _active(dispatcher, near["id"]), what="stood down")
+            await until(lambda: window.session.store.units[near["id"]].status.value == "available")
+            # F7: unavailable, recorded as an event on the platform.
+            qtbot.keyClick(board.view, Qt.Key.Key_F7)
+            await until(
+                lambda: dispatcher.get(f"/v1/units/{near['id']}")["status"] == "unavailable"
+            )
+
+    run(aloop, body())
+
+
+def test_two_dispatchers_sending_one_unit_get_one_winner_and_a_clear_refusal(
+    aloop: qasync.QEventLoop,
+    platform: EmbeddedPlatform,
+    gateway: Any,
+    calltaker: Any,
+    dispatcher: Any,
+    tmp_path: Path,
+    qtbot: Any,
+) -> None:
+    async def body() -> None:
+        async with (
+            window_on(
+                platform.url, tmp_path, qtbot, layout_settings(tmp_path, "a"), "dispatcher", "a"
+            ) as a,
+            window_on(
+                platform.url, tmp_path, qtbot, layout_settings(tmp_path, "b"), "sim-dispatcher", "b"
+            ) as b,
+        ):
+            unit = make_unit(gateway, "CW41", at=NEAR)
+            first = make_incident(gateway, calltaker, location=WESTMINSTER)
+            second = make_incident(gateway, calltaker, location=LAMBETH)
+            for window in (a, b):
+                await until(lambda w=window: len(w.session.store.incidents) == 2)
+            outcomes: list[tuple[str, str]] = []
+            for window in (a, b):
+                dispatching = window.session.dispatching
+                dispatching.sent.connect(lambda label: outcomes.append(("sent", label)))
+                dispatching.refused.connect(lambda label, m: outcomes.append(("refused", m)))
+            store_a, store_b = a.session.store, b.session.store
+            a.dispatch.send(
+                commands.assign(store_a.units[unit["id"]], store_a.incidents[first["id"]])
+            )
+            b.dispatch.send(
+                commands.assign(store_b.units[unit["id"]], store_b.incidents[second["id"]])
+            )
+            await until(lambda: len(outcomes) == 2, what="both settled")
+            assert sorted(kind for kind, _ in outcomes) == ["refused", "sent"]
+            refusal = next(message for kind, message in outcomes if kind == "refused")
+            assert "CW41" in refusal
+            active = _active(dispatcher, unit["id"])
+            assert len(active) == 1  # nothing half-done
+            refused_window = a if a.dispatch.refusal is not None else b
+            assert refused_window.dispatch.refusal is not None
+            assert "Nothing was changed" in refused_window.dispatch.refusal.text()
+
+    run(aloop, body())
+
+
+def test_only_a_supervisor_may_reallocate_and_must_give_a_reason(
+    aloop: qasync.QEventLoop,
+    platform: EmbeddedPlatform,
+    gateway: Any,
+    calltaker: Any,
+    dispatcher: Any,
+    tmp_path: Path,
+    qtbot: Any,
+) -> None:
+    async def body() -> None:
+        unit = make_unit(gateway, "CW51", at=NEAR)
+        first = make_incident(gateway, calltaker, location=WESTMINSTER, grade="priority")
+        second = make_incident(gateway, calltaker, location=LAMBETH)
+        dispatcher.ok(
+            f"/v1/units/{unit['id']}/assign", {"incident_id": first["id"]}, version=unit["version"]
+        )
+        async with window_on(
+            platform.url, tmp_path, qtbot, layout_settings(tmp_path, "d"), "dispatcher", "d"
+        ) as plain:
+            assert not plain.recommendations.committed.isVisibleTo(plain)
+            store = plain.session.store
+            await until(lambda: store.units.get(unit["id"]) and store.units[unit["id"]].incident_id)
+            refused: list[str] = []
+            plain.session.dispatching.refused.connect(lambda _label, m: refused.append(m))
+            plain.dispatch.send(
+                commands.reallocate(store.units[unit["id"]], store.incidents[second["id"]], "why")
+            )
+            await until(lambda: bool(refused), what="the platform's refusal")
+            assert "supervisor" in refused[0].lower()
+        async with window_on(
+            platform.url, tmp_path, qtbot, layout_settings(tmp_path, "s"), "supervisor", "s"
+        ) as boss:
+            panel = boss.recommendations
+            await _recommend_for(boss, second["id"], 0)
+            panel.committed.setChecked(True)
+            await until(lambda: len(panel.recommendations) == 1, what="the committed unit")
+            assert first["reference"] in panel.recommendations[0].reason
+            panel.assign_selected()
+            dialog = panel.reason_dialog
+            dialog.setTextValue("   ")
+            dialog.accept()
+            assert "needs a reason" in panel.title.text()
+            assert _active(dispatcher, unit["id"])[0]["incident_id"] == first["id"]
+            panel.assign_selected()
+            panel.reason_dialog.setTextValue("Immediate: knife seen")
+            panel.reason_dialog.accept()
+            await until(
+                lambda: _active(dispatcher, unit["id"])[0]["incident_id"] == second["id"],
+                what="reallocated",
+            )
+            # The incident left behind needs a unit again, and the board says so.
+            await until(
+                lambda: (
+                    not any(
+                        a.incident_id == first["id"]
+                        for a in boss.session.store.assignments.values()
+                    )
+                )
+            )
+            row = boss.incidents.model.row_of(first["id"])
+            assert row is not None
+            assert boss.incidents.model.index(row, 6).data() == "NEEDS A UNIT"
+            events = dispatcher.get("/v1/events", after=0, limit=1000)["events"]
+            moved = [e for e in events if e["type"] == "assignment.reallocated"]
+            assert len(moved) == 1
+            assert moved[0]["actor"] == "supervisor"
+            assert moved[0]["payload"]["reason"] == "Immediate: knife seen"
+
+    run(aloop, body())
+
+
+def test_a_rebalance_proposal_is_accepted_or_rejected_line_by_line(
+    aloop: qasync.QEventLoop,
+    platform: EmbeddedPlatform,
+    gateway: Any,
+    calltaker: Any,
+    dispatcher: Any,
+    tmp_path: Path,
+    qtbot: Any,
+) -> None:
+    async def body() -> None:
+        near = make_unit(gateway, "CW61", at=NEAR)
+        south = make_unit(gateway, "CW62", at=LAMBETH)
+        first = make_incident(gateway, calltaker, location=WESTMINSTER)
+        second = make_incident(gateway, calltaker, location=LAMBETH, grade="priority")
+        async with window_on(
+            platform.url, tmp_path, qtbot, layout_settings(tmp_path, "s"), "supervisor"
+        ) as boss:
+            await until(lambda: len(boss.session.store.incidents) == 2)
+            boss.dispatch.propose_rebalance()
+            await until(lambda: boss.dispatch.rebalance_panel is not None, what="the proposal")
+            panel = boss.dispatch.rebalance_panel
+            assert panel is not None
+            pairs = {(p.incident_id, p.unit_id) for p in panel.proposals}
+            assert pairs == {(first["id"], near["id"]), (second["id"], south["id"])}
+            assert panel.proposals[0].incident_id == first["id"]  # Immediate first
+            qtbot.keyClick(panel, Qt.Key.Key_A)
+            qtbot.keyClick(panel, Qt.Key.Key_R)
+            assert panel.proposals == []
+            await until(lambda: bool(_active(dispatcher, near["id"])), what="accepted line sent")
+            assert _active(dispatcher, south["id"]) == []
+
+    run(aloop, body())

@@ -1,0 +1,65 @@
+"""Exporting a recording from the console: trainers may, the file replays, others may not."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import qasync
+
+from console.errors import Forbidden
+from console.recording import load_recording
+from platform_api.embedded import EmbeddedPlatform
+from tests.console.conftest import run, until
+from tests.platform_api.helpers import make_incident
+from tests.widgets.test_main_window import layout_settings, window_on
+
+
+def test_a_trainer_exports_the_last_hour_and_the_file_verifies(
+    aloop: qasync.QEventLoop,
+    platform: EmbeddedPlatform,
+    gateway: Any,
+    calltaker: Any,
+    tmp_path: Path,
+    qtbot: Any,
+) -> None:
+    incident = make_incident(gateway, calltaker)
+    target = tmp_path / "shift.jsonl"
+
+    async def body() -> None:
+        async with window_on(
+            platform.url, tmp_path, qtbot, layout_settings(tmp_path), "trainer"
+        ) as window:
+            await until(lambda: incident["id"] in window.session.store.incidents)
+            window.export_recording()
+            dialog = window.export_dialog
+            dialog.path.setText(str(target))
+            dialog._on_buttons_accepted()
+            await until(
+                lambda: "Recording saved" in window.status.currentMessage(), what="exported"
+            )
+
+    run(aloop, body())
+    recording = load_recording(target)
+    kinds = {recording.event(i)["type"] for i in range(len(recording))}
+    assert {"call.received", "call.answered", "incident.created"} <= kinds
+    assert not Path(str(target) + ".part").exists()
+
+
+def test_a_dispatcher_may_not_export(
+    aloop: qasync.QEventLoop, platform: EmbeddedPlatform, tmp_path: Path, qtbot: Any
+) -> None:
+    async def body() -> None:
+        async with window_on(platform.url, tmp_path, qtbot, layout_settings(tmp_path)) as window:
+            actions = [a for a in window.actions() if a.text().startswith("&Export")]
+            assert actions and not actions[0].isEnabled()
+            try:
+                await window.session.client.export_recording(target)
+            except Forbidden:
+                pass
+            else:
+                raise AssertionError("the platform let a dispatcher export")
+
+    target = tmp_path / "nope.jsonl"
+    run(aloop, body())
+    assert not target.exists() and not Path(str(target) + ".part").exists()

@@ -1,0 +1,102 @@
+"""The map inside the console: it and the panels follow each other, and acts reach the platform."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import qasync
+from PySide6.QtWidgets import QMessageBox
+
+from maps.view import MapView
+from platform_api.embedded import EmbeddedPlatform
+from tests.console.conftest import run, until
+from tests.maps.conftest import js, js_until
+from tests.maps.test_view import mouse
+from tests.platform_api.helpers import LAMBETH, make_incident, make_unit
+from tests.widgets.test_main_window import layout_settings, window_on
+
+
+async def _map_ready(view: MapView) -> None:
+    await js_until(view, "typeof CAD !== 'undefined' && CAD.map !== undefined", "the page")
+
+
+def test_map_and_panels_select_each_other_and_a_drag_assigns_after_confirmation(
+    aloop: qasync.QEventLoop,
+    platform: EmbeddedPlatform,
+    gateway: Any,
+    calltaker: Any,
+    api_for: Any,
+    tmp_path: Path,
+    qtbot: Any,
+) -> None:
+    dispatcher = api_for("dispatcher")
+
+    async def body() -> None:
+        async with window_on(
+            platform.url, tmp_path, qtbot, layout_settings(tmp_path), with_map=True
+        ) as window:
+            window.show()
+            view = window.map
+            assert view is not None
+            await _map_ready(view)
+            incident = make_incident(gateway, calltaker)
+            unit = make_unit(gateway, "CW21", at=LAMBETH)
+            await js_until(view, f"CAD.marks.incidents.has({json.dumps(incident['id'])})")
+            await js_until(view, f"CAD.marks.units.has({json.dumps(unit['id'])})")
+
+            # Map to panels: a click on the incident selects its row and shows its detail.
+            await js(view, mouse("incidents", incident["id"], "click"))
+            await until(lambda: window.detail.incident_id == incident["id"], what="row selected")
+            current = window.incidents.view.currentIndex()
+            assert current.siblingAtColumn(0).data() == incident["reference"]
+
+            # Panels to map: selecting the unit's row rings it on the map.
+            assert window.units.select_id(unit["id"])
+            selected = await js_until(
+                view, f"CAD.selected() && CAD.selected().id === {json.dumps(unit['id'])}"
+            )
+            assert selected is True
+
+            # A drag of the unit onto the incident asks first; Yes sends the assignment.
+            # (Panned so both are clear of the legend, as a dispatcher would.)
+            await js(view, "CAD.map.setView([51.48, -0.12], 12, {animate: false}), true")
+            onto = ("incidents", incident["id"])
+            for event in ("mousedown", "mousemove", "mouseup", "click"):
+                target = None if event == "mousedown" else onto
+                assert await js(view, mouse("units", unit["id"], event, target)) == "CANVAS"
+            links = window.map_links
+            await until(lambda: hasattr(links, "assign_question"), what="the question")
+            box = links.assign_question
+            assert "CW21" in box.text() and incident["reference"] in box.text()
+            box.button(QMessageBox.StandardButton.Yes).click()
+            await until(
+                lambda: any(
+                    a.unit_id == unit["id"] and a.incident_id == incident["id"]
+                    for a in window.session.store.assignments.values()
+                ),
+                what="the assignment on screen",
+            )
+            assert dispatcher.get(f"/v1/units/{unit['id']}")["status"] == "assigned"
+
+    run(aloop, body())
+
+
+def test_what_is_here_names_the_nearest_place_and_the_borough(
+    aloop: qasync.QEventLoop, platform: EmbeddedPlatform, tmp_path: Path, qtbot: Any
+) -> None:
+    async def body() -> None:
+        async with window_on(
+            platform.url, tmp_path, qtbot, layout_settings(tmp_path), with_map=True
+        ) as window:
+            window.show()
+            assert window.map is not None
+            await _map_ready(window.map)
+            window.map.what_is_here_requested.emit(51.5080, -0.1281)  # Trafalgar Square
+            await until(lambda: "Here:" in window.status.currentMessage(), what="the answer")
+            message = window.status.currentMessage()
+            assert message.endswith("— Westminster")
+            assert " m)" in message  # the nearest known place, with its distance
+
+    run(aloop, body())

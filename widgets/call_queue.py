@@ -1,0 +1,116 @@
+"""The call queue dock: waiting calls, answered from the keyboard, a sound for each new 999.
+
+Enter answers the selected call, F2 the next one (999 first, longest wait); callers who hung
+up leave the queue but stay listed under it with their number, to ring back.
+
+Signals:
+    answer_requested(call_id): the operator asked to answer ("" means the next call).
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from datetime import datetime
+from importlib import resources
+from typing import Any
+
+from PySide6.QtCore import Qt, QUrl, Signal
+from PySide6.QtMultimedia import QSoundEffect
+from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QLabel, QListWidget, QPushButton, QWidget
+
+from console.models import ID_ROLE, hhmmss
+from console.store import Store
+from console.tables import CallQueueModel
+from platform_api.contract import CallState, Line
+from widgets.keys import shortcut
+from widgets.table_panel import TablePanel
+
+ABANDONED_KEPT = 50
+
+
+def alert_sound_url() -> QUrl:
+    path = resources.files("resources") / "sounds" / "alert-999.wav"
+    return QUrl.fromLocalFile(str(path))
+
+
+class CallQueuePanel(TablePanel):
+    answer_requested = Signal(str)
+
+    def __init__(self, store: Store, parent: QWidget | None = None) -> None:
+        super().__init__(CallQueueModel(store), "Search calls (number, line, state)…", 0, parent)
+        self.model.setParent(self)
+        self._store = store
+        self._seen: set[str] = set(store.calls)
+        self.alerts_played = 0
+        self.answer_next = QPushButton("Answer next (F2)", self)
+        self.answer_next.setToolTip("Answer the next call: 999 first, then longest wait (F2)")
+        self.answer_next.clicked.connect(lambda: self.answer_requested.emit(""))
+        self.answer_selected = QPushButton("Answer selected (Enter)", self)
+        self.answer_selected.setToolTip("Answer the selected call (Enter in the queue)")
+        self.answer_selected.clicked.connect(self.answer_current)
+        self.sound_on = QCheckBox("999 alert sound (Ctrl+M)", self)
+        self.sound_on.setChecked(True)
+        self.sound_on.setToolTip("Play a tone for each new 999 call; Ctrl+M mutes or unmutes")
+        bar = QHBoxLayout()
+        bar.addWidget(self.answer_next)
+        bar.addWidget(self.answer_selected)
+        bar.addStretch(1)
+        bar.addWidget(self.sound_on)
+        layout = self.box
+        layout.insertLayout(0, bar)
+        self.abandoned_title = QLabel("Abandoned calls (ring back)", self)
+        self.abandoned = QListWidget(self)
+        self.abandoned.setMaximumHeight(64)
+        self.abandoned.setToolTip("Callers who hung up before an answer, newest first")
+        layout.addWidget(self.abandoned_title)
+        layout.addWidget(self.abandoned)
+        self._abandoned: deque[str] = deque(maxlen=ABANDONED_KEPT)
+        self._refresh_abandoned()
+        for key in ("Return", "Enter"):
+            shortcut(key, self.view, self.answer_current, Qt.ShortcutContext.WidgetShortcut)
+        self.sound = QSoundEffect(self)
+        self.sound.setSource(alert_sound_url())
+        store.reset.connect(self._on_store_reset)
+        store.changed.connect(self._on_store_changed)
+        store.event_applied.connect(self._on_store_event_applied)
+
+    def answer_current(self) -> None:
+        index = self.view.currentIndex()
+        call_id = index.data(ID_ROLE) if index.isValid() else None
+        self.answer_requested.emit(str(call_id or ""))
+
+    def toggle_sound(self) -> None:
+        self.sound_on.setChecked(not self.sound_on.isChecked())
+
+    def _on_store_reset(self) -> None:
+        self._seen = set(self._store.calls)  # a bootstrap is not a new call
+
+    def _on_store_changed(self, kind: str, upserted: list[str], _removed: list[str]) -> None:
+        if kind != "calls":
+            return
+        ring = False
+        for call_id in upserted:
+            if call_id in self._seen:
+                continue
+            self._seen.add(call_id)
+            call = self._store.calls.get(call_id)
+            ring = ring or (
+                call is not None and call.line == Line.EMERGENCY and call.state == CallState.QUEUED
+            )
+        if ring and self.sound_on.isChecked():
+            self.alerts_played += 1
+            self.sound.play()
+
+    def _on_store_event_applied(self, event: dict[str, Any]) -> None:
+        if event["type"] != "call.abandoned":
+            return
+        for call in event["payload"].get("changes", {}).get("calls", []):
+            at = hhmmss(datetime.fromisoformat(event["ts"]))
+            self._abandoned.appendleft(f"{at}  {call['line']}  {call['caller_number']}")
+        self._refresh_abandoned()
+
+    def _refresh_abandoned(self) -> None:
+        self.abandoned.clear()
+        self.abandoned.addItems(list(self._abandoned))
+        self.abandoned_title.setText(f"Abandoned calls (ring back): {len(self._abandoned)}")
+        self.abandoned.setVisible(bool(self._abandoned))  # no empty box taking the room

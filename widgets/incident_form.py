@@ -1,0 +1,412 @@
+"""The incident form: what the call-taker records while the caller is on the line.
+
+Opened from an answered call (or empty, for a walk-in or an officer's report). Built for the
+keyboard: Tab moves field to field, Ctrl+Enter creates, Ctrl+L links the call to the
+selected possible duplicate instead. Every keystroke is kept as a draft, so closing the form
+by mistake or losing the platform loses nothing.
+
+Signals:
+    finished(message): the incident was handed to the outbox, or the call linked.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from PySide6.QtCore import QEvent, QObject, QStringListModel, Qt, QTimer, Signal
+from PySide6.QtGui import QKeyEvent
+from PySide6.QtWidgets import (
+    QComboBox,
+    QCompleter,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QPlainTextEdit,
+    QPushButton,
+    QScrollArea,
+    QVBoxLayout,
+    QWidget,
+)
+
+from console import classifications
+from console.call_handling import CallHandling
+from console.commands import GRADE_WORDS, grade_target
+from console.drafts import WALK_IN, Drafts
+from console.duplicates import DEFAULT_RADIUS_M, DEFAULT_WINDOW_MIN, find_duplicates
+from console.store import Store
+from platform_api.contract import GRADE_TARGET_MINUTES, Grade
+from widgets.keys import shortcut
+from widgets.location_picker import LocationPicker
+
+THRIVE = ("threat", "harm", "risk", "investigation", "vulnerability", "engagement")
+INCIDENT_ROLE = Qt.ItemDataRole.UserRole + 1
+GRADES = list(Grade)
+GRADE_KEYS = {
+    "i": Grade.IMMEDIATE,
+    "p": Grade.PRIORITY,
+    "s": Grade.SCHEDULED,
+    "r": Grade.RESOLVED_WITHOUT_DEPLOYMENT,
+}
+
+
+class IncidentForm(QWidget):
+    finished = Signal(str)
+
+    def __init__(
+        self,
+        store: Store,
+        handling: CallHandling,
+        drafts: Drafts,
+        picker: LocationPicker,
+        parent: QWidget | None = None,
+        *,
+        radius_m: float = DEFAULT_RADIUS_M,
+        window_min: float = DEFAULT_WINDOW_MIN,
+    ) -> None:
+        super().__init__(parent)
+        self._store = store
+        self._handling = handling
+        self._drafts = drafts
+        self._radius_m = radius_m
+        self._window_min = window_min
+        self.call_id: str | None = None
+        self._loading = False
+
+        self.heading = QLabel(self)
+        self.heading.setWordWrap(True)
+        self.classification = QLineEdit(self)
+        self.classification.setPlaceholderText("What happened: knife, rtc, burglary… (Alt+C)")
+        self._choices = QStringListModel(self)
+        completer = QCompleter(self._choices, self)
+        completer.setCompletionMode(QCompleter.CompletionMode.UnfilteredPopupCompletion)
+        completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+        self.classification.setCompleter(completer)
+        self.classification.textEdited.connect(self._on_classification_text_edited)
+        self.classification.textChanged.connect(self._on_field_changed)
+        self.grade = QComboBox(self)
+        self.grade.setPlaceholderText("Choose a grade (Alt+G; I, P, S or R)")
+        for grade in GRADES:
+            self.grade.addItem(f"{GRADE_WORDS[grade]}", grade.value)
+        self.grade.setCurrentIndex(-1)
+        self.grade.currentIndexChanged.connect(self._on_field_changed)
+        self.grade.installEventFilter(self)
+        self.grade.setToolTip("I Immediate, P Priority, S Scheduled, R Resolved without deployment")
+        self.deadline = QLabel(self)
+        self.caller_name = QLineEdit(self)
+        self.caller_name.setPlaceholderText("Caller's name")
+        self.caller_name.textChanged.connect(self._on_field_changed)
+        self.caller_number = QLabel(self)
+        self.location = picker
+        picker.location_changed.connect(self._on_field_changed)
+        self.thrive: dict[str, QLineEdit] = {}
+        thrive_box = QGroupBox("THRIVE", self)
+        grid = QFormLayout(thrive_box)
+        for name in THRIVE:
+            edit = QLineEdit(self)
+            edit.setPlaceholderText(name.capitalize())
+            edit.textChanged.connect(self._on_field_changed)
+            self.thrive[name] = edit
+            # A label as well as the placeholder: once typed in, a field still says what it is.
+            grid.addRow(name.capitalize(), edit)
+        self.narrative = QPlainTextEdit(self)
+        self.narrative.setPlaceholderText("What the caller says, in their words")
+        self.narrative.setTabChangesFocus(True)
+        self.narrative.setMaximumHeight(90)
+        self.narrative.textChanged.connect(self._on_field_changed)
+        self.duplicates = QListWidget(self)
+        self.duplicates.setMaximumHeight(90)
+        self.duplicates.setToolTip("Open incidents near this one; Ctrl+L links the call instead")
+        self.duplicates_title = QLabel(self)
+        self.errors = QLabel(self)
+        self.errors.setWordWrap(True)
+        self.errors.setStyleSheet("color: #e5484d; font-weight: bold")
+        self.create_button = QPushButton("Create (Ctrl+Enter)", self)
+        self.create_button.setToolTip("Create the incident (Ctrl+Enter)")
+        self.create_button.clicked.connect(self.submit)
+        self.link_button = QPushButton("Link (Ctrl+L)", self)
+        self.link_button.setToolTip("Link this call to the selected possible duplicate (Ctrl+L)")
+        self.link_button.clicked.connect(self.link_duplicate)
+        self.discard_button = QPushButton("Discard", self)
+        self.discard_button.setToolTip("Throw this draft away (Ctrl+Shift+Del)")
+        self.discard_button.clicked.connect(self.discard)
+
+        form = QFormLayout()
+        form.addRow("Classification", self.classification)
+        form.addRow("Grade", self.grade)
+        form.addRow("", self.deadline)
+        form.addRow("Caller", self.caller_number)
+        form.addRow("Caller name", self.caller_name)
+        form.addRow("Location", picker)
+        body = QWidget(self)
+        inner = QVBoxLayout(body)
+        inner.addWidget(self.heading)
+        inner.addLayout(form)
+        inner.addWidget(thrive_box)
+        inner.addWidget(QLabel("Narrative", self))
+        inner.addWidget(self.narrative)
+        inner.addWidget(self.duplicates_title)
+        inner.addWidget(self.duplicates)
+        inner.addWidget(self.errors)
+        buttons = QHBoxLayout()
+        for button in (self.create_button, self.link_button, self.discard_button):
+            buttons.addWidget(button)
+        inner.addLayout(buttons)
+        inner.addStretch(1)
+        scroll = QScrollArea(self)
+        scroll.setWidgetResizable(True)
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        scroll.setWidget(body)
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        outer.addWidget(scroll)
+
+        for keys, slot in (
+            ("Ctrl+Return", self.submit),
+            ("Ctrl+Enter", self.submit),
+            ("Ctrl+L", self.link_duplicate),
+            ("Ctrl+Shift+Del", self.discard),
+            ("Alt+C", self.classification.setFocus),
+            ("Alt+G", self.grade.setFocus),
+        ):
+            context = Qt.ShortcutContext.WidgetWithChildrenShortcut
+            shortcut(keys, self, slot, context)
+        self._save_timer = QTimer(self)
+        self._save_timer.setSingleShot(True)
+        self._save_timer.setInterval(300)
+        self._save_timer.timeout.connect(self.save_draft)
+        self._deadline_timer = QTimer(self)
+        self._deadline_timer.timeout.connect(self._show_deadline)
+        self._deadline_timer.start(1000)
+        store.changed.connect(self._on_store_changed)
+        self.open_walk_in()
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        """On the grade box, one letter picks a grade at once (I, P, S, R), every time.
+
+        QComboBox's own type-ahead joins keys typed within 400 ms into one search, so a
+        fast "I" after another "I" would find nothing.
+        """
+        if watched is self.grade and event.type() == QEvent.Type.KeyPress:
+            assert isinstance(event, QKeyEvent)
+            grade = GRADE_KEYS.get(event.text().casefold())
+            if grade is not None and not event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier:
+                self.grade.setCurrentIndex(self.grade.findData(grade.value))
+                return True
+        return super().eventFilter(watched, event)
+
+    # ---------------------------------------------------------------- opening
+
+    def open_call(self, call_id: str, keep_current: bool = True) -> None:
+        """Fill the form for an answered call, restoring its draft if one was kept."""
+        if keep_current:
+            self.save_draft()
+        call = self._store.calls.get(call_id)
+        self._load(call_id, self._drafts.load(call_id))
+        if call is not None:
+            self.heading.setText(
+                f"<b>{call.line.value} call</b> from {call.caller_number}, "
+                f"received {call.received_at.astimezone():%H:%M:%S}"
+            )
+            self.caller_number.setText(call.caller_number)
+            if not self.caller_name.text() and call.caller_name:
+                self.caller_name.setText(call.caller_name)
+            fix = call.handset_location
+            self.location.set_handset(None if fix is None else (fix.lat, fix.lon, fix.accuracy_m))
+        self.classification.setFocus()
+
+    def open_walk_in(self, keep_current: bool = True) -> None:
+        if keep_current:
+            self.save_draft()
+        self._load(None, self._drafts.load(WALK_IN))
+        self.heading.setText("<b>New incident</b> (walk-in or officer report: no call)")
+        self.caller_number.setText("-")
+        self.location.set_handset(None)
+
+    def _load(self, call_id: str | None, draft: dict[str, Any] | None) -> None:
+        self._loading = True
+        self.call_id = call_id
+        self.errors.clear()
+        d = draft or {}
+        self.classification.setText(d.get("classification", ""))
+        self.grade.setCurrentIndex(self.grade.findData(d.get("grade")))
+        self.caller_name.setText(d.get("caller_name", ""))
+        self.narrative.setPlainText(d.get("narrative", ""))
+        for name, edit in self.thrive.items():
+            edit.setText(d.get("thrive", {}).get(name, ""))
+        self.location.clear()
+        self.location.restore(d.get("location"))
+        self._loading = False
+        self._show_deadline()
+        self._refresh_duplicates()
+
+    # ---------------------------------------------------------------- drafts
+
+    @property
+    def draft_key(self) -> str:
+        return self.call_id or WALK_IN
+
+    def fields(self) -> dict[str, Any]:
+        return {
+            "classification": self.classification.text().strip(),
+            "grade": self.grade.currentData(),
+            "caller_name": self.caller_name.text().strip(),
+            "narrative": self.narrative.toPlainText(),
+            "thrive": {n: e.text().strip() for n, e in self.thrive.items() if e.text().strip()},
+            "location": self.location.point,
+        }
+
+    def save_draft(self) -> None:
+        if self._loading or not hasattr(self, "_save_timer"):
+            return
+        self._save_timer.stop()
+        fields = self.fields()
+        empty = not any(v for k, v in fields.items())
+        if empty:
+            self._drafts.discard(self.draft_key)
+        else:
+            self._drafts.save(self.draft_key, fields)
+
+    def _on_field_changed(self, *_: Any) -> None:
+        if self._loading:
+            return
+        self._save_timer.start()
+        self._show_deadline()
+        self._refresh_duplicates()
+
+    def discard(self) -> None:
+        self._save_timer.stop()
+        self._drafts.discard(self.draft_key)
+        if self.call_id is None:
+            self.open_walk_in(keep_current=False)
+        else:
+            self.open_call(self.call_id, keep_current=False)
+
+    # ---------------------------------------------------------------- helpers
+
+    def _on_classification_text_edited(self, text: str) -> None:
+        found = classifications.search(text)
+        self._choices.setStringList([c.name for c in found])
+        known = classifications.by_name(text)
+        if known is not None and self.grade.currentIndex() < 0:
+            self.deadline.setText(f"usually {GRADE_WORDS[known.grade]}")
+
+    def _show_deadline(self) -> None:
+        value = self.grade.currentData()
+        if value is None:
+            known = classifications.by_name(self.classification.text())
+            hint = f" (usually {GRADE_WORDS[known.grade]})" if known else ""
+            self.deadline.setText(f"<i>No grade yet{hint}</i>")
+            return
+        grade = Grade(value)
+        minutes = GRADE_TARGET_MINUTES.get(grade)
+        if minutes is None:
+            self.deadline.setText(grade_target(grade))
+            return
+        due = datetime.now(UTC) + timedelta(minutes=minutes)
+        self.deadline.setText(
+            f"<b>Attend by {due.astimezone():%H:%M}</b> ({grade_target(grade)} of creation)"
+        )
+
+    def _on_store_changed(self, kind: str, _upserted: list[str], _removed: list[str]) -> None:
+        if kind == "incidents":
+            self._refresh_duplicates()
+
+    def _refresh_duplicates(self) -> None:
+        point = self.location.point
+        selected = self.duplicates.currentItem()
+        keep = selected.data(INCIDENT_ROLE) if selected else None
+        self.duplicates.clear()
+        if point is None:
+            self.duplicates_title.setText("Possible duplicates: choose a location first")
+            return
+        found = find_duplicates(
+            self._store.incidents.values(),
+            point["lat"],
+            point["lon"],
+            self.classification.text(),
+            radius_m=self._radius_m,
+            window_min=self._window_min,
+        )
+        for dup in found:
+            item = QListWidgetItem(dup.describe())
+            item.setData(INCIDENT_ROLE, dup.incident.id)
+            self.duplicates.addItem(item)
+            if dup.incident.id == keep:
+                self.duplicates.setCurrentItem(item)
+        if found and self.duplicates.currentRow() < 0:
+            self.duplicates.setCurrentRow(0)
+        self.duplicates_title.setText(
+            f"<b style='color:#f5a524'>Possible duplicates: {len(found)}</b> within "
+            f"{self._radius_m:.0f} m and {self._window_min:.0f} min — Ctrl+L links the call"
+            if found
+            else f"No open incident within {self._radius_m:.0f} m in the last "
+            f"{self._window_min:.0f} min"
+        )
+
+    # ---------------------------------------------------------------- actions
+
+    def validate(self) -> list[tuple[QWidget, str]]:
+        problems: list[tuple[QWidget, str]] = []
+        text = self.classification.text().strip()
+        if not text:
+            problems.append((self.classification, "Choose a classification."))
+        elif classifications.by_name(text) is None:
+            problems.append((self.classification, f"“{text}” is not a classification."))
+        if self.grade.currentIndex() < 0:
+            problems.append((self.grade, "Choose a grade."))
+        point = self.location.point
+        if point is None:
+            problems.append((self.location.address, "Give a location."))
+        elif point.get("inside") is False:
+            problems.append((self.location.address, "The location is outside the force area."))
+        return problems
+
+    def submit(self) -> None:
+        problems = self.validate()
+        if problems:
+            self.errors.setText(" ".join(message for _, message in problems))
+            problems[0][0].setFocus()
+            return
+        f = self.fields()
+        point = f["location"]
+        known = classifications.by_name(f["classification"])
+        narrative = f["narrative"].strip()
+        if f["caller_name"] or self.call_id:
+            who = f"Caller: {f['caller_name'] or 'name not given'} ({self.caller_number.text()})"
+            narrative = f"{who}\n{narrative}".strip()
+        body: dict[str, Any] = {
+            "opening_classification": known.name if known else f["classification"],
+            "grade": f["grade"],
+            "location": {"lat": point["lat"], "lon": point["lon"], "address": point["address"]},
+            "thrive": f["thrive"],
+        }
+        if narrative:
+            body["narrative"] = narrative
+        self._handling.raise_incident(self.call_id, body)
+        self._finish(f"Incident sent: {body['opening_classification']}")
+
+    def link_duplicate(self) -> None:
+        item = self.duplicates.currentItem()
+        if self.call_id is None:
+            self.errors.setText("Only a call can be linked; this form has no call.")
+            return
+        if item is None:
+            self.errors.setText("No possible duplicate selected.")
+            return
+        incident = self._store.incidents.get(item.data(INCIDENT_ROLE))
+        if incident is None:
+            self.errors.setText("That incident has just closed; choose another or create.")
+            return
+        self._handling.link(self.call_id, incident)
+        self._finish(f"Call linked to {incident.reference}")
+
+    def _finish(self, message: str) -> None:
+        self._save_timer.stop()
+        self._drafts.discard(self.draft_key)
+        self.open_walk_in(keep_current=False)
+        self.finished.emit(message)

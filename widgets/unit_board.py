@@ -1,0 +1,87 @@
+"""The unit board: every unit, grouped by status or borough, its status changed from the keys.
+
+F5 available, F6 committed, F7 unavailable, F8 stand down from its incident: each is a
+command to the platform (recorded there as an event), sent at once so a refusal (the unit
+moved on meanwhile) is seen straight away.
+
+Signals:
+    command_requested(command): the operator asked for a status change of the selected unit.
+"""
+
+from __future__ import annotations
+
+from functools import partial
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QWidget
+
+from console import commands
+from console.models import ID_ROLE
+from console.store import Store
+from console.tables import STATUS_LABEL, STATUS_RANK, UnitModel
+from platform_api.contract import UnitPublic, UnitStatus
+from widgets.keys import shortcut
+from widgets.table_panel import TablePanel
+
+BOROUGH_COLUMN = 4
+STATUS_KEYS = (
+    ("F5", UnitStatus.AVAILABLE),
+    ("F6", UnitStatus.COMMITTED),
+    ("F7", UnitStatus.UNAVAILABLE),
+)
+
+
+class UnitBoard(TablePanel):
+    command_requested = Signal(object)
+
+    def __init__(self, store: Store, parent: QWidget | None = None) -> None:
+        super().__init__(
+            UnitModel(store), "Search units (callsign, type, capability, borough)…", 3, parent
+        )
+        self.model.setParent(self)
+        self._store = store
+        status_filter = self.add_value_filter(UnitModel.STATUS_COLUMN)
+        self.statuses = QComboBox(self)
+        self.statuses.addItem("All statuses", None)
+        for status, label in STATUS_LABEL.items():
+            self.statuses.addItem(label, STATUS_RANK[status])
+        self.statuses.setToolTip("Show units of one status only")
+        self.statuses.currentIndexChanged.connect(
+            lambda _: status_filter.set_value(self.statuses.currentData())
+        )
+        self.group = QComboBox(self)
+        self.group.addItem("Group by status", UnitModel.STATUS_COLUMN)
+        self.group.addItem("Group by borough", BOROUGH_COLUMN)
+        self.group.setToolTip("Order the board by status or by borough")
+        self.group.currentIndexChanged.connect(self._on_group_current_index_changed)
+        keys = QLabel("F5 available · F6 committed · F7 unavailable · F8 stand down", self)
+        keys.setStyleSheet("color: #8b8d98")
+        row = QHBoxLayout()
+        self.box.removeWidget(self.search)
+        row.addWidget(self.search, 1)
+        row.addWidget(self.statuses)
+        row.addWidget(self.group)
+        self.box.insertLayout(0, row)
+        self.box.addWidget(keys)
+        context = Qt.ShortcutContext.WidgetWithChildrenShortcut
+        for key, status in STATUS_KEYS:
+            shortcut(key, self, partial(self.request_status, status), context)
+        shortcut("F8", self, self.request_stand_down, context)
+
+    def selected_unit(self) -> UnitPublic | None:
+        index = self.view.currentIndex()
+        unit_id = index.data(ID_ROLE) if index.isValid() else None
+        return self._store.units.get(str(unit_id)) if unit_id else None
+
+    def request_status(self, status: UnitStatus) -> None:
+        unit = self.selected_unit()
+        if unit is not None and unit.status != status:
+            self.command_requested.emit(commands.set_status(unit, status))
+
+    def request_stand_down(self) -> None:
+        unit = self.selected_unit()
+        if unit is not None and unit.incident_id is not None:
+            self.command_requested.emit(commands.stand_down(unit, "stood down by dispatcher"))
+
+    def _on_group_current_index_changed(self, _index: int) -> None:
+        self.view.sortByColumn(int(self.group.currentData()), Qt.SortOrder.AscendingOrder)
