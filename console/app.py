@@ -257,7 +257,7 @@ class Training:
         session = Session.build(client, "supervisor", token.user.role.value, folder, "training")
         settings = QSettings(APP_NAME, "console-training")
         window = MainWindow(session, settings, self._args.theme or "day", remember_layout=False)
-        window.training_sandbox = sandbox
+        window.training.sandbox = sandbox
         window.show()
         session.start()
         self.windows.append((window, session))

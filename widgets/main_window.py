@@ -5,10 +5,7 @@ Every dock can float onto a second screen; View shows any dock again and resets 
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Callable
-from pathlib import Path
-from typing import Any
 
 from PySide6.QtCore import QByteArray, QSettings, Qt, QTimer
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QShowEvent
@@ -19,35 +16,31 @@ from PySide6.QtWidgets import (
     QMainWindow,
     QMenu,
     QMessageBox,
-    QSizePolicy,
     QTableView,
     QToolBar,
     QWidget,
 )
 
 from console.allocation import load_config
-from console.command_line import Parsed
 from console.session import Session
 from console.tables import CallQueueModel, EventLogModel, IncidentModel, UnitModel
-from console.tasks import spawn
 from maps.view import MapView
+from widgets.call_links import CallLinks
 from widgets.call_queue import CallQueuePanel
 from widgets.command_bar import CommandBar
 from widgets.dispatch_links import DispatchLinks
-from widgets.export_dialog import ExportDialog
 from widgets.help_panel import HelpPanel
 from widgets.incident_board import IncidentBoard
 from widgets.incident_detail import IncidentDetail
 from widgets.incident_form import IncidentForm
-from widgets.inject_call import InjectCallDialog
 from widgets.location_picker import LocationPicker
 from widgets.map_links import MapLinks
-from widgets.mode_banner import ModeBanner, frame_window
 from widgets.outbox_panel import OutboxPanel
 from widgets.recommendations import RecommendationPanel
 from widgets.room_view import RoomView
 from widgets.status_bar import StatusBar
 from widgets.theme import apply_theme
+from widgets.training_links import TrainingLinks
 from widgets.unit_board import UnitBoard
 
 LAYOUT_VERSION = 1
@@ -71,7 +64,6 @@ class MainWindow(QMainWindow):
         self.setWindowTitle(f"Control room — {user} ({role.replace('_', '-')})")
         self.setObjectName("MainWindow")
         self._settings = settings
-        self._store = store
         self.session = session
         self.handling = session.handling
         self.theme = theme
@@ -101,11 +93,6 @@ class MainWindow(QMainWindow):
             self.events.setColumnWidth(column, width)
         self.events.model().rowsInserted.connect(lambda *_: self.events.scrollToBottom())
         self.incidents.selected.connect(self.detail.show_incident)
-        self.calls.answer_requested.connect(self._on_calls_answer_requested)
-        self.handling.answered.connect(self._on_handling_answered)
-        self.handling.answer_refused.connect(self._on_handling_answer_refused)
-        self.form.finished.connect(self._on_form_finished)
-        self.picker.search_failed.connect(self._on_picker_search_failed)
 
         self.docks: dict[str, QDockWidget] = {}
         left, right = Qt.DockWidgetArea.LeftDockWidgetArea, Qt.DockWidgetArea.RightDockWidgetArea
@@ -129,8 +116,6 @@ class MainWindow(QMainWindow):
         self.setCorner(Qt.Corner.BottomRightCorner, right)
 
         self.command_bar = CommandBar(store, self)
-        self.command_bar.command_entered.connect(self._on_command_bar_command_entered)
-        self.command_bar.command_rejected.connect(self._on_command_bar_command_rejected)
         bar = QToolBar("Command line", self)
         bar.setObjectName("toolbar-command")
         bar.setMovable(False)
@@ -164,11 +149,9 @@ class MainWindow(QMainWindow):
         self._clock.timeout.connect(self._on_clock_timeout)
         self._clock.start(1000)
         self.shortcuts: list[tuple[str, str]] = []
-        self.banner: ModeBanner | None = None
-        self.training_sandbox: Any = None  # set by the composition root for a sandbox window
-        if session.mode != "live":
-            self._show_mode(session.mode)
+        self.call_links = CallLinks(self)
         self.dispatch = DispatchLinks(self, allocation)
+        self.training = TrainingLinks(self)
         self._build_menus()
         self.resize(1600, 900)
         self._remember = remember_layout
@@ -213,7 +196,7 @@ class MainWindow(QMainWindow):
         self._action(calls, "&Mute 999 alert", "Ctrl+M", self.calls.toggle_sound)
         self._action(calls, "&Command line", "Ctrl+K", self.command_bar.setFocus)
         inject = self._action(
-            calls, "&Inject a call (training)", "Ctrl+Shift+I", self.inject_training_call
+            calls, "&Inject a call (training)", "Ctrl+Shift+I", self.training.inject_call
         )
         inject.setEnabled(self.session.mode == "training")
         self.shortcuts += [
@@ -254,7 +237,9 @@ class MainWindow(QMainWindow):
         theme.setChecked(self.theme == "night")
         theme.toggled.connect(lambda night: self.set_theme("night" if night else "day"))
         self.night_action = theme
-        export = self._action(view, "&Export a recording…", "Ctrl+Shift+E", self.export_recording)
+        export = self._action(
+            view, "&Export a recording…", "Ctrl+Shift+E", self.training.export_recording
+        )
         export.setEnabled(
             self.session.mode == "live" and self.session.role in ("trainer", "supervisor", "admin")
         )
@@ -344,88 +329,7 @@ class MainWindow(QMainWindow):
         box.open()
         self.status.showMessage(f"Refused: {label}: {message}", 15000)
 
-    # ---------------------------------------------------------------- replay and training
-
-    def _show_mode(self, mode: str) -> None:
-        detail = "" if mode == "replay" else f"({self.session.client.base_url})"
-        self.banner = ModeBanner(mode, detail, self)
-        bar = QToolBar("Mode", self)
-        bar.setObjectName(f"toolbar-{mode}")
-        bar.setMovable(False)
-        bar.addWidget(self.banner)
-        self.banner.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
-        self.insertToolBar(self.command_toolbar, bar)
-        frame_window(self, mode)
-        if mode == "replay":
-            # The backstop is in CallHandling and Dispatching; here nothing even invites it.
-            for widget in (self.form, self.command_bar, self.calls.answer_next):
-                widget.setEnabled(False)
-            self.calls.answer_selected.setEnabled(False)
-            self.recommendations.assign_button.setEnabled(False)
-            self.status.link.setText("<b style='color:#8e4ec6'>● REPLAY</b> (no platform)")
-
-    def inject_training_call(self) -> None:
-        """Trainer: a scripted call into this window's sandbox (only a sandbox has one)."""
-        sandbox = self.training_sandbox
-        if self.session.mode != "training" or sandbox is None:
-            return
-        selected = self._store.incidents.get(self.detail.incident_id)
-        lat, lon = (
-            (selected.location.lat, selected.location.lon) if selected else (51.5074, -0.1278)
-        )
-        dialog = InjectCallDialog(lat, lon, self)
-        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-
-        def send() -> None:
-            fields = {
-                "line": dialog.line.currentText(),
-                "caller_number": dialog.number.text().strip() or "07700 900555",
-                "caller_name": dialog.name.text().strip() or None,
-                "lat": dialog.lat.value(),
-                "lon": dialog.lon.value(),
-            }
-
-            async def inject() -> None:
-                loop = asyncio.get_running_loop()
-                await loop.run_in_executor(None, lambda: sandbox.inject_call(**fields))
-                self.status.showMessage(f"Injected a {fields['line']} call", 8000)
-
-            spawn(inject(), lambda exc: self.status.showMessage(f"Not injected: {exc}", 15000))
-
-        dialog.accepted.connect(send)
-        dialog.open()
-        self.inject_dialog = dialog
-
-    def export_recording(self) -> None:
-        """Trainers and supervisors: a window of the log to a file, for replay and training."""
-        dialog = ExportDialog(self._store.now(), self)
-        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-
-        def run() -> None:
-            since, until = dialog.time_window()
-            path = Path(dialog.path.text().strip()).expanduser()
-            self.status.showMessage(f"Exporting to {path}…")
-
-            async def export() -> None:
-                size = await self.session.client.export_recording(path, since, until)
-                self.status.showMessage(f"Recording saved: {path} ({size / 1e6:.1f} MB)", 15000)
-
-            spawn(export(), lambda exc: self.status.showMessage(f"Export failed: {exc}", 15000))
-
-        dialog.accepted.connect(run)
-        dialog.open()
-        self.export_dialog = dialog
-
-    def add_replay_bar(self, bar: QWidget) -> None:
-        """The trainer's transport controls, along the bottom of the window."""
-        holder = QToolBar("Replay", self)
-        holder.setObjectName("toolbar-replay")
-        holder.setMovable(False)
-        holder.addWidget(bar)
-        bar.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
-        self.addToolBar(Qt.ToolBarArea.BottomToolBarArea, holder)
-
-    # ---------------------------------------------------------------- call handling
+    # ---------------------------------------------------------------- actions
 
     def show_help(self) -> None:
         panel = HelpPanel(self.shortcuts, self)
@@ -434,13 +338,10 @@ class MainWindow(QMainWindow):
         self.help_panel = panel
 
     def answer(self, call_id: str) -> None:
-        if not self.handling.answer(call_id or None):
-            self.status.showMessage("No call waiting to answer", 5000)
+        self.call_links.answer(call_id)
 
     def new_incident(self) -> None:
-        self.form.open_walk_in()
-        self.show_dock("form")
-        self.form.classification.setFocus()
+        self.call_links.new_incident()
 
     def focus_recommendations(self) -> None:
         self.show_dock("recommend")
@@ -451,68 +352,5 @@ class MainWindow(QMainWindow):
         dock.show()
         dock.raise_()
 
-    def _on_calls_answer_requested(self, call_id: str) -> None:
-        self.answer(call_id)
-
-    def _on_handling_answered(self, call_id: str) -> None:
-        self.show_dock("form")
-        self.form.open_call(call_id)
-        self.status.showMessage("Call answered: the incident form is open", 5000)
-
-    def _on_handling_answer_refused(self, _call_id: str, message: str) -> None:
-        self.status.showMessage(f"Not answered: {message}", 15000)
-        box = QMessageBox(
-            QMessageBox.Icon.Information,
-            "Call not answered",
-            message,
-            QMessageBox.StandardButton.Ok,
-            self,
-        )
-        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        box.open()
-        self.answer_refusal = box
-
-    def _on_picker_search_failed(self, message: str) -> None:
-        self.status.showMessage(message, 10000)
-
-    def _on_command_bar_command_rejected(self, message: str) -> None:
-        self.status.showMessage(f"Command: {message}", 10000)
-
-    def _on_form_finished(self, message: str) -> None:
-        self.status.showMessage(message, 8000)
-        self.calls.view.setFocus()
-
-    def _on_command_bar_command_entered(self, parsed: Parsed) -> None:
-        incident = parsed.incident or self._store.incidents.get(self.detail.incident_id)
-        verb = parsed.verb
-        if verb == "answer":
-            self.answer("")
-        elif verb == "new":
-            self.new_incident()
-        elif verb == "mute":
-            self.calls.toggle_sound()
-        elif verb == "help":
-            self.show_help()
-        elif verb == "find":
-            self.incidents.search.setText(parsed.text)
-        elif verb == "open" and parsed.incident is not None:
-            self.incidents.search.clear()
-            self.incidents.grades.setCurrentIndex(0)
-            self.incidents.select_id(parsed.incident.id)
-            self.show_dock("detail")
-        elif verb == "link" and parsed.incident is not None:
-            if self.form.call_id is None:
-                self.status.showMessage("Command: link needs a call open in the form", 10000)
-                return
-            self.handling.link(self.form.call_id, parsed.incident)
-            self.form.discard()
-            self.form.open_walk_in(keep_current=False)
-            self.status.showMessage(f"Call linked to {parsed.incident.reference}", 8000)
-        elif incident is None:
-            self.status.showMessage("Command: select an incident first, or give #N", 10000)
-        elif verb == "grade" and parsed.grade is not None:
-            self.handling.grade(incident, parsed.grade)
-            self.status.showMessage(f"Grading {incident.reference}", 5000)
-        elif verb == "log":
-            self.handling.add_log(incident, parsed.text)
-            self.status.showMessage(f"Logged on {incident.reference}", 5000)
+    def add_replay_bar(self, bar: QWidget) -> None:
+        self.training.add_replay_bar(bar)

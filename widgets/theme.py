@@ -52,6 +52,8 @@ def apply_theme(app: QApplication, name: str) -> None:
     palette.setColor(role.Mid, QColor(c["mid"]))
     palette.setColor(QPalette.ColorGroup.Disabled, role.Text, QColor(c["disabled"]))
     palette.setColor(QPalette.ColorGroup.Disabled, role.WindowText, QColor(c["disabled"]))
+    # A disabled button must look it: in replay, no command may seem to be on offer.
+    palette.setColor(QPalette.ColorGroup.Disabled, role.ButtonText, QColor(c["disabled"]))
     app.setStyle("Fusion")
     app.setPalette(palette)
     app.setStyleSheet(

@@ -31,8 +31,8 @@ def test_a_trainer_exports_the_last_hour_and_the_file_verifies(
             platform.url, tmp_path, qtbot, layout_settings(tmp_path), "trainer"
         ) as window:
             await until(lambda: incident["id"] in window.session.store.incidents)
-            window.export_recording()
-            dialog = window.export_dialog
+            window.training.export_recording()
+            dialog = window.training.export_dialog
             dialog.path.setText(str(target))
             dialog._on_buttons_accepted()
             await until(

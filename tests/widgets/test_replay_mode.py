@@ -49,7 +49,7 @@ def test_a_replay_shows_the_past_says_replay_and_sends_nothing(
             await until(lambda: window.incidents.proxy.rowCount() == len(store.incidents))
             assert window.units.proxy.rowCount() == len(store.units)
             # Unmistakable: banner, frame and title.
-            assert window.banner is not None and "REPLAY" in window.banner.text()
+            assert window.training.banner is not None and "REPLAY" in window.training.banner.text()
             assert window.windowTitle().startswith("REPLAY")
             assert "border: 6px solid" in window.styleSheet()
             assert "REPLAY" in window.status.link.text()
@@ -95,11 +95,12 @@ def test_taking_over_opens_a_training_window_whose_commands_reach_only_the_sandb
             await client.login("supervisor", "demo")
             session = Session.build(client, "supervisor", "supervisor", tmp_path / "t", "training")
             window = MainWindow(session, layout_settings(tmp_path, "t"), with_map=False)
-            window.training_sandbox = sandbox
+            window.training.sandbox = sandbox
             qtbot.addWidget(window)
             session.start()
             await until(lambda: len(session.store.units) == len(replay.store.units))
-            assert window.banner is not None and "TRAINING" in window.banner.text()
+            banner = window.training.banner
+            assert banner is not None and "TRAINING" in banner.text()
             assert window.windowTitle().startswith("TRAINING")
             sandbox.inject_call(line="999", caller_number="07700 900777", lat=51.5, lon=-0.12)
             await until(
