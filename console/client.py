@@ -16,9 +16,12 @@ from typing import Any
 
 import httpx
 from httpx_sse import aconnect_sse
+from pydantic import TypeAdapter
 
 from console.errors import PlatformError, Timeout, Unauthorised, Unreachable, rejected_from
 from platform_api.contract import (
+    CallPublic,
+    CallState,
     CommandResult,
     GeoResults,
     PlacePublic,
@@ -26,6 +29,8 @@ from platform_api.contract import (
     StatePublic,
     TokenPublic,
 )
+
+_CALLS = TypeAdapter(list[CallPublic])
 
 
 @dataclass(frozen=True)
@@ -91,6 +96,13 @@ class PlatformClient:
     async def state(self) -> StatePublic:
         response = await self._request("GET", "/v1/state")
         return StatePublic.model_validate_json(response.content)
+
+    async def calls(self, state: CallState, limit: int = 100) -> list[CallPublic]:
+        """Calls in one state, newest first (`abandoned`: the callers to ring back)."""
+        response = await self._request(
+            "GET", "/v1/calls", params={"state": state.value, "limit": limit}
+        )
+        return _CALLS.validate_json(response.content)
 
     async def geocode(self, text: str, limit: int = 10) -> list[PlacePublic]:
         """Places matching an address or name, best first (the platform's geolocation

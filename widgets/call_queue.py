@@ -9,7 +9,6 @@ Signals:
 
 from __future__ import annotations
 
-from collections import deque
 from datetime import datetime
 from importlib import resources
 from typing import Any
@@ -21,7 +20,7 @@ from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QLabel, QListWidget, QPush
 from console.models import ID_ROLE, hhmmss
 from console.store import Store
 from console.tables import CallQueueModel
-from platform_api.contract import CallState, Line
+from platform_api.contract import CallPublic, CallState, Line
 from widgets.keys import shortcut
 from widgets.table_panel import TablePanel
 
@@ -64,7 +63,7 @@ class CallQueuePanel(TablePanel):
         self.abandoned.setToolTip("Callers who hung up before an answer, newest first")
         layout.addWidget(self.abandoned_title)
         layout.addWidget(self.abandoned)
-        self._abandoned: deque[str] = deque(maxlen=ABANDONED_KEPT)
+        self._abandoned: dict[str, tuple[datetime, str]] = {}  # call id: (when, text)
         self._refresh_abandoned()
         for key in ("Return", "Enter"):
             shortcut(key, self.view, self.answer_current, Qt.ShortcutContext.WidgetShortcut)
@@ -104,13 +103,25 @@ class CallQueuePanel(TablePanel):
     def _on_store_event_applied(self, event: dict[str, Any]) -> None:
         if event["type"] != "call.abandoned":
             return
+        at = datetime.fromisoformat(event["ts"])
         for call in event["payload"].get("changes", {}).get("calls", []):
-            at = hhmmss(datetime.fromisoformat(event["ts"]))
-            self._abandoned.appendleft(f"{at}  {call['line']}  {call['caller_number']}")
+            self._note_abandoned(call["id"], at, call["line"], call["caller_number"])
         self._refresh_abandoned()
 
+    def load_abandoned(self, calls: list[CallPublic]) -> None:
+        """Calls abandoned before this console started (or while its link was down)."""
+        for call in calls:
+            at = call.ended_at or call.received_at
+            self._note_abandoned(call.id, at, call.line.value, call.caller_number)
+        self._refresh_abandoned()
+
+    def _note_abandoned(self, call_id: str, at: datetime, line: str, number: str) -> None:
+        self._abandoned[call_id] = (at, f"{hhmmss(at)}  {line}  {number}")
+
     def _refresh_abandoned(self) -> None:
+        newest = sorted(self._abandoned.items(), key=lambda item: item[1][0], reverse=True)
+        self._abandoned = dict(newest[:ABANDONED_KEPT])
         self.abandoned.clear()
-        self.abandoned.addItems(list(self._abandoned))
+        self.abandoned.addItems([text for _at, text in self._abandoned.values()])
         self.abandoned_title.setText(f"Abandoned calls (ring back): {len(self._abandoned)}")
         self.abandoned.setVisible(bool(self._abandoned))  # no empty box taking the room

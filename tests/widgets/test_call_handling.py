@@ -287,3 +287,23 @@ def test_a_new_999_call_sounds_the_alert_unless_muted(
             assert queue.alerts_played == 1
 
     run(aloop, body())
+
+
+def test_callers_who_hung_up_before_the_console_started_are_listed_to_ring_back(
+    aloop: qasync.QEventLoop, platform: EmbeddedPlatform, gateway: Any, tmp_path: Path, qtbot: Any
+) -> None:
+    before = make_call(gateway, "999", caller_number="07700 900001")
+    gateway.ok(f"/v1/calls/{before['id']}/abandon")
+
+    async def body() -> None:
+        async with window_on(platform.url, tmp_path, qtbot, layout_settings(tmp_path)) as window:
+            panel = window.calls
+            await until(lambda: panel.abandoned.count() == 1, what="the earlier abandoned call")
+            assert before["caller_number"] in panel.abandoned.item(0).text()
+            later = make_call(gateway, "101", caller_number="07700 900002")
+            gateway.ok(f"/v1/calls/{later['id']}/abandon")
+            await until(lambda: panel.abandoned.count() == 2, what="the live abandoned call")
+            assert later["caller_number"] in panel.abandoned.item(0).text()  # newest first
+            assert panel.abandoned_title.text() == "Abandoned calls (ring back): 2"
+
+    run(aloop, body())
