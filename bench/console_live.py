@@ -31,15 +31,21 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from PySide6.QtCore import QSettings
 from PySide6.QtWidgets import QApplication
 
-from bench.loadgen import login, percentile, platform_server, post_positions, seed_units
+from bench.loadgen import (
+    WARM_UP_S,
+    login,
+    measured,
+    percentile,
+    platform_server,
+    post_positions,
+    seed_units,
+)
 from console.client import PlatformClient
 from console.gui_gc import GuiThreadCollector
 from console.loop import close_event_loop, make_event_loop
 from console.session import Session
 from maps.engine import prepare_webengine
 from widgets.main_window import MainWindow
-
-WARM_UP_S = 2.0
 
 
 def main() -> None:
@@ -96,18 +102,7 @@ def main() -> None:
         async def run() -> dict[str, Any]:
             while sync.state != "connected" or len(store.units) < args.units:  # noqa: ASYNC110
                 await asyncio.sleep(0.05)  # polling two conditions of Qt-side state
-            poster.start()
-            await asyncio.sleep(WARM_UP_S)
-            watchdog.reset()
-            measuring["on"] = True
-            started = time.perf_counter()
-            await asyncio.sleep(args.duration)
-            measuring["on"] = False
-            worst = watchdog.worst_ms
-            elapsed = time.perf_counter() - started
-            posted: dict[str, Any] = await asyncio.get_running_loop().run_in_executor(
-                None, out.get, True, 60
-            )
+            worst, elapsed, posted = await measured(poster, watchdog, measuring, args.duration, out)
             await session.stop()
             return {"worst": worst, "elapsed": elapsed, "posted": posted}
 

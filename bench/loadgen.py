@@ -6,14 +6,16 @@ GIL never slows the server being measured.
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
+import math
 import os
 import socket
 import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
@@ -101,6 +103,26 @@ def seed_units(url: str, token: str, count: int) -> list[str]:
         return [uid for part in pool.map(create, chunks) for uid in part]
 
 
+WARM_UP_S = 2.0
+
+
+def _drift(_i: int, rnd: int) -> tuple[float, float]:
+    step = rnd % 10 * 1e-4
+    return 51.45 + step, -0.2 + step
+
+
+def _circle(i: int, rnd: int) -> tuple[float, float]:
+    """Spread over London, each unit circling its own start: every fix moves on the map."""
+    angle = rnd * 0.3 + i
+    return (
+        51.40 + (i % 50) * 0.004 + 0.002 * math.sin(angle),
+        -0.35 + (i // 50) * 0.012 + 0.003 * math.cos(angle),
+    )
+
+
+PATHS: dict[str, Callable[[int, int], tuple[float, float]]] = {"drift": _drift, "circle": _circle}
+
+
 def post_positions(
     url: str,
     token: str,
@@ -109,9 +131,13 @@ def post_positions(
     duration: float,
     out: Any,
     calls_per_s: float = 0.0,
+    path: str = "drift",
 ) -> None:
-    """Every second each unit reports once, batches spread evenly; optionally calls too."""
-    batches = [ids[i : i + batch] for i in range(0, len(ids), batch)]
+    """Every second each unit reports once, batches spread evenly; optionally calls too.
+    `path` names how the units move (a key of PATHS: a picklable choice for a subprocess)."""
+    where = PATHS[path]
+    numbered = list(enumerate(ids))
+    batches = [numbered[i : i + batch] for i in range(0, len(numbered), batch)]
     gap = 1.0 / len(batches)
     latencies: list[float] = []
     posted = calls = 0
@@ -125,13 +151,12 @@ def post_positions(
             if pause > 0:
                 time.sleep(pause)
             units = batches[n % len(batches)]
-            step = (n // len(batches)) % 10 * 1e-4
-            body = {
-                "positions": [
-                    {"unit_id": u, "lat": 51.45 + step, "lon": -0.2 + step, "speed_kmh": 30.0}
-                    for u in units
-                ]
-            }
+            rnd = n // len(batches)
+            positions = []
+            for i, unit_id in units:
+                lat, lon = where(i, rnd)
+                positions.append({"unit_id": unit_id, "lat": lat, "lon": lon, "speed_kmh": 30.0})
+            body = {"positions": positions}
             t = time.perf_counter()
             r = client.post("/v1/positions", json=body)
             latencies.append((time.perf_counter() - t) * 1000)
@@ -160,3 +185,25 @@ def percentile(values: list[float], p: float) -> float:
         return float("nan")
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, int(p / 100 * len(ordered)))]
+
+
+async def measured(
+    poster: Any, watchdog: Any, measuring: dict[str, bool], duration: float, out: Any
+) -> tuple[float, float, dict[str, Any]]:
+    """Start the load, let it settle, then measure for `duration` seconds.
+
+    Returns the worst event-loop lateness, the seconds measured, and the poster's report.
+    """
+    poster.start()
+    await asyncio.sleep(WARM_UP_S)
+    watchdog.reset()
+    measuring["on"] = True
+    started = time.perf_counter()
+    await asyncio.sleep(duration)
+    measuring["on"] = False
+    worst: float = watchdog.worst_ms
+    elapsed = time.perf_counter() - started
+    posted: dict[str, Any] = await asyncio.get_running_loop().run_in_executor(
+        None, out.get, True, 60
+    )
+    return worst, elapsed, posted

@@ -22,7 +22,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
-import math
 import multiprocessing as mp
 import os
 import sys
@@ -34,7 +33,6 @@ from typing import Any
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-import httpx
 
 from maps.engine import prepare_webengine
 
@@ -45,7 +43,15 @@ from PySide6.QtCore import QUrl  # noqa: E402
 from PySide6.QtWebEngineWidgets import QWebEngineView  # noqa: E402
 from PySide6.QtWidgets import QApplication  # noqa: E402
 
-from bench.loadgen import login, percentile, platform_server, seed_units  # noqa: E402
+from bench.loadgen import (  # noqa: E402
+    WARM_UP_S,
+    login,
+    measured,
+    percentile,
+    platform_server,
+    post_positions,
+    seed_units,
+)
 from console.client import PlatformClient  # noqa: E402
 from console.gui_gc import GuiThreadCollector  # noqa: E402
 from console.loop import close_event_loop, make_event_loop  # noqa: E402
@@ -55,39 +61,8 @@ from console.watchdog import LoopWatchdog  # noqa: E402
 from maps.page import build_map, render, resource_dir  # noqa: E402
 from maps.view import MapView  # noqa: E402
 
-WARM_UP_S = 2.0
 # QWebEnginePage.setHtml's limit applies to the percent-encoded data: URL.
 SETHTML_LIMIT = 1_000_000
-
-
-def post_moving(
-    url: str, token: str, ids: list[str], batch: int, duration: float, out: Any
-) -> None:
-    """Each unit reports once a second, circling its start; batches spread over the second."""
-    batches = [ids[i : i + batch] for i in range(0, len(ids), batch)]
-    index = {u: i for i, u in enumerate(ids)}
-    gap = 1.0 / len(batches)
-    posted = 0
-    with httpx.Client(
-        base_url=url, headers={"Authorization": f"Bearer {token}"}, timeout=30
-    ) as client:
-        start = time.perf_counter()
-        n = 0
-        while time.perf_counter() - start < duration:
-            pause = start + n * gap - time.perf_counter()
-            if pause > 0:
-                time.sleep(pause)
-            angle = (n // len(batches)) * 0.3
-            positions = []
-            for u in batches[n % len(batches)]:
-                i = index[u]
-                lat = 51.40 + (i % 50) * 0.004 + 0.002 * math.sin(angle + i)
-                lon = -0.35 + (i // 50) * 0.012 + 0.003 * math.cos(angle + i)
-                positions.append({"unit_id": u, "lat": lat, "lon": lon, "speed_kmh": 30.0})
-            client.post("/v1/positions", json={"positions": positions}).raise_for_status()
-            posted += len(positions)
-            n += 1
-    out.put({"posts": n, "positions": posted, "elapsed_s": time.perf_counter() - start})
 
 
 def naive_page(store: Store) -> str:
@@ -187,8 +162,8 @@ def main() -> None:
         ctx = mp.get_context("spawn")
         out: Any = ctx.Queue()
         poster = ctx.Process(
-            target=post_moving,
-            args=(url, gateway, ids, args.batch, args.duration + WARM_UP_S, out),
+            target=post_positions,
+            args=(url, gateway, ids, args.batch, args.duration + WARM_UP_S, out, 0.0, "circle"),
         )
 
         async def run() -> dict[str, Any]:
@@ -200,17 +175,8 @@ def main() -> None:
             await wait_for(
                 lambda: len(view.feed._sent["units"]) >= args.units, 30, "first full batch"
             )
-            poster.start()
-            await asyncio.sleep(WARM_UP_S)
-            watchdog.reset()
-            measuring["on"] = True
-            t0 = time.perf_counter()
-            await asyncio.sleep(args.duration)
-            measuring["on"] = False
-            live_worst = watchdog.worst_ms
-            elapsed = time.perf_counter() - t0
-            posted: dict[str, Any] = await asyncio.get_running_loop().run_in_executor(
-                None, out.get, True, 60
+            live_worst, elapsed, posted = await measured(
+                poster, watchdog, measuring, args.duration, out
             )
             view.feed.stop()  # the naive phase alone on the GUI thread
             naive = await naive_updates(store, args.naive_updates, watchdog)
