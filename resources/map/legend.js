@@ -31,7 +31,10 @@
     const legend = L.control({ position: "bottomleft" });
     legend.onAdd = function () {
       const div = L.DomUtil.create("div", "cad-legend");
-      let html = '<div class="cad-legend-col"><b>Incidents</b>';
+      // A narrow map keeps the key folded away: it would hide the map under it.
+      if (map.getSize().x < 500) div.classList.add("cad-legend-folded");
+      let html = '<button class="cad-legend-toggle" title="Show or hide the key">Key</button>';
+      html += '<div class="cad-legend-col"><b>Incidents</b>';
       for (const g of Object.values(CAD.GRADES)) html += row(svgShape(g.shape, g.fill, 6), g.label);
       html += row(
         '<svg width="18" height="18" viewBox="0 0 18 18"><circle cx="9" cy="9" r="5" fill="var(--cad-paper)" stroke="currentColor" stroke-width="2"/><circle cx="9" cy="9" r="1.8" fill="currentColor"/></svg>',
@@ -42,6 +45,9 @@
       html += '<span class="cad-legend-note">R car · F foot · D dog · A armed · T traffic · P public order</span>';
       html += "</div>";
       div.innerHTML = html;
+      div.querySelector(".cad-legend-toggle").addEventListener("click", function () {
+        div.classList.toggle("cad-legend-folded");
+      });
       L.DomEvent.disableClickPropagation(div);
       L.DomEvent.disableScrollPropagation(div);
       return div;

@@ -205,3 +205,21 @@ def test_units_move_in_batches_without_reloading_the_page(
             assert await js(view, f"{first}.lon") == -0.1
 
     run(aloop, body())
+
+
+def test_the_key_folds_away_and_back_with_a_click(
+    aloop: qasync.QEventLoop, platform: EmbeddedPlatform, qtbot: Any
+) -> None:
+    shown = "getComputedStyle(document.querySelector('.cad-legend-col')).display !== 'none'"
+    click = "document.querySelector('.cad-legend-toggle').click(), true"
+
+    async def body() -> None:
+        async with live_map(platform.url, qtbot) as view:
+            assert await js(view, shown) is True  # a 900 px map has room for it
+            assert "Immediate" in await js(view, "document.querySelector('.cad-legend').innerText")
+            await js(view, click)
+            assert await js(view, shown) is False
+            await js(view, click)
+            assert await js(view, shown) is True
+
+    run(aloop, body())
