@@ -60,7 +60,8 @@ def test_map_and_panels_select_each_other_and_a_drag_assigns_after_confirmation(
             assert selected is True
 
             # A drag of the unit onto the incident asks first; Yes sends the assignment.
-            # (Panned so both are clear of the legend, as a dispatcher would.)
+            # (The key folded and the map panned so both are clear, as a dispatcher would.)
+            await js(view, "document.querySelector('.cad-legend-toggle').click(), true")
             await js(view, "CAD.map.setView([51.48, -0.12], 12, {animate: false}), true")
             onto = ("incidents", incident["id"])
             for event in ("mousedown", "mousemove", "mouseup", "click"):
