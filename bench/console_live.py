@@ -63,9 +63,7 @@ def main() -> None:
     tmp = Path(tempfile.mkdtemp(prefix="console-live-"))
     with platform_server() as url:
         gateway = login(url, "gateway")
-        t = time.perf_counter()
         ids = seed_units(url, gateway, args.units)
-        print(f"seeded {len(ids)} units in {time.perf_counter() - t:.1f} s", file=sys.stderr)
 
         client = PlatformClient(url)
         loop.run_until_complete(client.login("dispatcher", "demo"))

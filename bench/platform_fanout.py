@@ -102,7 +102,7 @@ def main() -> None:
         ids = seed_units(url, gateway, args.units)
         seed_s = time.perf_counter() - t
         head = head_seq(url)
-        print(f"seeded {len(ids)} units in {seed_s:.1f} s; log head {head}", file=sys.stderr)
+        print(f"log head {head}", file=sys.stderr)
 
         ctx = mp.get_context("spawn")
         until_seq = ctx.Value("q", 0)
