@@ -24,7 +24,6 @@ T = TypeVar("T")
 
 @pytest.fixture
 def aloop(qapp: Any) -> Iterator[qasync.QEventLoop]:
-    # Cyclic garbage is collected on the main thread only: see tests/conftest.py.
     # qasync stops the loop when the application quits; a test closing its last window
     # must not end the loop that its own coroutine runs on.
     qapp.setQuitOnLastWindowClosed(False)
@@ -33,7 +32,7 @@ def aloop(qapp: Any) -> Iterator[qasync.QEventLoop]:
     loop.set_exception_handler(lambda _loop, context: failures.append(context))
     yield loop
     close_event_loop(loop)
-    gc.collect()
+    gc.collect()  # on this (main) thread, and before the check: finalisers may still report
     assert not failures, f"unhandled errors in tasks: {failures}"
 
 
