@@ -12,7 +12,7 @@ OpenStreetMap road network searched with scipy), `Osrm` (a site's OSRM table ser
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -26,16 +26,39 @@ Bools = npt.NDArray[np.bool_]
 Rows = npt.NDArray[np.intp]
 
 
+Codes = npt.NDArray[np.int8]
+# A unit type's code is its place here (the same order as `console.allocation.index`).
+TYPES: tuple[UnitType, ...] = tuple(UnitType)
+FOOT = TYPES.index(UnitType.FOOT_PATROL)
+
+
 @dataclass(frozen=True)
 class Origins:
-    """The units to route from, as columns: positions in degrees and each unit's type."""
+    """The units to route from, as columns: positions in degrees and each unit's type code
+    (its index in `TYPES`), so per-type figures are one array lookup, not a Python loop."""
 
     lat: Floats
     lon: Floats
-    types: Sequence[UnitType]
+    codes: Codes
+
+    @classmethod
+    def of(cls, lat: Floats, lon: Floats, types: Sequence[UnitType]) -> Origins:
+        code = {t: i for i, t in enumerate(TYPES)}
+        return cls(lat, lon, np.fromiter((code[t] for t in types), np.int8, count=len(types)))
 
     def __len__(self) -> int:
         return int(self.lat.size)
+
+    def per_type(self, table: Mapping[UnitType, float], default: float = 1.0) -> Floats:
+        """Each origin's value from a per-type table (types it leaves out: `default`)."""
+        column = np.array([table.get(t, default) for t in TYPES], dtype=np.float64)
+        result: Floats = column[self.codes]
+        return result
+
+    @property
+    def walkers(self) -> Bools:
+        result: Bools = self.codes == FOOT
+        return result
 
 
 class Travel(Protocol):
@@ -64,8 +87,10 @@ class Router(Protocol):
     attribution: str | None
 
     async def travel(
-        self, dest_lat: float, dest_lon: float, origins: Origins, needed: int | None = None
+        self, dest_lat: float, dest_lon: float, origins: Origins, needed: int | None = None,
+        margin_s: float = 0.0,
     ) -> Travel:
         """Times from every origin; with `needed`, only the `needed` quickest must be
-        exact (the others may be inf), which lets a router bound its search."""
+        exact (the others may be inf, if they are slower by more than `margin_s`), which
+        lets a router bound its search."""
         ...

@@ -30,7 +30,6 @@ from console.routing.network import Ints, RoadNetwork
 from console.routing.osm import ROAD_ATTRIBUTION
 from console.routing.policy import RoutingPolicy
 from console.routing.straight import EARTH_RADIUS_M, StraightLine, StraightTravel
-from platform_api.contract import UnitType
 
 NO_NODE = -9999  # scipy's marker for "no predecessor"
 
@@ -115,10 +114,12 @@ class RoadTravel:
 class RoadGraph:
     """The road-graph router (see the module docstring).
 
-    `horizon_s` bounds the search when the caller needs only the quickest few units
-    (`needed`): most of a city is further than any useful unit. If the bounded search does
-    not find `needed` units surely quicker than anything beyond it, it searches again
-    without a bound, so the answer is the same as an unbounded one for those units.
+    When the caller needs only the quickest few units (`needed`) the search is bounded:
+    most of a city is further than any useful unit. It starts `first_horizon_s` out and
+    doubles (up to `horizon_s`, then unbounded) until it has found `needed` units surely
+    quicker than anything beyond it, so for those units the answer is the same as an
+    unbounded search's. Units too far in a straight line to be inside the horizon at the
+    top speed are not even snapped to the graph.
     """
 
     name = "road graph"
@@ -129,12 +130,14 @@ class RoadGraph:
         policy: RoutingPolicy,
         fallback: StraightLine,
         attribution: str | None = ROAD_ATTRIBUTION,
-        horizon_s: float = 1800.0,
+        first_horizon_s: float = 600.0,
+        horizon_s: float = 2400.0,
     ) -> None:
         self.network = network
         self.policy = policy
         self.fallback = fallback
         self.attribution = attribution
+        self.first_horizon_s = first_horizon_s
         self.horizon_s = horizon_s
         n = network.node_count
         self._lat0 = float(np.mean(network.lat))
@@ -154,34 +157,36 @@ class RoadGraph:
             directed=False,
         )
         self._fastest = max([1.0, *policy.type_factor.values()])
-
-    def _factors(self, origins: Origins) -> Floats:
-        factor = {t: self.policy.factor(t) for t in set(origins.types)}
-        return np.fromiter(
-            (factor[t] for t in origins.types), dtype=np.float64, count=len(origins)
-        )
+        # no way of moving is quicker than this (m/s): it bounds who a search can reach
+        self._top_mps = max(
+            [policy.walk_kmh, policy.access_kmh, *policy.drive_kmh.values()]
+        ) * self._fastest / 3.6
 
     async def travel(
-        self, dest_lat: float, dest_lon: float, origins: Origins, needed: int | None = None
+        self, dest_lat: float, dest_lon: float, origins: Origins, needed: int | None = None,
+        margin_s: float = 0.0,
     ) -> RoadTravel:
         """`table` in an executor thread: a search over a large graph takes milliseconds."""
         loop = asyncio.get_running_loop()
         return await loop.run_in_executor(
-            None, self.table, dest_lat, dest_lon, origins, needed
+            None, self.table, dest_lat, dest_lon, origins, needed, margin_s
         )
 
     def table(
         self, dest_lat: float, dest_lon: float, origins: Origins, needed: int | None = None,
         margin_s: float = 0.0,
     ) -> RoadTravel:
-        """Times to (dest_lat, dest_lon). With `needed`, units beyond the horizon may be
-        left at inf (not `unreachable`): they are slower than the `needed` quickest, with
-        `margin_s` to spare (a ranking bonus the caller may give some units)."""
-        if needed is not None and needed > 0:
-            bounded = self._search(dest_lat, dest_lon, origins, self.horizon_s)
-            sure = self.horizon_s / self._fastest - margin_s
+        """Times to (dest_lat, dest_lon). With `needed`, units beyond the search horizon may
+        be left at inf (not `unreachable`): they are slower than the `needed` quickest, with
+        `margin_s` to spare (a ranking bonus the caller may give some units). The horizon
+        starts at `first_horizon_s` and doubles until it holds enough units."""
+        horizon = self.first_horizon_s
+        while needed is not None and needed > 0 and horizon <= self.horizon_s:
+            bounded = self._search(dest_lat, dest_lon, origins, horizon)
+            sure = horizon / self._fastest - margin_s
             if int(np.count_nonzero(bounded.duration_s <= sure)) >= needed:
                 return bounded
+            horizon *= 2
         return self._search(dest_lat, dest_lon, origins, None)
 
     def _search(
@@ -197,9 +202,7 @@ class RoadGraph:
         unreachable = np.zeros(count, dtype=np.bool_)
         extra = np.zeros(count, dtype=np.float64)
         node = np.full(count, -1, dtype=np.int64)
-        walker = np.fromiter(
-            (t is UnitType.FOOT_PATROL for t in origins.types), dtype=np.bool_, count=count
-        )
+        walker = origins.walkers
         xy = _project(origins.lat, origins.lon, self._lat0)
         dest_xy = _project(np.array([dest_lat]), np.array([dest_lon]), self._lat0)[0]
         drive_pred: Ints | None = None
@@ -222,6 +225,10 @@ class RoadGraph:
             else:
                 reach = walk_dist = dijkstra(graph.weights, indices=start, limit=limit)
                 picked_time = reach / walk_mps
+            if horizon is not None:  # too far to get inside the horizon at any speed
+                beyond = rows & (base.distances > horizon * self._top_mps)
+                duration[beyond] = np.inf
+                rows = rows & ~beyond
             picked = np.flatnonzero(rows)
             # the bound prunes the tree walk; a point beyond it comes back as (inf, size)
             snap, idx = graph.tree.query(xy[picked], distance_upper_bound=policy.max_snap_m)
@@ -229,7 +236,7 @@ class RoadGraph:
             picked, snap, at = picked[near], snap[near], graph.nodes[idx[near]]
             road_s = picked_time[at]
             if driving:
-                road_s = road_s / self._factors(origins)[picked]
+                road_s = road_s / origins.per_type(policy.type_factor)[picked]
             duration[picked] = road_s + (snap + dest_snap) / access
             by_road[picked] = True
             if horizon is None:

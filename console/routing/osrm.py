@@ -21,7 +21,6 @@ import numpy as np
 from console.routing.base import Bools, Floats, Origins, Rows
 from console.routing.policy import RoutingPolicy
 from console.routing.straight import StraightLine, StraightTravel
-from platform_api.contract import UnitType
 
 
 @dataclass
@@ -66,7 +65,8 @@ class Osrm:
         self.attribution = attribution
 
     async def travel(
-        self, dest_lat: float, dest_lon: float, origins: Origins, needed: int | None = None
+        self, dest_lat: float, dest_lon: float, origins: Origins, needed: int | None = None,
+        margin_s: float = 0.0,
     ) -> OsrmTravel:
         base = self.fallback.table(dest_lat, dest_lon, origins)
         result = OsrmTravel(
@@ -75,10 +75,7 @@ class Osrm:
             np.zeros(len(origins), dtype=np.bool_),
             base.distances.copy(),
         )
-        walker = np.fromiter(
-            (t is UnitType.FOOT_PATROL for t in origins.types), dtype=np.bool_,
-            count=len(origins),
-        )
+        walker = origins.walkers
         for profile, rows in ((self.profile, ~walker), (self.foot_profile, walker)):
             if profile is None or not rows.any():
                 continue
@@ -125,6 +122,7 @@ class Osrm:
         body = response.json()
         if body.get("code") != "Ok":
             raise ValueError(f"answered {body.get('code')}: {body.get('message', '')}")
+        factors = origins.per_type(self.policy.type_factor)
         for k, row in enumerate(asked.tolist()):
             seconds = body["durations"][k][0]
             metres = (body.get("distances") or [[None]] * asked.size)[k][0]
@@ -133,7 +131,7 @@ class Osrm:
                 result.duration_s[row] = math.inf
                 result.unreachable[row] = True
                 continue
-            factor = self.policy.factor(origins.types[row]) if profile == self.profile else 1.0
+            factor = float(factors[row]) if profile == self.profile else 1.0
             result.duration_s[row] = float(seconds) / factor
             if metres is not None:
                 result.distances[row] = float(metres)

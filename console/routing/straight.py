@@ -7,7 +7,7 @@ line estimate"). Other routers fall back to it for units off their road network.
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 import numpy as np
@@ -27,11 +27,6 @@ def great_circle_m(lat: float, lon: float, lats: Floats, lons: Floats) -> Floats
     a = sin_dlat * sin_dlat + math.cos(lat_r) * np.cos(lats_r) * sin_dlon * sin_dlon
     result: Floats = (2 * EARTH_RADIUS_M) * np.arcsin(np.sqrt(np.minimum(a, 1.0)))
     return result
-
-
-def speeds_mps(types: Sequence[UnitType], speed_kmh: Mapping[UnitType, float]) -> Floats:
-    by_type = {t: speed_kmh[t] / 3.6 for t in set(types)}
-    return np.fromiter((by_type[t] for t in types), dtype=np.float64, count=len(types))
 
 
 @dataclass(frozen=True)
@@ -60,11 +55,13 @@ class StraightLine:
     def table(self, dest_lat: float, dest_lon: float, origins: Origins) -> StraightTravel:
         """The same as `travel`, synchronously (it is a few numpy passes)."""
         distance = great_circle_m(dest_lat, dest_lon, origins.lat, origins.lon)
-        duration: Floats = distance * self.road_factor / speeds_mps(origins.types, self.speed_kmh)
+        speed = origins.per_type(self.speed_kmh) / 3.6
+        duration: Floats = distance * self.road_factor / speed
         never = np.zeros(len(origins), dtype=np.bool_)
         return StraightTravel(duration, never, never.copy(), distance)
 
     async def travel(
-        self, dest_lat: float, dest_lon: float, origins: Origins, needed: int | None = None
+        self, dest_lat: float, dest_lon: float, origins: Origins, needed: int | None = None,
+        margin_s: float = 0.0,
     ) -> StraightTravel:
         return self.table(dest_lat, dest_lon, origins)

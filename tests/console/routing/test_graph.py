@@ -12,55 +12,35 @@ from console.routing import (
     Origins,
     RoadGraph,
     RoadNetwork,
-    RoutingPolicy,
     StraightLine,
     grid_city,
     load_policy,
 )
 from console.routing.network import segment_m
 from platform_api.contract import UnitType
+from tests.console.routing.roads import POLICY, network
 
 CONFIG = AllocationConfig()
 STRAIGHT = StraightLine(CONFIG.road_factor, CONFIG.speed_kmh)
-# 36 km/h = 10 m/s on residential roads, so times are easy to reason about
-POLICY = RoutingPolicy(
-    drive_kmh={"residential": 36.0}, type_factor={UnitType.ARMED_RESPONSE: 2.0},
-    walk_kmh=3.6, access_kmh=3.6, max_snap_m=50.0,
-)
 STEP = 0.001  # degrees of latitude between nodes: about 111 m
+LON = -0.1
 
 
-def network(edges: list[tuple[int, int, bool]], lats: list[float], lon: float = -0.1
-            ) -> RoadNetwork:
-    """Nodes on a north-south line at `lats`; edges (a, b, oneway) between them."""
-    src, dst = [], []
-    for a, b, oneway in edges:
-        src.append(a)
-        dst.append(b)
-        if not oneway:
-            src.append(b)
-            dst.append(a)
-    lat = np.array(lats)
-    lons = np.full(lat.size, lon)
-    s, d = np.array(src), np.array(dst)
-    return RoadNetwork(
-        lat=lat, lon=lons, src=s, dst=d,
-        length_m=segment_m(lat[s], lons[s], lat[d], lons[d]),
-        road_class=np.zeros(s.size, dtype=np.int64), classes=("residential",),
-        drivable=np.ones(s.size, dtype=np.bool_), walkable=np.ones(s.size, dtype=np.bool_),
-    )
+def line(lats: list[float], edges: list[tuple[int, int, bool]]) -> RoadNetwork:
+    """Nodes on a north-south line at `lats`."""
+    return network([(lat, LON) for lat in lats], edges)
 
 
 def origins(points: list[tuple[float, float]], types: list[UnitType] | None = None) -> Origins:
     lats = np.array([p[0] for p in points])
     lons = np.array([p[1] for p in points])
-    return Origins(lats, lons, types or [UnitType.RESPONSE_CAR] * len(points))
+    return Origins.of(lats, lons, types or [UnitType.RESPONSE_CAR] * len(points))
 
 
 def test_a_one_way_street_is_driven_the_long_way_round_but_walked_straight() -> None:
     # a loop 0 -> 1 -> 2 -> 3 -> 0, each way one-way; the incident is at node 1
     lats = [51.5, 51.5 + STEP, 51.5 + 2 * STEP, 51.5 + 3 * STEP]
-    net = network([(0, 1, True), (1, 2, True), (2, 3, True), (3, 0, True)], lats)
+    net = line(lats, [(0, 1, True), (1, 2, True), (2, 3, True), (3, 0, True)])
     graph = RoadGraph(net, POLICY, STRAIGHT)
     at = [(lats[0], -0.1), (lats[2], -0.1), (lats[2], -0.1)]
     travel = graph.table(lats[1], -0.1, origins(at, [UnitType.RESPONSE_CAR] * 2
@@ -78,7 +58,7 @@ def test_a_one_way_street_is_driven_the_long_way_round_but_walked_straight() -> 
 def test_a_unit_that_cannot_reach_the_incident_is_unreachable_not_far() -> None:
     # 0 <-> 1, a one-way 1 -> 2, and 2 <-> 3: from 3 there is no way back to 0
     lats = [51.5, 51.5 + STEP, 51.5 + 2 * STEP, 51.5 + 3 * STEP]
-    net = network([(0, 1, False), (1, 2, True), (3, 2, False)], lats)
+    net = line(lats, [(0, 1, False), (1, 2, True), (3, 2, False)])
     graph = RoadGraph(net, POLICY, STRAIGHT)
     travel = graph.table(lats[0], -0.1, origins([(lats[1], -0.1), (lats[3], -0.1)]))
     assert math.isfinite(travel.duration_s[0]) and not travel.unreachable[0]
@@ -88,7 +68,7 @@ def test_a_unit_that_cannot_reach_the_incident_is_unreachable_not_far() -> None:
 
 def test_a_unit_off_the_network_gets_the_straight_line_estimate() -> None:
     lats = [51.5, 51.5 + STEP]
-    graph = RoadGraph(network([(0, 1, False)], lats), POLICY, STRAIGHT)
+    graph = RoadGraph(line(lats, [(0, 1, False)]), POLICY, STRAIGHT)
     far = (51.5, -0.09)  # about 700 m east of the road: beyond max_snap_m
     travel = graph.table(lats[1], -0.1, origins([far]))
     expected = STRAIGHT.table(lats[1], -0.1, origins([far]))
@@ -98,7 +78,7 @@ def test_a_unit_off_the_network_gets_the_straight_line_estimate() -> None:
 
 def test_snapping_adds_the_walk_to_the_road_at_the_access_speed() -> None:
     lats = [51.5, 51.5 + STEP]
-    graph = RoadGraph(network([(0, 1, False)], lats), POLICY, STRAIGHT)
+    graph = RoadGraph(line(lats, [(0, 1, False)]), POLICY, STRAIGHT)
     beside = (51.5, -0.1 + 0.0004)  # about 28 m east of node 0
     travel = graph.table(lats[1], -0.1, origins([beside]))
     offset = float(segment_m(np.array([51.5]), np.array([-0.1]), np.array([51.5]),
@@ -110,7 +90,7 @@ def test_snapping_adds_the_walk_to_the_road_at_the_access_speed() -> None:
 
 def test_a_faster_unit_type_divides_the_road_time() -> None:
     lats = [51.5, 51.5 + STEP]
-    graph = RoadGraph(network([(0, 1, False)], lats), POLICY, STRAIGHT)
+    graph = RoadGraph(line(lats, [(0, 1, False)]), POLICY, STRAIGHT)
     travel = graph.table(lats[1], -0.1, origins(
         [(lats[0], -0.1)] * 2, [UnitType.RESPONSE_CAR, UnitType.ARMED_RESPONSE]))
     assert travel.duration_s[1] == pytest.approx(travel.duration_s[0] / 2)
@@ -118,10 +98,10 @@ def test_a_faster_unit_type_divides_the_road_time() -> None:
 
 def test_a_bounded_search_ranks_the_quickest_units_exactly_as_a_full_one() -> None:
     net = grid_city(60, spacing_m=150)
-    graph = RoadGraph(net, load_policy(), STRAIGHT, horizon_s=240)
+    graph = RoadGraph(net, load_policy(), STRAIGHT, first_horizon_s=60, horizon_s=240)
     rng = np.random.default_rng(7)
     types = [list(UnitType)[i % len(UnitType)] for i in range(400)]
-    units = Origins(
+    units = Origins.of(
         rng.uniform(net.lat.min(), net.lat.max(), 400),
         rng.uniform(net.lon.min(), net.lon.max(), 400),
         types,

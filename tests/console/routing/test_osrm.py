@@ -23,6 +23,7 @@ from fastapi import FastAPI
 
 from console.allocation.config import AllocationConfig
 from console.routing import Origins, Osrm, RoadGraph, StraightLine, grid_city, load_policy
+from console.routing.base import TYPES
 from platform_api.contract import UnitType
 
 CONFIG = AllocationConfig()
@@ -44,7 +45,7 @@ def stand_in(asked: list[int]) -> FastAPI:
         rows = [int(s) for s in sources.split(";")]
         asked.append(len(rows))
         dest_lon, dest_lat = points[int(destinations)]
-        units = Origins(
+        units = Origins.of(
             np.array([points[r][1] for r in rows]),
             np.array([points[r][0] for r in rows]),
             [UnitType.RESPONSE_CAR] * len(rows),  # OSRM knows nothing of unit types
@@ -82,7 +83,7 @@ def units(n: int, seed: int = 3) -> Origins:
     rng = np.random.default_rng(seed)
     net = GRAPH.network
     types = [UnitType.RESPONSE_CAR, UnitType.ARMED_RESPONSE, UnitType.FOOT_PATROL]
-    return Origins(
+    return Origins.of(
         rng.uniform(net.lat.min(), net.lat.max(), n),
         rng.uniform(net.lon.min(), net.lon.max(), n),
         [types[i % 3] for i in range(n)],
@@ -101,9 +102,10 @@ def test_drivers_get_the_servers_times_divided_by_their_type_factor(
     url, asked = osrm_server
     origins = units(12)
     travel = asyncio.run(ask(url, origins))
-    truth = GRAPH.table(*DEST, Origins(
+    truth = GRAPH.table(*DEST, Origins.of(
         origins.lat, origins.lon, [UnitType.RESPONSE_CAR] * 12))
-    for i, unit_type in enumerate(origins.types):
+    for i, code in enumerate(origins.codes.tolist()):
+        unit_type = TYPES[code]
         if unit_type is UnitType.FOOT_PATROL:  # no foot profile: straight line
             assert not travel.by_road[i]
             continue
@@ -121,7 +123,7 @@ def test_only_the_nearest_units_are_asked_about_when_there_are_many(
     origins = units(60)
     travel = asyncio.run(ask(url, origins, max_sources=10))
     assert asked == [10]
-    drivers = np.array([t is not UnitType.FOOT_PATROL for t in origins.types])
+    drivers = ~origins.walkers
     routed = travel.by_road & drivers
     assert int(routed.sum()) == 10
     # the ones not asked about rank after every routed one, and are not "unreachable"
