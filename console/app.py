@@ -23,7 +23,7 @@ from console.gui_gc import GuiThreadCollector
 from console.loop import close_event_loop, make_event_loop
 from console.session import Session
 from console.store import Store
-from platform_api.settings import APP_NAME
+from console.settings import APP_NAME
 
 log = logging.getLogger("console")
 
@@ -80,25 +80,6 @@ def session_folder(url: str, username: str) -> Path:
     return folder / f"{username}-{digest}"
 
 
-class Embedded:
-    """The embedded platform and its simulated shift (only when no --platform is given)."""
-
-    def __init__(self, db_url: str | None, call_rate: float) -> None:
-        from platform_api.embedded import EmbeddedPlatform
-        from platform_api.settings import Settings, default_db_url
-        from platform_api.simulator import SimConfig, Simulator
-
-        self.platform = EmbeddedPlatform(
-            Settings(db_url=db_url or default_db_url(), demo_users=True)
-        ).start()
-        self.simulator = Simulator(self.platform.url, SimConfig(call_rate_per_hour=call_rate))
-        self.simulator.start()
-
-    def stop(self) -> None:
-        self.simulator.stop()
-        self.platform.stop()
-
-
 def main(argv: Sequence[str] | None = None) -> int:
     logging.basicConfig(
         level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
@@ -120,7 +101,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _run_replay(app, loop, Path(args.replay), args)
         finally:
             close_event_loop(loop)
-    embedded: Embedded | None = None
+    from platform_api.sandbox import DemoPlatform
+
+    embedded: DemoPlatform | None = None
     if args.platform:
         url = args.platform
         from widgets.sign_in import sign_in
@@ -130,8 +113,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return 1
         client, username, role = signed
     else:
-        embedded = Embedded(args.db, args.call_rate)
-        url = embedded.platform.url
+        embedded = DemoPlatform(args.db, args.call_rate)
+        url = embedded.url
         client = PlatformClient(url)
         username = DEMO_ROLES[args.role]
         token = loop.run_until_complete(client.login(username, "demo"))
@@ -243,7 +226,7 @@ class Training:
         import asyncio
         import tempfile
 
-        from console.sandbox import TrainingSandbox
+        from platform_api.sandbox import TrainingSandbox
         from widgets.main_window import MainWindow
 
         state, moment = self._player.state_now(), self._player.moment

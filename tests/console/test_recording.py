@@ -9,7 +9,7 @@ import pytest
 
 from bench.shiftgen import build_shift
 from console.recording import RecordingError, load_recording
-from platform_api.chain import canonical_header, dumps
+from platform_api.contract.chain import canonical_header, dumps
 
 
 @pytest.fixture(scope="module")

@@ -13,9 +13,9 @@ from bench.shiftgen import build_shift
 from console import commands
 from console.client import PlatformClient
 from console.replay import Player
-from console.sandbox import TrainingSandbox
 from console.session import Session
 from platform_api.embedded import EmbeddedPlatform
+from platform_api.sandbox import TrainingSandbox
 from tests.console.conftest import run, until
 from tests.widgets.test_main_window import layout_settings
 from widgets.main_window import MainWindow
