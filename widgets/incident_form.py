@@ -33,8 +33,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from console import classifications, grades
+from console import grades
 from console.call_handling import CallHandling
+from console.classifications import Classifications
 from console.drafts import WALK_IN, Drafts
 from console.duplicates import DEFAULT_RADIUS_M, DEFAULT_WINDOW_MIN, find_duplicates
 from console.store import Store
@@ -57,6 +58,7 @@ class IncidentForm(QWidget):
         picker: LocationPicker,
         parent: QWidget | None = None,
         *,
+        classifications: Classifications,
         radius_m: float = DEFAULT_RADIUS_M,
         window_min: float = DEFAULT_WINDOW_MIN,
     ) -> None:
@@ -64,6 +66,7 @@ class IncidentForm(QWidget):
         self._store = store
         self._handling = handling
         self._drafts = drafts
+        self._classifications = classifications
         self._radius_m = radius_m
         self._window_min = window_min
         self.call_id: str | None = None
@@ -281,16 +284,16 @@ class IncidentForm(QWidget):
     # ---------------------------------------------------------------- helpers
 
     def _on_classification_text_edited(self, text: str) -> None:
-        found = classifications.search(text)
+        found = self._classifications.search(text)
         self._choices.setStringList([c.name for c in found])
-        known = classifications.by_name(text)
+        known = self._classifications.by_name(text)
         if known is not None and self.grade.currentIndex() < 0:
             self.deadline.setText(f"usually {grades.WORD[known.grade]}")
 
     def _show_deadline(self) -> None:
         value = self.grade.currentData()
         if value is None:
-            known = classifications.by_name(self.classification.text())
+            known = self._classifications.by_name(self.classification.text())
             hint = f" (usually {grades.WORD[known.grade]})" if known else ""
             self.deadline.setText(f"<i>No grade yet{hint}</i>")
             return
@@ -347,7 +350,7 @@ class IncidentForm(QWidget):
         text = self.classification.text().strip()
         if not text:
             problems.append((self.classification, "Choose a classification."))
-        elif classifications.by_name(text) is None:
+        elif self._classifications.by_name(text) is None:
             problems.append((self.classification, f"“{text}” is not a classification."))
         if self.grade.currentIndex() < 0:
             problems.append((self.grade, "Choose a grade."))
@@ -366,7 +369,7 @@ class IncidentForm(QWidget):
             return
         f = self.fields()
         point = f["location"]
-        known = classifications.by_name(f["classification"])
+        known = self._classifications.by_name(f["classification"])
         narrative = f["narrative"].strip()
         if f["caller_name"] or self.call_id:
             who = f"Caller: {f['caller_name'] or 'name not given'} ({self.caller_number.text()})"
