@@ -7,16 +7,17 @@ ray-casting test per ring are fast enough for every incident and simulated point
 from __future__ import annotations
 
 import json
-import math
 import random
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 from typing import Any
 
-Ring = list[tuple[float, float]]  # (lon, lat)
+from platform_api.contract.geodesy import EARTH_RADIUS_M, haversine_m
 
-EARTH_RADIUS_M = 6_371_000.0
+__all__ = ["EARTH_RADIUS_M", "Borough", "borough_at", "borough_named", "boroughs", "haversine_m"]
+
+Ring = list[tuple[float, float]]  # (lon, lat)
 
 
 def _resource_json(name: str) -> Any:
@@ -135,9 +136,3 @@ def borough_named(name: str) -> Borough:
     raise KeyError(name)
 
 
-def haversine_m(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
-    p1, p2 = math.radians(lat1), math.radians(lat2)
-    dp = p2 - p1
-    dl = math.radians(lon2 - lon1)
-    a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
-    return 2 * EARTH_RADIUS_M * math.asin(math.sqrt(min(1.0, a)))

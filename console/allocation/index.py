@@ -20,8 +20,7 @@ import numpy as np
 import numpy.typing as npt
 
 from platform_api.contract import UnitPublic, UnitStatus, UnitType
-
-EARTH_RADIUS_M = 6_371_000.0  # the platform's figure (platform_api.geo), kept in step
+from platform_api.contract.geodesy import EARTH_RADIUS_M
 
 STATUSES: tuple[UnitStatus, ...] = tuple(UnitStatus)
 TYPES: tuple[UnitType, ...] = tuple(UnitType)

@@ -19,14 +19,6 @@ TYPE_LABELS: dict[UnitType, str] = {
     UnitType.PUBLIC_ORDER: "public order carrier",
 }
 
-GRADE_LABELS: dict[Grade, str] = {
-    Grade.IMMEDIATE: "Immediate",
-    Grade.PRIORITY: "Priority",
-    Grade.SCHEDULED: "Scheduled",
-    Grade.RESOLVED_WITHOUT_DEPLOYMENT: "Resolved without deployment",
-}
-
-
 def distance_words(metres: float) -> str:
     """'350 m' under a kilometre (to 10 m), else '1.4 km' (to 100 m)."""
     if metres < 995:
