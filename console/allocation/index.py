@@ -156,6 +156,10 @@ class UnitIndex:
         for cap, column in self.caps.items():
             self.caps[cap] = np.concatenate([column, np.zeros(n, np.bool_)])
 
+    def capabilities_of(self, row: int) -> frozenset[str]:
+        """One unit's capabilities (a few dictionary lookups; for specialists, not all)."""
+        return frozenset(cap for cap, column in self.caps.items() if column[row])
+
     def speeds_mps(self, speed_kmh: Mapping[UnitType, float]) -> Floats:
         """Per-row speed in m/s from a per-type table (km/h)."""
         table = np.array([speed_kmh[t] / 3.6 for t in TYPES])

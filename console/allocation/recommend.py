@@ -30,11 +30,12 @@ from datetime import datetime
 import numpy as np
 
 from console.allocation.config import AllocationConfig
-from console.allocation.index import Bools, Floats, Rows, UnitIndex, haversine_m
-from console.allocation.reasons import committed_words, unit_reason
+from console.allocation.index import TYPES, Bools, Floats, Rows, UnitIndex, haversine_m
+from console.allocation.reasons import TYPE_LABELS, committed_words, unit_reason
 from console.routing import Origins, Router
 from platform_api.contract import (
     ACTIVE_ASSIGNMENT_STATES,
+    GRADE_TARGET_MINUTES,
     AssignmentPublic,
     Grade,
     IncidentPublic,
@@ -85,6 +86,8 @@ class _Eligible:
     rows: Rows
     committed: dict[int, tuple[str, str]]
     preferred: Bools
+    specialist: Bools  # of a type the response plans hold back
+    asked: Bools  # the incident's response plan asks for this unit specifically
 
 
 def _eligible(
@@ -112,7 +115,15 @@ def _eligible(
     if rows.size == 0:
         return None
     preferred = index.with_any_capability(config.preferred_for(incident.opening_classification))
-    return _Eligible(index, rows, committed, preferred[rows])
+    plans = config.plans
+    plan = plans.plan_for(incident.opening_classification, incident.grade)
+    codes = {TYPES.index(t) for t in plans.specialists}
+    specialist = np.isin(index.type_code[rows], list(codes))
+    asked = np.zeros(rows.size, dtype=np.bool_)
+    for k in np.flatnonzero(specialist).tolist():
+        r = int(rows[k])
+        asked[k] = plan.asks_for(index.types[r], index.capabilities_of(r))
+    return _Eligible(index, rows, committed, preferred[rows], specialist, asked)
 
 
 def recommend(
@@ -152,9 +163,10 @@ def recommend(
         index.cos_lat[rows],
     )
     eta: Floats = distance * config.road_factor / index.speeds_mps(config.speed_kmh)[rows]
-    rank_key = eta - found.preferred * config.preferred_bonus_s
-    chosen = _best(rank_key, distance, limit)
-    return _build(found, chosen, eta, distance[chosen], np.zeros(chosen.size, bool), config, now)
+    chosen, notes = _rank(found, eta, distance, limit, incident, config)
+    return _build(
+        found, chosen, eta, distance[chosen], np.zeros(chosen.size, bool), notes, config, now
+    )
 
 
 async def recommend_routed(
@@ -188,11 +200,42 @@ async def recommend_routed(
         incident.location.lat, incident.location.lon, origins, limit, config.preferred_bonus_s
     )
     eta = travel.duration_s
-    reached = np.flatnonzero(np.isfinite(eta))
-    rank_key = eta[reached] - found.preferred[reached] * config.preferred_bonus_s
-    chosen = reached[_best(rank_key, eta[reached], limit)]
+    chosen, notes = _rank(found, eta, eta, limit, incident, config)
     distance = travel.distance_m(chosen)
-    return _build(found, chosen, eta, distance, travel.by_road[chosen], config, now)
+    return _build(found, chosen, eta, distance, travel.by_road[chosen], notes, config, now)
+
+
+def _rank(
+    found: _Eligible,
+    eta: Floats,
+    tiebreak: Floats,
+    limit: int | None,
+    incident: IncidentPublic,
+    config: AllocationConfig,
+) -> tuple[Rows, dict[int, str]]:
+    """The positions (into `found.rows`) to offer, best first, and notes for some of them.
+
+    Units with no time (not reached by the router) are left out. Specialists the response
+    plan does not ask for are held back while a general unit can arrive within the grade's
+    target; when none can, they are offered, and their note says why.
+    """
+    usable = np.isfinite(eta)
+    notes: dict[int, str] = {}
+    held = found.specialist & ~found.asked
+    if held.any():
+        minutes = GRADE_TARGET_MINUTES.get(incident.grade)
+        limit_s = math.inf if minutes is None else minutes * 60.0
+        general_in_time = usable & ~found.specialist & (eta <= limit_s)
+        if general_in_time.any():
+            usable &= ~held
+        else:
+            within = "at all" if minutes is None else f"within {minutes} min"
+            for k in np.flatnonzero(held & usable).tolist():
+                notes[k] = f"specialist offered: no general unit can arrive {within}"
+    candidates = np.flatnonzero(usable)
+    rank_key = eta[candidates] - found.preferred[candidates] * config.preferred_bonus_s
+    chosen: Rows = candidates[_best(rank_key, tiebreak[candidates], limit)]
+    return chosen, notes
 
 
 def _build(
@@ -201,6 +244,7 @@ def _build(
     eta: Floats,
     distance: Floats,
     by_road: Bools,
+    notes: Mapping[int, str],
     config: AllocationConfig,
     now: datetime | None,
 ) -> list[Recommendation]:
@@ -228,7 +272,8 @@ def _build(
                     "available" if on is None else on[1],
                     age if stale else None,
                     by_road=bool(by_road[n]),
-                ),
+                )
+                + (f"; {notes[k]}" if k in notes else ""),
                 committed_to=None if on is None else on[0],
                 stale=stale,
                 preferred=bool(found.preferred[k]),
@@ -285,7 +330,9 @@ def exclusion_reason(
     """Why `recommend` (with the same arguments) would leave `unit` out; None if it would not.
 
     For the UI: a tooltip on a greyed unit, or the message when a unit is dragged onto an
-    incident it cannot take. The first reason found is given: status, capability, position.
+    incident it cannot take. The first reason found is given: status, capability, position,
+    a specialist held back (which `recommend` still offers when no general unit can make
+    the grade's target, saying so in its reason).
     """
     if unit.status is not UnitStatus.AVAILABLE:
         active = next(
@@ -312,4 +359,13 @@ def exclusion_reason(
         return f"no {' or '.join(missing)} capability"
     if unit.position is None:
         return "no position"
+    plans = config.plans
+    plan = plans.plan_for(incident.opening_classification, incident.grade)
+    if unit.type in plans.specialists and not plan.asks_for(unit.type, unit.capabilities):
+        minutes = GRADE_TARGET_MINUTES.get(incident.grade)
+        when = "no general unit can arrive" + ("" if minutes is None else f" within {minutes} min")
+        return (
+            f"{TYPE_LABELS[unit.type]} held back: the plan for {plan.name} does not ask for "
+            f"one; offered only when {when}"
+        )
     return None

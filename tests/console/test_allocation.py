@@ -29,6 +29,7 @@ from console.allocation import (
     propose_rebalance,
     recommend,
 )
+from console.allocation.plans import shipped_plans
 from console.allocation.reasons import distance_words, duration_words
 from platform_api.contract import (
     AssignmentPublic,
@@ -47,7 +48,9 @@ from platform_api.geo import haversine_m
 
 NOW = datetime(2026, 11, 23, 12, 0, tzinfo=UTC)
 ORIGIN = (51.5074, -0.1278)  # Charing Cross
-CONFIG = AllocationConfig()
+# Ranking and eligibility, without the response plans' holding back of specialists (which
+# tests/console/allocation/test_plans.py covers): every unit type competes on its ETA here.
+CONFIG = AllocationConfig(plans=replace(shipped_plans(), specialists=frozenset()))
 CAPS = {
     UnitType.ARMED_RESPONSE: ["firearms"],
     UnitType.DOG: ["dog"],
