@@ -8,7 +8,13 @@ from pathlib import Path
 
 import pytest
 
-from console.allocation import AllocationConfig, UnitIndex, exclusion_reason, recommend
+from console.allocation import (
+    AllocationConfig,
+    UnitIndex,
+    exclusion_reason,
+    propose_rebalance,
+    recommend,
+)
 from console.allocation.plan_fill import backup, cover, plan_proposal
 from console.allocation.plans import GENERAL, PlanError, load_plans, shipped_plans
 from platform_api.contract import Grade, UnitType
@@ -141,3 +147,19 @@ def test_backup_is_the_best_general_unit_not_already_there() -> None:
                        limit=None, now=NOW)
     chosen = backup(ranked, SHIPPED.plans, exclude=["car1"])
     assert chosen is not None and chosen.unit_id == "car2"
+
+
+def test_the_rebalance_keeps_an_arv_back_from_a_burglary_a_car_can_reach() -> None:
+    burglary = incident("b", classification="Burglary", grade=Grade.IMMEDIATE)
+    arv = unit("arv", (100, 0), type=UnitType.ARMED_RESPONSE)
+    car = unit("car", (3000, 0))
+    (line,) = propose_rebalance([burglary], [arv, car], SHIPPED, now=NOW)
+    assert line.unit_id == "car"
+    # with the car gone, the ARV goes rather than leave the burglary unserved, and says why
+    (line,) = propose_rebalance([burglary], [arv], SHIPPED, now=NOW)
+    assert line.unit_id == "arv" and "specialist" in line.reason
+    # a firearms incident's plan asks for an ARV: no handicap there
+    firearms = incident("f", (0, 200), classification="Firearms", grade=Grade.IMMEDIATE)
+    lines = propose_rebalance([burglary, firearms], [arv, car], SHIPPED, now=NOW)
+    assert {(p.incident_id, p.unit_id) for p in lines} == {("b", "car"), ("f", "arv")}
+    assert all("specialist" not in p.reason for p in lines)
