@@ -176,12 +176,12 @@ def _verify_target(target: Engine, report: CopyReport) -> None:
     with Session(target) as session, session.begin():
         chain = verify_chain(iter_all(session), head_seq(session))
         head = session.get(LogHead, 1)
+        target_hash = "" if head is None else head.hash
     report.chain = chain
     if not chain.ok:
         raise CopyUnverified(
             f"the copy's hash chain does not verify at seq {chain.first_bad_seq} ({chain.reason})"
         )
-    target_hash = "" if head is None else head.hash
     if chain.head_seq != report.head_seq or target_hash != report.head_hash:
         raise CopyUnverified("the copy's log head differs from the source's")
     counts = _target_rows(target)
