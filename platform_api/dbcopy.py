@@ -28,8 +28,10 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from sqlalchemy import Connection, Engine, Table, func, inspect, select, text
+from sqlalchemy.engine import make_url
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
@@ -65,6 +67,13 @@ class CopyReport:
             f"copied {self.source} -> {self.target}: {tables}; "
             f"chain verified on the target: {self.head_seq} events, head {self.head_hash[:16]}"
         )
+
+
+def _sqlite_file(url: str) -> Path | None:
+    parsed = make_url(url)
+    if parsed.get_backend_name() != "sqlite" or parsed.database in (None, "", ":memory:"):
+        return None
+    return Path(parsed.database)
 
 
 @contextmanager
@@ -126,6 +135,10 @@ def copy_database(source_url: str, target_url: str) -> CopyReport:
     report = CopyReport(source=mask_url(source_url), target=mask_url(target_url))
     if source_url == target_url:
         raise CopyRefused("the source and the target are the same database")
+    source_file = _sqlite_file(source_url)
+    if source_file is not None and not source_file.is_file():
+        # SQLite would create an empty database there: a mistyped path must not leave one
+        raise CopyRefused(f"there is no database at {source_file}")
     source = make_engine(source_url)
     target = make_engine(target_url)
     try:

@@ -8,6 +8,7 @@ from typing import Any
 
 import httpx
 import pytest
+from sqlalchemy import text
 
 from platform_api.cli import main as cli_main
 from platform_api.embedded import EmbeddedPlatform
@@ -79,9 +80,8 @@ def test_a_tampered_source_is_refused_and_nothing_is_copied(
     caplog: pytest.LogCaptureFixture,
 ) -> None:
     _activity(gateway, calltaker, dispatcher)
-    source = Path(platform.settings.db_url.removeprefix("sqlite:///"))
-    with sqlite3.connect(source) as conn:
-        conn.execute("UPDATE events SET payload = replace(payload, 'update 2', 'update X')")
+    with platform._app.state.engine.begin() as conn:  # on whichever database it runs
+        conn.execute(text("UPDATE events SET payload = replace(payload, 'update 2', 'update X')"))
     target = tmp_path / "copy.db"
     assert cli_main(["copy", "--from", platform.settings.db_url, "--to", _url(target)]) == 1
     assert "hash chain is broken at seq" in caplog.text and "nothing was copied" in caplog.text
@@ -108,3 +108,12 @@ def test_a_target_holding_data_is_refused(
     with sqlite3.connect(other) as conn:
         assert conn.execute("SELECT count(*) FROM users").fetchone() == before
         assert conn.execute("SELECT count(*) FROM units").fetchone() == (0,)
+
+
+def test_a_missing_source_file_is_refused_without_creating_one(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    missing = tmp_path / "typo.db"
+    assert cli_main(["copy", "--from", _url(missing), "--to", _url(tmp_path / "t.db")]) == 2
+    assert f"there is no database at {missing}" in caplog.text
+    assert not missing.exists()
