@@ -28,7 +28,6 @@ from typing import Any
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from PySide6.QtCore import QSettings
 from PySide6.QtWidgets import QApplication
 
 from bench.loadgen import (
@@ -40,12 +39,11 @@ from bench.loadgen import (
     post_positions,
     seed_units,
 )
-from console.client import PlatformClient
+from console.bootstrap import bootstrap
 from console.gui_gc import GuiThreadCollector
 from console.loop import close_event_loop, make_event_loop
-from console.session import Session
+from console.settings import ConsoleSettings
 from maps.engine import prepare_webengine
-from widgets.main_window import MainWindow
 
 
 def main() -> None:
@@ -65,13 +63,12 @@ def main() -> None:
         gateway = login(url, "gateway")
         ids = seed_units(url, gateway, args.units)
 
-        client = PlatformClient(url)
-        loop.run_until_complete(client.login("dispatcher", "demo"))
-        session = Session.build(client, "dispatcher", "dispatcher", tmp)
+        settings = ConsoleSettings(
+            platform_url=url, username="dispatcher", password="demo", data_folder=tmp
+        )
+        console = loop.run_until_complete(bootstrap("live", settings))
+        session = console.session
         store, sync, watchdog = session.store, session.sync, session.watchdog
-        settings = QSettings(str(tmp / "layout.ini"), QSettings.Format.IniFormat)
-        window = MainWindow(session, settings)
-        window.show()
 
         delays: list[float] = []
         counted = {"events": 0, "positions": 0}
@@ -87,8 +84,6 @@ def main() -> None:
             counted["positions"] += len(event["payload"].get("positions", []))
 
         store.event_applied.connect(on_event_applied)
-        sync.start()
-        watchdog.start()
 
         ctx = mp.get_context("spawn")
         out: Any = ctx.Queue()
@@ -101,12 +96,11 @@ def main() -> None:
             while sync.state != "connected" or len(store.units) < args.units:  # noqa: ASYNC110
                 await asyncio.sleep(0.05)  # polling two conditions of Qt-side state
             worst, elapsed, posted = await measured(poster, watchdog, measuring, args.duration, out)
-            await session.stop()
+            await console.stop()
             return {"worst": worst, "elapsed": elapsed, "posted": posted}
 
         result = loop.run_until_complete(run())
         poster.join(timeout=10)
-        window.close()
     close_event_loop(loop)
     figures = {
         "units": args.units,

@@ -1,6 +1,6 @@
 """Replay benchmark: load a 24-hour busy shift and seek at random in it.
 
-The recording (`bench/shiftgen.py`: at least 500,000 events, most of them AVL position
+The recording (`tests/shiftgen.py`: at least 500,000 events, most of them AVL position
 batches, hashed like the platform's log) is written by a child process, so the memory
 figure is the player's alone: the verified file, its offsets and the state snapshots.
 Load is `console.replay.prepare` (verify every hash, index, fold and snapshot) as the
@@ -59,7 +59,7 @@ def main() -> None:
         path = args.keep or Path(folder) / "shift.jsonl"
         started = time.perf_counter()
         subprocess.run(
-            [sys.executable, "-m", "bench.shiftgen", str(path), str(args.events)],
+            [sys.executable, "-m", "tests.shiftgen", str(path), str(args.events)],
             check=True,
             cwd=ROOT,
             stdout=subprocess.DEVNULL,

@@ -1,38 +1,30 @@
-"""`control-room`: the composition root. Builds the platform link, the Store and the window.
+"""`control-room`: the command line. Reads the arguments and hands them to the bootstrap.
 
 With no `--platform`, an embedded platform with a simulated London shift starts on
 127.0.0.1 and the demo user of `--role` is signed in, so a first run shows a live room.
+Everything that builds the console lives in `console.bootstrap`.
 """
 
 from __future__ import annotations
 
 import argparse
-import hashlib
 import logging
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
 
-import platformdirs
-from PySide6.QtCore import QSettings, QTimer
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QMessageBox
 
-from console.client import PlatformClient
+from console.bootstrap import EMBEDDED, Overrides, SignedIn, bootstrap
 from console.gui_gc import GuiThreadCollector
 from console.loop import close_event_loop, make_event_loop
-from console.session import Session
-from console.store import Store
-from platform_api.settings import APP_NAME
+from console.recording import RecordingError
+from console.session import LIVE, REPLAY
+from console.settings import APP_NAME, DEMO_USERS, ConsoleSettings
+from maps.engine import prepare_webengine
+from widgets.sign_in import sign_in
 
 log = logging.getLogger("console")
-
-DEMO_ROLES = {
-    "call_taker": "calltaker",
-    "dispatcher": "dispatcher",
-    "supervisor": "supervisor",
-    "trainer": "trainer",
-}
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -42,7 +34,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument(
         "--role",
-        choices=sorted(DEMO_ROLES),
+        choices=sorted(DEMO_USERS),
         default="dispatcher",
         help="demo role for the embedded platform",
     )
@@ -70,33 +62,33 @@ def build_parser() -> argparse.ArgumentParser:
         help="XYZ tile server for a street map under the map's own layers, e.g. "
         "https://tiles.example.org/{z}/{x}/{y}.png (default: none; the map stays offline)",
     )
+    parser.add_argument(
+        "--allocation", metavar="TOML", type=Path, help="the site's allocation policy file"
+    )
+    parser.add_argument(
+        "--classifications",
+        metavar="JSON",
+        type=Path,
+        help="the site's opening classifications file",
+    )
     return parser
 
 
-def session_folder(url: str, username: str) -> Path:
-    """One outbox and one set of drafts per user and platform, kept across restarts."""
-    digest = hashlib.sha256(url.encode()).hexdigest()[:12]
-    folder = Path(platformdirs.user_data_dir(APP_NAME, appauthor=False))
-    return folder / f"{username}-{digest}"
-
-
-class Embedded:
-    """The embedded platform and its simulated shift (only when no --platform is given)."""
-
-    def __init__(self, db_url: str | None, call_rate: float) -> None:
-        from platform_api.embedded import EmbeddedPlatform
-        from platform_api.settings import Settings, default_db_url
-        from platform_api.simulator import SimConfig, Simulator
-
-        self.platform = EmbeddedPlatform(
-            Settings(db_url=db_url or default_db_url(), demo_users=True)
-        ).start()
-        self.simulator = Simulator(self.platform.url, SimConfig(call_rate_per_hour=call_rate))
-        self.simulator.start()
-
-    def stop(self) -> None:
-        self.simulator.stop()
-        self.platform.stop()
+def settings_from(args: argparse.Namespace) -> tuple[str, ConsoleSettings]:
+    mode = REPLAY if args.replay else LIVE if args.platform else EMBEDDED
+    return mode, ConsoleSettings(
+        platform_url=args.platform,
+        username=args.user,
+        role=args.role,
+        call_rate=args.call_rate,
+        db_url=args.db,
+        recording=Path(args.replay) if args.replay else None,
+        theme=args.theme,
+        tile_url=args.tile_url,
+        screenshot=Path(args.screenshot) if args.screenshot else None,
+        allocation_file=args.allocation,
+        classifications_file=args.classifications,
+    )
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -104,9 +96,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
     )
     logging.getLogger("httpx").setLevel(logging.WARNING)  # one line per request is noise
-    args = build_parser().parse_args(argv)
-    from maps.engine import prepare_webengine
-
+    mode, settings = settings_from(build_parser().parse_args(argv))
     prepare_webengine()  # before the QApplication: QtWebEngine reads it at start-up
     app = QApplication.instance() or QApplication(sys.argv[:1])
     assert isinstance(app, QApplication)
@@ -114,181 +104,28 @@ def main(argv: Sequence[str] | None = None) -> int:
     app.setOrganizationName(APP_NAME)
     loop = make_event_loop(app)
     GuiThreadCollector(app)  # the embedded platform's thread must never destroy a QObject
-
-    if args.replay:
+    try:
+        overrides = Overrides()
+        if mode == LIVE:
+            assert settings.platform_url is not None
+            signed = sign_in(loop, settings.platform_url, settings.username)
+            if signed is None:
+                return 1
+            overrides = Overrides(signed_in=SignedIn(*signed))
         try:
-            return _run_replay(app, loop, Path(args.replay), args)
-        finally:
-            close_event_loop(loop)
-    embedded: Embedded | None = None
-    if args.platform:
-        url = args.platform
-        from widgets.sign_in import sign_in
-
-        signed = sign_in(loop, url, args.user)
-        if signed is None:
-            return 1
-        client, username, role = signed
-    else:
-        embedded = Embedded(args.db, args.call_rate)
-        url = embedded.platform.url
-        client = PlatformClient(url)
-        username = DEMO_ROLES[args.role]
-        token = loop.run_until_complete(client.login(username, "demo"))
-        role = token.user.role.value
-    try:
-        return _run(app, loop, client, url, username, role, args)
+            console = loop.run_until_complete(bootstrap(mode, settings, overrides))
+        except (OSError, RecordingError) as exc:
+            if mode != REPLAY:
+                raise
+            message = f"{settings.recording}\n\n{exc}"
+            QMessageBox.critical(None, "Cannot open the recording", message)
+            return 2
+        app.aboutToQuit.connect(console.window.save_layout)
+        loop.run_forever()
+        loop.run_until_complete(console.stop())
+        return 0
     finally:
-        if embedded is not None:
-            embedded.stop()
         close_event_loop(loop)
-
-
-def _run(
-    app: QApplication,
-    loop: Any,
-    client: PlatformClient,
-    url: str,
-    username: str,
-    role: str,
-    args: argparse.Namespace,
-) -> int:
-    from widgets.main_window import MainWindow
-    from widgets.theme import apply_theme
-
-    settings = QSettings(APP_NAME, f"console-{username}")
-    theme = args.theme or str(settings.value("theme", "day"))
-    apply_theme(app, theme)
-    session = Session.build(client, username, role, session_folder(url, username))
-    # A screenshot shows the default layout, and must not overwrite the operator's own.
-    window = MainWindow(
-        session, settings, theme, remember_layout=not args.screenshot, tile_url=args.tile_url
-    )
-    window.show()
-    session.start()
-    if args.screenshot:
-        _screenshot_when_ready(window, session.store, Path(args.screenshot), app)
-
-    app.aboutToQuit.connect(window.save_layout)
-    loop.run_forever()
-    loop.run_until_complete(session.stop())
-    return 0
-
-
-def _run_replay(app: QApplication, loop: Any, path: Path, args: argparse.Namespace) -> int:
-    """A recorded shift in the same window as live, fed by a Player; nothing is sent."""
-    import tempfile
-
-    from console.recording import RecordingError
-    from console.replay import Player
-    from widgets.main_window import MainWindow
-    from widgets.replay_bar import ReplayBar
-    from widgets.theme import apply_theme
-
-    theme = args.theme or "day"
-    apply_theme(app, theme)
-    folder = Path(tempfile.mkdtemp(prefix="control-room-replay-"))
-    session = Session.build_replay(folder)
-    settings = QSettings(APP_NAME, "console-replay")
-    window = MainWindow(
-        session, settings, theme, remember_layout=not args.screenshot, tile_url=args.tile_url
-    )
-    player = Player(session.store)
-    bar = ReplayBar(player)
-    window.add_replay_bar(bar)
-    trainer = Training(window, player, args)
-    bar.take_over_requested.connect(trainer.take_over)
-    window.show()
-    session.start()
-    try:
-        loop.run_until_complete(player.open(path))
-    except (OSError, RecordingError) as exc:
-        from PySide6.QtWidgets import QMessageBox
-
-        QMessageBox.critical(window, "Cannot open the recording", f"{path}\n\n{exc}")
-        return 2
-    area = player.recording.header.area if player.recording else "london"
-    if area == "san_francisco" and window.map is not None:
-        window.map.run_js("CAD.map.setView([37.765, -122.44], 12)")
-    if args.screenshot:
-        player.set_speed(60)
-        player.play()
-        _screenshot_when_ready(window, session.store, Path(args.screenshot), app)
-    loop.run_forever()
-    player.pause()
-    trainer.stop()
-    loop.run_until_complete(session.stop())
-    return 0
-
-
-class Training:
-    """A sandbox ("take over from here"): a platform at the replay's moment, in a window of its
-    own that says TRAINING. The sandbox holds only its own URL: nothing reaches live."""
-
-    def __init__(self, replay_window: Any, player: Any, args: argparse.Namespace) -> None:
-        self._replay_window = replay_window
-        self._player = player
-        self._args = args
-        self.sandboxes: list[Any] = []
-        self.windows: list[Any] = []
-
-    def take_over(self, _time: float, _seq: int) -> None:
-        from console.tasks import spawn
-
-        self._player.pause()
-        self._replay_window.status.showMessage("Starting a training sandbox from here…")
-        spawn(self._start(), lambda exc: self._replay_window.status.showMessage(f"{exc}"))
-
-    async def _start(self) -> None:
-        import asyncio
-        import tempfile
-
-        from console.sandbox import TrainingSandbox
-        from widgets.main_window import MainWindow
-
-        state, moment = self._player.state_now(), self._player.moment
-        sandbox = await asyncio.get_running_loop().run_in_executor(
-            None, lambda: TrainingSandbox.start(state, moment, simulate=True)
-        )
-        self.sandboxes.append(sandbox)
-        client = PlatformClient(sandbox.url)
-        token = await client.login("supervisor", "demo")
-        folder = Path(tempfile.mkdtemp(prefix="control-room-training-"))
-        session = Session.build(client, "supervisor", token.user.role.value, folder, "training")
-        settings = QSettings(APP_NAME, "console-training")
-        window = MainWindow(session, settings, self._args.theme or "day", remember_layout=False)
-        window.training.sandbox = sandbox
-        window.show()
-        session.start()
-        self.windows.append((window, session))
-        self._replay_window.status.showMessage(f"Training sandbox at {sandbox.url}", 10000)
-
-    def stop(self) -> None:
-        for sandbox in self.sandboxes:
-            sandbox.stop()
-
-
-def _screenshot_when_ready(window: Any, store: Store, path: Path, app: QApplication) -> None:
-    """Save the window once the state has loaded and a few events have arrived."""
-    start_seq: list[int] = []
-
-    def check() -> None:
-        if store.seq and not start_seq:
-            start_seq.append(store.seq)
-        ready = (
-            bool(start_seq) and store.incidents and store.units and store.seq >= start_seq[0] + 5
-        )
-        if ready:
-            for panel in (window.calls, window.incidents, window.units):
-                panel.fit_columns()
-            if window.incidents.proxy.rowCount():
-                window.incidents.view.selectRow(0)
-            # The map composites a moment after its first batch of live positions.
-            QTimer.singleShot(1500, lambda: (window.grab().save(str(path)), app.quit()))
-        else:
-            QTimer.singleShot(250, check)
-
-    QTimer.singleShot(250, check)
 
 
 if __name__ == "__main__":

@@ -23,6 +23,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from console.grades import BY_LETTER
 from platform_api.contract import Grade, IncidentPublic
 
 VERBS: dict[str, str] = {
@@ -46,12 +47,6 @@ HELP: dict[str, str] = {
     "find": "f TEXT — filter the incident board",
     "mute": "m — mute or unmute the 999 alert",
     "help": "? — keyboard help",
-}
-GRADES = {
-    "i": Grade.IMMEDIATE,
-    "p": Grade.PRIORITY,
-    "s": Grade.SCHEDULED,
-    "r": Grade.RESOLVED_WITHOUT_DEPLOYMENT,
 }
 _FULL_REF = re.compile(r"^[A-Z]{2,8}-\d{8}-\d+$", re.IGNORECASE)
 
@@ -96,7 +91,7 @@ def resolve(token: str, incidents: Iterable[IncidentPublic], bare_ok: bool) -> I
 def _grade(token: str) -> Grade:
     """I, P, S, R or the grade's first word (immediate, priority, scheduled, resolved)."""
     folded = token.casefold()
-    for letter, grade in GRADES.items():
+    for letter, grade in BY_LETTER.items():
         if folded in (letter, grade.value.split("_")[0]):
             return grade
     raise CommandLineError(f"{token!r} is not a grade: use I, P, S or R")
@@ -160,10 +155,10 @@ def completions(line: str, incidents: Iterable[IncidentPublic]) -> list[str]:
     if verb in ("open", "link", "grade", "log") and len(words) == 2:
         options = [r for r in refs if r.casefold().startswith(typed.casefold())]
         if verb == "grade":
-            options = [g.upper() for g in GRADES if g.startswith(typed.casefold())] + options
+            options = [g.upper() for g in BY_LETTER if g.startswith(typed.casefold())] + options
         if typed.startswith("#"):
             options = [f"#{_number(r)}" for r in refs if f"#{_number(r)}".startswith(typed)]
         return [prefix + o for o in options]
     if verb == "grade" and len(words) == 3:
-        return [prefix + g.upper() for g in GRADES if g.startswith(typed.casefold())]
+        return [prefix + g.upper() for g in BY_LETTER if g.startswith(typed.casefold())]
     return []

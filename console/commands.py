@@ -9,32 +9,14 @@ from __future__ import annotations
 from typing import Any
 
 from console.client import Command
+from console.grades import WORD
 from platform_api.contract import (
-    GRADE_TARGET_MINUTES,
     CallPublic,
     Grade,
     IncidentPublic,
     UnitPublic,
     UnitStatus,
 )
-
-GRADE_WORDS = {
-    Grade.IMMEDIATE: "Immediate",
-    Grade.PRIORITY: "Priority",
-    Grade.SCHEDULED: "Scheduled",
-    Grade.RESOLVED_WITHOUT_DEPLOYMENT: "Resolved without deployment",
-}
-GRADE_LETTER = {
-    "i": Grade.IMMEDIATE,
-    "p": Grade.PRIORITY,
-    "s": Grade.SCHEDULED,
-    "r": Grade.RESOLVED_WITHOUT_DEPLOYMENT,
-}
-
-
-def grade_target(grade: Grade) -> str:
-    minutes = GRADE_TARGET_MINUTES.get(grade)
-    return f"attend within {minutes} min" if minutes else "no attendance target"
 
 
 def answer(call: CallPublic) -> Command:
@@ -48,7 +30,7 @@ def answer(call: CallPublic) -> Command:
 
 def raise_incident(call: CallPublic | None, body: dict[str, Any]) -> Command:
     """A new incident: from an answered call (If-Match its version), or a walk-in."""
-    what = f"{body['opening_classification']} ({GRADE_WORDS[Grade(body['grade'])]})"
+    what = f"{body['opening_classification']} ({WORD[Grade(body['grade'])]})"
     if call is None:
         return Command(path="/v1/incidents", body=body, label=f"New incident: {what}")
     return Command(
@@ -68,15 +50,6 @@ def link_call(call: CallPublic, incident: IncidentPublic) -> Command:
     )
 
 
-def close_call(call: CallPublic, reason: str | None = None) -> Command:
-    return Command(
-        path=f"/v1/calls/{call.id}/close",
-        body={"reason": reason} if reason else {},
-        label=f"Close call from {call.caller_number} (no incident)",
-        if_match=call.version,
-    )
-
-
 def grade(incident: IncidentPublic, new_grade: Grade, reason: str | None = None) -> Command:
     body: dict[str, Any] = {"grade": new_grade.value}
     if reason:
@@ -84,7 +57,7 @@ def grade(incident: IncidentPublic, new_grade: Grade, reason: str | None = None)
     return Command(
         path=f"/v1/incidents/{incident.id}/grade",
         body=body,
-        label=f"Grade {incident.reference} {GRADE_WORDS[new_grade]}",
+        label=f"Grade {incident.reference} {WORD[new_grade]}",
         if_match=incident.version,
     )
 

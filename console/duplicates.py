@@ -12,8 +12,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
-from console.geodesy import distance_m
 from platform_api.contract import IncidentPublic, IncidentStatus
+from platform_api.contract.geodesy import haversine_m
 
 DEFAULT_RADIUS_M = 250.0
 DEFAULT_WINDOW_MIN = 30.0
@@ -49,7 +49,7 @@ def find_duplicates(
     for incident in incidents:
         if incident.status != IncidentStatus.OPEN or incident.created_at < since:
             continue
-        d = distance_m(lat, lon, incident.location.lat, incident.location.lon)
+        d = haversine_m(lat, lon, incident.location.lat, incident.location.lon)
         if d <= radius_m:
             same = bool(wanted) and incident.opening_classification.casefold() == wanted
             found.append(Duplicate(incident, d, same))

@@ -6,7 +6,7 @@ and seq of the first fault:
 
 - the header: its format, and the sha256 of its initial state;
 - every event: seq continuity, its `prev_hash` link, and its hash recomputed from the exact
-  bytes that will be applied (`platform_api.chain`, the log's own canonical form);
+  bytes that will be applied (`platform_api.contract.chain`, the log's own canonical form);
 - the end: event count, last seq and last hash as the header says (a truncated file fails).
 
 A 24-hour recording holds half a million events, so the file stays one `bytes` object with
@@ -29,8 +29,8 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from platform_api.chain import PAYLOAD_KEY, canonical_header, dumps
 from platform_api.contract import RECORDING_FORMAT, RecordingHeader
+from platform_api.contract.chain import PAYLOAD_KEY, canonical_header, dumps
 
 _KEY = PAYLOAD_KEY.encode()
 

@@ -8,7 +8,7 @@ keeps the GUI responsive (the clock waits for the backlog rather than skipping e
 
 Seeking goes through snapshots taken while loading (every `snapshot_every` events): a
 seek copies the nearest snapshot at or before the target, folds the few events in between
-with `platform_api.fold.StateFold` (the Store's rules on plain JSON), and bootstraps the
+with `platform_api.contract.fold.StateFold` (the Store's rules on plain JSON), and bootstraps the
 Store once. A small step forward is applied event by event instead, so views update
 incrementally. Both paths give the same Store state as playing through (tests compare).
 
@@ -32,7 +32,7 @@ from PySide6.QtCore import QObject, QTimer, Signal
 from console.recording import Recording, epoch, load_recording
 from console.store import Store
 from platform_api.contract import StatePublic
-from platform_api.fold import StateFold
+from platform_api.contract.fold import StateFold
 
 SPEEDS = (1.0, 2.0, 5.0, 10.0, 30.0, 60.0, 120.0)
 PLAYING, PAUSED, ENDED = "playing", "paused", "ended"

@@ -33,7 +33,7 @@ from platform_api.contract import (
     StatePublic,
     UnitPublic,
 )
-from platform_api.fold import appended_of, complete
+from platform_api.contract.fold import appended_of, complete
 
 KINDS = ("calls", "incidents", "units", "assignments")
 _MODEL: dict[str, type[BaseModel]] = {
@@ -142,7 +142,7 @@ class Store(QObject):
         items: list[dict[str, Any]],
         added: Mapping[str, Mapping[str, list[Any]]],
     ) -> None:
-        """Upsert the event's entities, completing growing lists (`platform_api.fold`)."""
+        """Upsert the event's entities, completing growing lists (`platform_api.contract.fold`)."""
         table = self.table(kind)
         model = _MODEL[kind]
         upserted: list[str] = []

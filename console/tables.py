@@ -9,6 +9,7 @@ from typing import Any
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, Qt
 from PySide6.QtGui import QBrush, QColor, QFont
 
+from console import grades
 from console.models import AnyIndex, Column, EntityModel, age, hhmmss
 from console.store import Store
 from platform_api.contract import (
@@ -23,18 +24,6 @@ from platform_api.contract import (
 
 ANSWER_TARGET_S = 10  # a 999 call should be answered within 10 seconds
 
-GRADE_LABEL = {
-    Grade.IMMEDIATE: "I - Immediate",
-    Grade.PRIORITY: "P - Priority",
-    Grade.SCHEDULED: "S - Scheduled",
-    Grade.RESOLVED_WITHOUT_DEPLOYMENT: "R - Resolved w/o deployment",
-}
-GRADE_RANK = {
-    Grade.IMMEDIATE: 0,
-    Grade.PRIORITY: 1,
-    Grade.SCHEDULED: 2,
-    Grade.RESOLVED_WITHOUT_DEPLOYMENT: 3,
-}
 STATUS_RANK = {
     UnitStatus.AVAILABLE: 0,
     UnitStatus.ASSIGNED: 1,
@@ -134,7 +123,7 @@ class IncidentModel(EntityModel):
         self._store_ref = store
         columns = [
             Column("Reference", lambda i: i.reference),
-            Column("Grade", lambda i: GRADE_LABEL[i.grade], lambda i: GRADE_RANK[i.grade]),
+            Column("Grade", lambda i: grades.LABEL[i.grade], lambda i: grades.RANK[i.grade]),
             Column("Classification", lambda i: i.opening_classification),
             Column("Borough", lambda i: i.location.borough or "outside force area"),
             Column("Age", lambda i: age(i.created_at, store.now()), lambda i: i.created_at),

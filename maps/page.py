@@ -22,7 +22,7 @@ from branca.element import MacroElement
 from folium.template import Template
 from PySide6.QtCore import QUrl
 
-from maps.basemap import ATTRIBUTION, borough_labels, boroughs_geojson, tube_lines_geojson
+from maps.basemap import attribution, borough_labels, boroughs_geojson, tube_lines_geojson
 
 LONDON = (51.505, -0.115)
 # Our scripts in load order: drawing primitives, canvas overlays, then the live layer.
@@ -120,7 +120,7 @@ def build_map(
         ).add_to(names)
     names.add_to(fmap)
     layers["Borough names"] = names
-    config = {"attribution": ATTRIBUTION, "theme": theme, "streetMap": bool(tile_url)}
+    config = {"attribution": attribution(), "theme": theme, "streetMap": bool(tile_url)}
     fmap.add_child(_Init(layers, config))
     return fmap
 

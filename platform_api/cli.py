@@ -5,7 +5,8 @@ platform-api serve [--db URL] [--host H] [--port P] [--simulate] [--demo-users]
 platform-api verify [--db URL]
 platform-api user-add NAME ROLE [--db URL] [--display-name TEXT]   (password on stdin)
 platform-api export [--db URL] [--from ISO] [--to ISO] [--from-seq N] [--to-seq N] FILE
-platform-api import-sf CSV FILE      (San Francisco fire calls -> a recording)
+platform-api import-calls CSV OUT --mapping MAPPING.toml [--pack NAME|PATH]
+platform-api import-sf CSV OUT       (import-calls with the San Francisco mapping)
 platform-api copy --from URL --to URL   (every table; the chain verified at the end)
 
 Every command takes --log-format text|json. Options can come from CR_ environment
@@ -48,6 +49,7 @@ from platform_api.envconfig import (
 from platform_api.eventlog import head_seq, iter_all, verify_chain
 from platform_api.geocoding import GazetteerError
 from platform_api.geocoding.geopy_adapter import split_url
+from platform_api.imports.command import add_commands as add_import_commands
 from platform_api.settings import Settings, default_db_url
 
 log = logging.getLogger("platform_api")
@@ -181,18 +183,6 @@ def _copy(args: argparse.Namespace) -> int:
     return 0
 
 
-def _import_sf(args: argparse.Namespace) -> int:
-    from platform_api.sf_import import import_sf
-
-    try:
-        header = import_sf(Path(args.csv), Path(args.file))
-    except (OSError, ValueError) as exc:
-        print(exc, file=sys.stderr)
-        return 2
-    print(f"{header.event_count} events from {args.csv} -> {args.file}")
-    return 0
-
-
 def _when(value: str) -> datetime:
     try:
         parsed = datetime.fromisoformat(value)
@@ -238,6 +228,8 @@ def build_parser() -> argparse.ArgumentParser:
         description=__doc__,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
+    # for subcommands without the common options (the imports): CR_LOG_FORMAT still applies
+    parser.set_defaults(log_format=env_choice("CR_LOG_FORMAT", logs.FORMATS) or "text")
     sub = parser.add_subparsers(dest="command", required=True)
 
     serve = sub.add_parser("serve", parents=[common], help="run the platform server")
@@ -323,12 +315,7 @@ def build_parser() -> argparse.ArgumentParser:
     export.add_argument("--to-seq", type=int, default=None, metavar="N")
     export.set_defaults(func=_export)
 
-    sf = sub.add_parser(
-        "import-sf", parents=[common], help="turn the San Francisco fire calls CSV into a recording"
-    )
-    sf.add_argument("csv", metavar="CSV")
-    sf.add_argument("file", metavar="FILE")
-    sf.set_defaults(func=_import_sf)
+    add_import_commands(sub)
 
     copy = sub.add_parser(
         "copy",

@@ -107,15 +107,3 @@ class EmbeddedPlatform:
     ) -> None:
         self.stop()
 
-
-def start_embedded(
-    db_url: str | None = None, role: str = "dispatcher"
-) -> tuple[EmbeddedPlatform, str]:
-    """Start a demo platform (demo users present) and sign in the demo user of `role`."""
-    from platform_api.settings import default_db_url
-
-    platform = EmbeddedPlatform(
-        Settings(db_url=db_url or default_db_url(), demo_users=True)
-    ).start()
-    username = {"call_taker": "calltaker"}.get(role, role)
-    return platform, platform.login(username)

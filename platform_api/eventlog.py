@@ -7,7 +7,7 @@ commits, and only then publishes the event to live subscribers. Publishing happe
 the write lock is still held, so subscribers receive events strictly in seq order.
 
 The canonical form hashed is the header JSON (sorted keys, no spaces), a newline, then the
-payload text exactly as stored (`platform_api.chain`, which recordings share). Changing any
+payload text exactly as stored (`platform_api.contract.chain`, which recordings share). Changing any
 stored byte of a row breaks the chain.
 """
 
@@ -24,9 +24,9 @@ from pydantic import BaseModel
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
-from platform_api.chain import GENESIS_HASH, canonical_header, dumps, wire_line
-from platform_api.chain import chain_hash as _chain_hash
 from platform_api.contract import ChainReport
+from platform_api.contract.chain import GENESIS_HASH, canonical_header, dumps, wire_line
+from platform_api.contract.chain import chain_hash as _chain_hash
 from platform_api.db.engine import WRITE
 from platform_api.db.models import EventRow, IdempotencyRow, LogHead
 from platform_api.errors import Invalid

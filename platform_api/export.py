@@ -6,7 +6,7 @@ along the log (the writer stamps under the log's lock); the stored text is not c
 as text because its fraction is omitted when zero.
 
 The recording's initial state (the live state at `first_seq - 1`) is built by folding the
-log from its first event (`platform_api.fold`, the console Store's rules), not read from
+log from its first event (`platform_api.contract.fold`, the console Store's rules), not read from
 the projections: the projections only know *now*, the log knows every moment, and a
 recording's initial state then comes from the same events its player applies. Cost is
 linear in the log's length (about 20 µs an event); tests check the fold against the
@@ -23,12 +23,12 @@ from datetime import UTC, datetime
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
-from platform_api.chain import GENESIS_HASH
 from platform_api.contract import RecordingHeader, StatePublic
+from platform_api.contract.chain import GENESIS_HASH
+from platform_api.contract.fold import StateFold
 from platform_api.db.models import EventRow
 from platform_api.errors import Invalid
 from platform_api.eventlog import head_seq, read_events, wire_json
-from platform_api.fold import StateFold
 from platform_api.recording import header_line, make_header
 
 BATCH = 2000

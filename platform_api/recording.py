@@ -4,7 +4,7 @@ A recording is a window of the event log that a console can replay without the p
 (`contract.RecordingHeader` says what the header holds). The platform writes them
 (`platform-api export`, `GET /v1/recordings`, the San Francisco import) and the console
 reads and verifies them (`console.recording`); both sides share the pure pieces here,
-`platform_api.chain` and `platform_api.fold`, never the server.
+`platform_api.contract.chain` and `platform_api.contract.fold`, never the server.
 
 Each event line is the wire form with the payload last and verbatim as hashed
 (`chain.wire_line`), so a reader can recompute every hash from the bytes it will apply.
@@ -20,8 +20,8 @@ from collections.abc import Iterable
 from datetime import UTC, datetime
 from typing import Any, TextIO
 
-from platform_api.chain import GENESIS_HASH, chain_hash, dumps, wire_line
 from platform_api.contract import RecordingHeader, StatePublic
+from platform_api.contract.chain import GENESIS_HASH, chain_hash, dumps, wire_line
 
 
 def state_digest(state_json: dict[str, Any]) -> str:

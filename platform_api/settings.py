@@ -33,6 +33,6 @@ class Settings:
     gazetteer_files: tuple[str, ...] = ()
     # One log line per request (`platform_api.logs`); `platform-api serve` turns it on.
     access_log: bool = False
-    # A training sandbox (console.sandbox): says so on /livez and /readyz and accepts
+    # A training sandbox (platform_api.sandbox): says so on /livez and /readyz and accepts
     # POST /v1/training/seed. Never set for a live platform; no command-line flag sets it.
     training: bool = False

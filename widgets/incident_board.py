@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QWidget
 
-from console.commands import GRADE_WORDS
+from console import grades
 from console.store import Store
-from console.tables import GRADE_RANK, IncidentModel
+from console.tables import IncidentModel
 from platform_api.contract import Grade
 from widgets.table_panel import TablePanel
 
@@ -23,7 +23,7 @@ class IncidentBoard(TablePanel):
         self.grades = QComboBox(self)
         self.grades.addItem("All grades", None)
         for grade in Grade:
-            self.grades.addItem(GRADE_WORDS[grade], GRADE_RANK[grade])
+            self.grades.addItem(grades.WORD[grade], grades.RANK[grade])
         self.grades.setToolTip("Show one grade only")
         self.grades.currentIndexChanged.connect(
             lambda _: grade_filter.set_value(self.grades.currentData())
@@ -33,12 +33,3 @@ class IncidentBoard(TablePanel):
         self.box.insertLayout(0, row)
         self.box.removeWidget(self.search)
         row.insertWidget(0, self.search, 1)
-
-    def select_reference(self, reference: str) -> bool:
-        """Select the row of an incident by its reference; False if it is not shown."""
-        for row in range(self.proxy.rowCount()):
-            if self.proxy.index(row, 0).data() == reference:
-                self.view.selectRow(row)
-                self.view.scrollTo(self.proxy.index(row, 0))
-                return True
-        return False

@@ -7,8 +7,9 @@ from html import escape
 
 from PySide6.QtWidgets import QTextBrowser, QVBoxLayout, QWidget
 
+from console.grades import LABEL
 from console.store import Store
-from console.tables import GRADE_COLOUR, GRADE_LABEL
+from console.tables import GRADE_COLOUR
 
 
 def _hm(value: datetime | None) -> str:
@@ -68,7 +69,7 @@ class IncidentDetail(QWidget):
         self.text.setHtml(
             f"<h3>{escape(incident.reference)} — {escape(incident.opening_classification)}</h3>"
             f"<p><span style='color:{GRADE_COLOUR[incident.grade]}'>■</span> "
-            f"<b>{GRADE_LABEL[incident.grade]}</b> · {target}</p>"
+            f"<b>{LABEL[incident.grade]}</b> · {target}</p>"
             f"<p>{escape(loc.address or '')} ({escape(loc.borough or 'outside force area')})"
             f" {loc.lat:.5f}, {loc.lon:.5f}</p>"
             + (

@@ -33,9 +33,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from console import classifications
+from console import grades
 from console.call_handling import CallHandling
-from console.commands import GRADE_WORDS, grade_target
+from console.classifications import Classifications
 from console.drafts import WALK_IN, Drafts
 from console.duplicates import DEFAULT_RADIUS_M, DEFAULT_WINDOW_MIN, find_duplicates
 from console.store import Store
@@ -45,13 +45,6 @@ from widgets.location_picker import LocationPicker
 
 THRIVE = ("threat", "harm", "risk", "investigation", "vulnerability", "engagement")
 INCIDENT_ROLE = Qt.ItemDataRole.UserRole + 1
-GRADES = list(Grade)
-GRADE_KEYS = {
-    "i": Grade.IMMEDIATE,
-    "p": Grade.PRIORITY,
-    "s": Grade.SCHEDULED,
-    "r": Grade.RESOLVED_WITHOUT_DEPLOYMENT,
-}
 
 
 class IncidentForm(QWidget):
@@ -65,6 +58,7 @@ class IncidentForm(QWidget):
         picker: LocationPicker,
         parent: QWidget | None = None,
         *,
+        classifications: Classifications,
         radius_m: float = DEFAULT_RADIUS_M,
         window_min: float = DEFAULT_WINDOW_MIN,
     ) -> None:
@@ -72,6 +66,7 @@ class IncidentForm(QWidget):
         self._store = store
         self._handling = handling
         self._drafts = drafts
+        self._classifications = classifications
         self._radius_m = radius_m
         self._window_min = window_min
         self.call_id: str | None = None
@@ -90,12 +85,12 @@ class IncidentForm(QWidget):
         self.classification.textChanged.connect(self._on_field_changed)
         self.grade = QComboBox(self)
         self.grade.setPlaceholderText("Choose a grade (Alt+G; I, P, S or R)")
-        for grade in GRADES:
-            self.grade.addItem(f"{GRADE_WORDS[grade]}", grade.value)
+        for info in grades.GRADES:
+            self.grade.addItem(info.word, info.grade.value)
         self.grade.setCurrentIndex(-1)
         self.grade.currentIndexChanged.connect(self._on_field_changed)
         self.grade.installEventFilter(self)
-        self.grade.setToolTip("I Immediate, P Priority, S Scheduled, R Resolved without deployment")
+        self.grade.setToolTip(grades.KEYS_HELP)
         self.deadline = QLabel(self)
         self.caller_name = QLineEdit(self)
         self.caller_name.setPlaceholderText("Caller's name")
@@ -193,7 +188,7 @@ class IncidentForm(QWidget):
         """
         if watched is self.grade and event.type() == QEvent.Type.KeyPress:
             assert isinstance(event, QKeyEvent)
-            grade = GRADE_KEYS.get(event.text().casefold())
+            grade = grades.BY_LETTER.get(event.text().casefold())
             if grade is not None and not event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier:
                 self.grade.setCurrentIndex(self.grade.findData(grade.value))
                 return True
@@ -289,27 +284,27 @@ class IncidentForm(QWidget):
     # ---------------------------------------------------------------- helpers
 
     def _on_classification_text_edited(self, text: str) -> None:
-        found = classifications.search(text)
+        found = self._classifications.search(text)
         self._choices.setStringList([c.name for c in found])
-        known = classifications.by_name(text)
+        known = self._classifications.by_name(text)
         if known is not None and self.grade.currentIndex() < 0:
-            self.deadline.setText(f"usually {GRADE_WORDS[known.grade]}")
+            self.deadline.setText(f"usually {grades.WORD[known.grade]}")
 
     def _show_deadline(self) -> None:
         value = self.grade.currentData()
         if value is None:
-            known = classifications.by_name(self.classification.text())
-            hint = f" (usually {GRADE_WORDS[known.grade]})" if known else ""
+            known = self._classifications.by_name(self.classification.text())
+            hint = f" (usually {grades.WORD[known.grade]})" if known else ""
             self.deadline.setText(f"<i>No grade yet{hint}</i>")
             return
         grade = Grade(value)
         minutes = GRADE_TARGET_MINUTES.get(grade)
         if minutes is None:
-            self.deadline.setText(grade_target(grade))
+            self.deadline.setText(grades.target_words(grade))
             return
         due = datetime.now(UTC) + timedelta(minutes=minutes)
         self.deadline.setText(
-            f"<b>Attend by {due.astimezone():%H:%M}</b> ({grade_target(grade)} of creation)"
+            f"<b>Attend by {due.astimezone():%H:%M}</b> ({grades.target_words(grade)} of creation)"
         )
 
     def _on_store_changed(self, kind: str, _upserted: list[str], _removed: list[str]) -> None:
@@ -355,7 +350,7 @@ class IncidentForm(QWidget):
         text = self.classification.text().strip()
         if not text:
             problems.append((self.classification, "Choose a classification."))
-        elif classifications.by_name(text) is None:
+        elif self._classifications.by_name(text) is None:
             problems.append((self.classification, f"“{text}” is not a classification."))
         if self.grade.currentIndex() < 0:
             problems.append((self.grade, "Choose a grade."))
@@ -374,7 +369,7 @@ class IncidentForm(QWidget):
             return
         f = self.fields()
         point = f["location"]
-        known = classifications.by_name(f["classification"])
+        known = self._classifications.by_name(f["classification"])
         narrative = f["narrative"].strip()
         if f["caller_name"] or self.call_id:
             who = f"Caller: {f['caller_name'] or 'name not given'} ({self.caller_number.text()})"

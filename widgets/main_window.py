@@ -21,7 +21,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from console.allocation import load_config
+from console.allocation import AllocationConfig
+from console.classifications import Classifications
 from console.session import Session
 from console.tables import CallQueueModel, EventLogModel, IncidentModel, UnitModel
 from maps.view import MapView
@@ -55,6 +56,8 @@ class MainWindow(QMainWindow):
         remember_layout: bool = True,
         parent: QWidget | None = None,
         *,
+        allocation: AllocationConfig,
+        classifications: Classifications,
         with_map: bool = True,
         tile_url: str | None = None,
     ) -> None:
@@ -77,12 +80,17 @@ class MainWindow(QMainWindow):
         self.incidents = IncidentBoard(store, self)
         self.units = UnitBoard(store, self)
         supervisor = role in ("supervisor", "admin")
-        allocation = load_config()
         self.recommendations = RecommendationPanel(store, allocation, supervisor)
         self.room = RoomView(store)
         self.detail = IncidentDetail(store)
         self.picker = LocationPicker(session.client.geocode, session.client.reverse_geocode)
-        self.form = IncidentForm(store, session.handling, session.drafts, self.picker)
+        self.form = IncidentForm(
+            store,
+            session.handling,
+            session.drafts,
+            self.picker,
+            classifications=classifications,
+        )
         self.outbox_panel = OutboxPanel(session.outbox)
         self.events = QTableView()
         self.events.setModel(EventLogModel(store, parent=self))
@@ -351,6 +359,13 @@ class MainWindow(QMainWindow):
         dock = self.docks[name]
         dock.show()
         dock.raise_()
+
+    def prepare_screenshot(self) -> None:
+        """Columns fitted and the first incident selected, as an operator would have it."""
+        for panel in (self.calls, self.incidents, self.units):
+            panel.fit_columns()
+        if self.incidents.proxy.rowCount():
+            self.incidents.view.selectRow(0)
 
     def add_replay_bar(self, bar: QWidget) -> None:
         self.training.add_replay_bar(bar)

@@ -10,8 +10,6 @@ Signals:
 
 from __future__ import annotations
 
-from typing import Any
-
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -190,6 +188,3 @@ class RecommendationPanel(QWidget):
             self.title.setText("A reallocation needs a reason; nothing was sent.")
             return
         self.command_requested.emit(commands.reallocate(unit, incident, reason.strip()))
-
-    def recommendation_for(self, unit_id: str) -> Any:
-        return next((r for r in self.recommendations if r.unit_id == unit_id), None)

@@ -26,6 +26,7 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any, TypeVar
 
+from console.allocation.plans import ResponsePlans, load_plans, shipped_plans
 from platform_api.contract import Grade, UnitType
 
 DEFAULT_RESOURCE = "allocation.toml"
@@ -84,6 +85,8 @@ class AllocationConfig:
         grade_weights: multiplier of ETA per grade in a rebalance; 0 leaves the grade out.
         unserved_eta_s: in a rebalance, an incident left without a unit costs as if its unit
             took this long; a unit further than this is never proposed.
+        plans: the response plans (`resources/response_plans.toml`): what each incident
+            should get, and which unit types are held back as specialists.
     """
 
     road_factor: float = 1.4
@@ -98,6 +101,7 @@ class AllocationConfig:
     preferred_bonus_s: float = 120.0
     grade_weights: Mapping[Grade, float] = field(default_factory=lambda: _frozen(_GRADE_WEIGHTS))
     unserved_eta_s: float = 7200.0
+    plans: ResponsePlans = field(default_factory=shipped_plans)
 
     def __post_init__(self) -> None:
         if self.road_factor < 1.0:
@@ -133,7 +137,7 @@ def config_from_mapping(
     Raises ValueError naming the key at fault, so a site's typo is never silently ignored.
     """
     base = base or AllocationConfig()
-    known = {f.name for f in fields(AllocationConfig)}
+    known = {f.name for f in fields(AllocationConfig)} - {"plans"}
     unknown = sorted(set(data) - known)
     if unknown:
         raise ValueError(f"unknown allocation setting(s): {', '.join(unknown)}")
@@ -163,13 +167,15 @@ def config_from_mapping(
     return replace(base, **changes)
 
 
-def load_config(path: Path | None = None) -> AllocationConfig:
-    """Read a site's TOML file, or the shipped `resources/allocation.toml` when None."""
+def load_config(path: Path | None = None, plans: Path | None = None) -> AllocationConfig:
+    """Read a site's TOML file, or the shipped `resources/allocation.toml` when None, and
+    its response plans (`plans`, laid over the shipped ones)."""
     if path is None:
         text = (resources.files("resources") / DEFAULT_RESOURCE).read_text("utf-8")
     else:
         text = path.read_text("utf-8")
-    return config_from_mapping(tomllib.loads(text))
+    base = AllocationConfig() if plans is None else AllocationConfig(plans=load_plans(plans))
+    return config_from_mapping(tomllib.loads(text), base)
 
 
 def _number(name: str, value: Any) -> float:

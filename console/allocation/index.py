@@ -20,8 +20,7 @@ import numpy as np
 import numpy.typing as npt
 
 from platform_api.contract import UnitPublic, UnitStatus, UnitType
-
-EARTH_RADIUS_M = 6_371_000.0  # the platform's figure (platform_api.geo), kept in step
+from platform_api.contract.geodesy import EARTH_RADIUS_M
 
 STATUSES: tuple[UnitStatus, ...] = tuple(UnitStatus)
 TYPES: tuple[UnitType, ...] = tuple(UnitType)
@@ -156,6 +155,10 @@ class UnitIndex:
         self.has_pos = np.concatenate([self.has_pos, np.zeros(n, np.bool_)])
         for cap, column in self.caps.items():
             self.caps[cap] = np.concatenate([column, np.zeros(n, np.bool_)])
+
+    def capabilities_of(self, row: int) -> frozenset[str]:
+        """One unit's capabilities (a few dictionary lookups; for specialists, not all)."""
+        return frozenset(cap for cap, column in self.caps.items() if column[row])
 
     def speeds_mps(self, speed_kmh: Mapping[UnitType, float]) -> Floats:
         """Per-row speed in m/s from a per-type table (km/h)."""

@@ -1,8 +1,9 @@
 """The words a dispatcher reads beside a unit: "1.4 km, about 3 min, ARV, available".
 
 One place for the wording so the recommendation list, the rebalance proposal and the
-"why not this unit?" tooltip say things the same way. Distances are straight-line (what
-the map shows); times are the ETA, rounded to what an operator would say aloud.
+"why not this unit?" tooltip say things the same way. A time from a road router says "by
+road"; a straight-line estimate says so, so nobody mistakes a guess across the Thames for
+a route. Times are rounded to what an operator would say aloud.
 """
 
 from __future__ import annotations
@@ -17,14 +18,6 @@ TYPE_LABELS: dict[UnitType, str] = {
     UnitType.TRAFFIC: "traffic car",
     UnitType.PUBLIC_ORDER: "public order carrier",
 }
-
-GRADE_LABELS: dict[Grade, str] = {
-    Grade.IMMEDIATE: "Immediate",
-    Grade.PRIORITY: "Priority",
-    Grade.SCHEDULED: "Scheduled",
-    Grade.RESOLVED_WITHOUT_DEPLOYMENT: "Resolved without deployment",
-}
-
 
 def distance_words(metres: float) -> str:
     """'350 m' under a kilometre (to 10 m), else '1.4 km' (to 100 m)."""
@@ -55,9 +48,16 @@ def unit_reason(
     unit_type: UnitType,
     status_words: str,
     stale_age_s: float | None = None,
+    *,
+    by_road: bool = False,
 ) -> str:
-    """'1.4 km, about 3 min, ARV, available' (+ ', position 7 min old' when stale)."""
-    parts = [distance_words(distance_m), duration_words(eta_s), TYPE_LABELS[unit_type]]
+    """'2.1 km by road, about 4 min, ARV, available' from a router, or '1.4 km, about
+    3 min (straight-line estimate), …' (+ ', position 7 min old' when stale)."""
+    if by_road:
+        parts = [f"{distance_words(distance_m)} by road", duration_words(eta_s)]
+    else:
+        parts = [distance_words(distance_m), f"{duration_words(eta_s)} (straight-line estimate)"]
+    parts.append(TYPE_LABELS[unit_type])
     parts.append(status_words)
     if stale_age_s is not None:
         parts.append(age_words(stale_age_s))

@@ -11,7 +11,9 @@ out would be "cheaper" than serving it, so with fewer units than incidents the s
 favour the low grades; the term makes every incident worth serving, the heavier ones more.
 It is modelled as one dummy column per incident. Pairs a unit cannot take (a capability the
 classification requires) or that are slower than `unserved_eta_s` cost infinity and are
-never proposed. With more units than incidents the extra units stay where they are.
+never proposed. A specialist the incident's response plan does not ask for competes with
+its ETA plus the grade's target (`_handicap`), so it goes only where no general unit can
+do better, as in `recommend`. With more units than incidents the extra units stay where they are.
 
 Unresourced means open, of a grade with a positive weight, and with no active assignment.
 
@@ -35,6 +37,7 @@ from console.allocation.index import Bools, Floats, UnitIndex, haversine_m
 from console.allocation.reasons import unit_reason
 from platform_api.contract import (
     ACTIVE_ASSIGNMENT_STATES,
+    GRADE_TARGET_MINUTES,
     AssignmentPublic,
     IncidentPublic,
     IncidentStatus,
@@ -97,6 +100,8 @@ def propose_rebalance(
     distance, eta = _distances(todo, index, config)
     rank_eta = eta - config.preferred_bonus_s * _preferred(todo, index, config)
     allowed = _capable(todo, index, config) & (rank_eta < config.unserved_eta_s)
+    held = _held(todo, index, config)
+    rank_eta = np.where(held, rank_eta + _handicap(todo, config)[:, None], rank_eta)
 
     n_inc, n_units = len(todo), len(pool)
     cost = np.full((n_inc, n_units + n_inc), np.inf)
@@ -125,7 +130,8 @@ def propose_rebalance(
                     index.types[u],
                     "available",
                     age if age > config.stale_position_s else None,
-                ),
+                )
+                + ("; specialist: no general unit could do better" if held[i, u] else ""),
             )
         )
     by_weight = {i.id: config.weight(i.grade) for i in todo}
@@ -153,6 +159,32 @@ def _capable(todo: list[IncidentPublic], index: UnitIndex, config: AllocationCon
         if needed not in masks:
             masks[needed] = index.with_capabilities(needed)
         out[k] = masks[needed]
+    return out
+
+
+def _held(todo: list[IncidentPublic], index: UnitIndex, config: AllocationConfig) -> Bools:
+    """(incidents x units) a specialist the incident's response plan does not ask for."""
+    plans = config.plans
+    out: Bools = np.zeros((len(todo), len(index)), np.bool_)
+    specialists = [r for r in range(len(index)) if index.types[r] in plans.specialists]
+    for k, incident in enumerate(todo):
+        plan = plans.plan_for(incident.opening_classification, incident.grade)
+        for r in specialists:
+            out[k, r] = not plan.asks_for(index.types[r], index.capabilities_of(r))
+    return out
+
+
+def _handicap(todo: list[IncidentPublic], config: AllocationConfig) -> Floats:
+    """Seconds added to a held-back specialist's ETA per incident: the grade's target, so
+    any general unit that can make the target is preferred, as `recommend` does; with no
+    target, just short of leaving the incident unserved (a last resort)."""
+    out: Floats = np.array(
+        [
+            60.0 * minutes if (minutes := GRADE_TARGET_MINUTES.get(i.grade)) else
+            0.99 * config.unserved_eta_s
+            for i in todo
+        ]
+    )
     return out
 
 

@@ -12,10 +12,11 @@ Eligibility, in the order a dispatcher would ask:
 3. **a position**: without one there is no ETA, so the unit is left out ("no position").
    A stale position still ranks from where it was last seen, with its age in the reason.
 
-Ranking is by ETA = haversine distance x road factor / speed of the unit's type, except
-that a preferred capability counts `preferred_bonus_s` sooner. `recommend` does this over
-numpy columns (`UnitIndex`); `exclusion_reason` answers for one unit in plain Python, and a
-test keeps the two in agreement.
+Ranking is by ETA, except that a preferred capability counts `preferred_bonus_s` sooner.
+`recommend` estimates it as haversine distance x road factor / speed of the unit's type;
+`recommend_routed` asks a `console.routing` router (a road graph, a site's OSRM server).
+Both work over numpy columns (`UnitIndex`); `exclusion_reason` answers for one unit in
+plain Python, and a test keeps the two in agreement.
 """
 
 from __future__ import annotations
@@ -29,10 +30,12 @@ from datetime import datetime
 import numpy as np
 
 from console.allocation.config import AllocationConfig
-from console.allocation.index import Floats, Rows, UnitIndex, haversine_m
-from console.allocation.reasons import committed_words, unit_reason
+from console.allocation.index import TYPES, Bools, Floats, Rows, UnitIndex, haversine_m
+from console.allocation.reasons import TYPE_LABELS, committed_words, unit_reason
+from console.routing import Origins, Router
 from platform_api.contract import (
     ACTIVE_ASSIGNMENT_STATES,
+    GRADE_TARGET_MINUTES,
     AssignmentPublic,
     Grade,
     IncidentPublic,
@@ -56,9 +59,10 @@ _STATUS_WORDS = {
 class Recommendation:
     """One ranked unit for an incident.
 
-    `distance_m` is straight-line; `eta_s` uses the road factor and the type's speed.
-    `committed_to` is the incident id a reallocation would take the unit from (None when the
-    unit is available). `stale` flags a last-known position older than the threshold;
+    `distance_m` is by road when `by_road`, else straight-line; `eta_s` is the router's
+    time (or the straight-line estimate: distance x road factor / the type's speed).
+    `committed_to` is the incident id a reallocation would take the unit from (None when
+    the unit is available). `stale` flags a last-known position older than the threshold;
     `preferred` says the unit has a capability the classification prefers.
     """
 
@@ -71,6 +75,55 @@ class Recommendation:
     committed_to: str | None = None
     stale: bool = False
     preferred: bool = False
+    by_road: bool = False
+
+
+@dataclass(frozen=True)
+class _Eligible:
+    """The rows `recommend` may offer, with what ranking and reasons need of them."""
+
+    index: UnitIndex
+    rows: Rows
+    committed: dict[int, tuple[str, str]]
+    preferred: Bools
+    specialist: Bools  # of a type the response plans hold back
+    asked: Bools  # the incident's response plan asks for this unit specifically
+
+
+def _eligible(
+    incident: IncidentPublic,
+    units: UnitIndex | Iterable[UnitPublic],
+    assignments: Iterable[AssignmentPublic],
+    config: AllocationConfig,
+    incidents: Mapping[str, IncidentPublic] | None,
+    include_committed: bool,
+    insist: bool,
+) -> _Eligible | None:
+    index = units if isinstance(units, UnitIndex) else UnitIndex.from_units(units)
+    if len(index) == 0:
+        return None
+    eligible = index.status(UnitStatus.AVAILABLE)
+    committed: dict[int, tuple[str, str]] = {}
+    if include_committed:
+        committed = _reallocatable(incident, index, assignments, incidents or {}, insist)
+        eligible[list(committed)] = True
+    eligible &= index.has_pos
+    required = config.required_for(incident.opening_classification)
+    if required:
+        eligible &= index.with_capabilities(required)
+    rows = np.flatnonzero(eligible)
+    if rows.size == 0:
+        return None
+    preferred = index.with_any_capability(config.preferred_for(incident.opening_classification))
+    plans = config.plans
+    plan = plans.plan_for(incident.opening_classification, incident.grade)
+    codes = {TYPES.index(t) for t in plans.specialists}
+    specialist = np.isin(index.type_code[rows], list(codes))
+    asked = np.zeros(rows.size, dtype=np.bool_)
+    for k in np.flatnonzero(specialist).tolist():
+        r = int(rows[k])
+        asked[k] = plan.asks_for(index.types[r], index.capabilities_of(r))
+    return _Eligible(index, rows, committed, preferred[rows], specialist, asked)
 
 
 def recommend(
@@ -85,7 +138,8 @@ def recommend(
     insist: bool = False,
     now: datetime | None = None,
 ) -> list[Recommendation]:
-    """The best `limit` units for `incident` (all eligible ones when None), soonest first.
+    """The best `limit` units for `incident` (all eligible ones when None), soonest first,
+    by the straight-line estimate (`recommend_routed` asks a road router instead).
 
     `units` is ideally a `UnitIndex` kept by the caller; a plain iterable is indexed on the
     spot (correct, but the indexing costs more than the ranking). `assignments` and
@@ -93,22 +147,14 @@ def recommend(
     incident each committed unit is on and its grade and reference. `now` is the clock for
     position age (replay passes its own); default: the wall clock.
     """
-    index = units if isinstance(units, UnitIndex) else UnitIndex.from_units(units)
-    if len(index) == 0 or (limit is not None and limit <= 0):
+    if limit is not None and limit <= 0:
         return []
-    eligible = index.status(UnitStatus.AVAILABLE)
-    committed: dict[int, tuple[str, str]] = {}
-    if include_committed:
-        committed = _reallocatable(incident, index, assignments, incidents or {}, insist)
-        eligible[list(committed)] = True
-    eligible &= index.has_pos
-    required = config.required_for(incident.opening_classification)
-    if required:
-        eligible &= index.with_capabilities(required)
-    rows = np.flatnonzero(eligible)
-    if rows.size == 0:
+    found = _eligible(
+        incident, units, assignments, config, incidents, include_committed, insist
+    )
+    if found is None:
         return []
-
+    index, rows = found.index, found.rows
     distance = haversine_m(
         math.radians(incident.location.lat),
         math.radians(incident.location.lon),
@@ -117,36 +163,121 @@ def recommend(
         index.cos_lat[rows],
     )
     eta: Floats = distance * config.road_factor / index.speeds_mps(config.speed_kmh)[rows]
-    preferred = index.with_any_capability(config.preferred_for(incident.opening_classification))
-    preferred = preferred[rows]
-    rank_key = eta - preferred * config.preferred_bonus_s
-    chosen = _best(rank_key, distance, limit)
+    chosen, notes = _rank(found, eta, distance, limit, incident, config)
+    return _build(
+        found, chosen, eta, distance[chosen], np.zeros(chosen.size, bool), notes, config, now
+    )
 
+
+async def recommend_routed(
+    incident: IncidentPublic,
+    units: UnitIndex | Iterable[UnitPublic],
+    assignments: Iterable[AssignmentPublic],
+    config: AllocationConfig,
+    router: Router,
+    limit: int | None = 10,
+    *,
+    incidents: Mapping[str, IncidentPublic] | None = None,
+    include_committed: bool = False,
+    insist: bool = False,
+    now: datetime | None = None,
+) -> list[Recommendation]:
+    """As `recommend`, with each eligible unit's time from `router` (a road graph, a site's
+    OSRM server, or the straight line). Units the router finds cannot reach the incident,
+    and those it did not reach within its search because `limit` quicker ones were found,
+    are left out."""
+    if limit is not None and limit <= 0:
+        return []
+    found = _eligible(
+        incident, units, assignments, config, incidents, include_committed, insist
+    )
+    if found is None:
+        return []
+    index, rows = found.index, found.rows
+    origins = Origins(np.degrees(index.lat[rows]), np.degrees(index.lon[rows]),
+                      index.type_code[rows])
+    travel = await router.travel(
+        incident.location.lat, incident.location.lon, origins, limit, config.preferred_bonus_s
+    )
+    eta = travel.duration_s
+    chosen, notes = _rank(found, eta, eta, limit, incident, config)
+    distance = travel.distance_m(chosen)
+    return _build(found, chosen, eta, distance, travel.by_road[chosen], notes, config, now)
+
+
+def _rank(
+    found: _Eligible,
+    eta: Floats,
+    tiebreak: Floats,
+    limit: int | None,
+    incident: IncidentPublic,
+    config: AllocationConfig,
+) -> tuple[Rows, dict[int, str]]:
+    """The positions (into `found.rows`) to offer, best first, and notes for some of them.
+
+    Units with no time (not reached by the router) are left out. Specialists the response
+    plan does not ask for are held back while a general unit can arrive within the grade's
+    target; when none can, they are offered, and their note says why.
+    """
+    usable = np.isfinite(eta)
+    notes: dict[int, str] = {}
+    held = found.specialist & ~found.asked
+    if held.any():
+        minutes = GRADE_TARGET_MINUTES.get(incident.grade)
+        limit_s = math.inf if minutes is None else minutes * 60.0
+        general_in_time = usable & ~found.specialist & (eta <= limit_s)
+        if general_in_time.any():
+            usable &= ~held
+        else:
+            within = "at all" if minutes is None else f"within {minutes} min"
+            for k in np.flatnonzero(held & usable).tolist():
+                notes[k] = f"specialist offered: no general unit can arrive {within}"
+    candidates = np.flatnonzero(usable)
+    rank_key = eta[candidates] - found.preferred[candidates] * config.preferred_bonus_s
+    chosen: Rows = candidates[_best(rank_key, tiebreak[candidates], limit)]
+    return chosen, notes
+
+
+def _build(
+    found: _Eligible,
+    chosen: Rows,
+    eta: Floats,
+    distance: Floats,
+    by_road: Bools,
+    notes: Mapping[int, str],
+    config: AllocationConfig,
+    now: datetime | None,
+) -> list[Recommendation]:
+    """Recommendations for the `chosen` positions (into `found.rows`), in their order."""
+    index = found.index
     now_ts = now.timestamp() if now is not None else time.time()
     result: list[Recommendation] = []
-    for k in chosen.tolist():
-        r = int(rows[k])
+    for n, k in enumerate(chosen.tolist()):
+        r = int(found.rows[k])
         age = now_ts - float(index.pos_ts[r])
         stale = age > config.stale_position_s
-        on = committed.get(r)
+        on = found.committed.get(r)
         unit_type = index.types[r]
         result.append(
             Recommendation(
                 unit_id=index.ids[r],
                 callsign=index.callsigns[r],
                 unit_type=unit_type,
-                distance_m=float(distance[k]),
+                distance_m=float(distance[n]),
                 eta_s=float(eta[k]),
                 reason=unit_reason(
-                    float(distance[k]),
+                    float(distance[n]),
                     float(eta[k]),
                     unit_type,
                     "available" if on is None else on[1],
                     age if stale else None,
-                ),
+                    by_road=bool(by_road[n]),
+                )
+                + (f"; {notes[k]}" if k in notes else ""),
                 committed_to=None if on is None else on[0],
                 stale=stale,
-                preferred=bool(preferred[k]),
+                preferred=bool(found.preferred[k]),
+                by_road=bool(by_road[n]),
             )
         )
     return result
@@ -199,7 +330,9 @@ def exclusion_reason(
     """Why `recommend` (with the same arguments) would leave `unit` out; None if it would not.
 
     For the UI: a tooltip on a greyed unit, or the message when a unit is dragged onto an
-    incident it cannot take. The first reason found is given: status, capability, position.
+    incident it cannot take. The first reason found is given: status, capability, position,
+    a specialist held back (which `recommend` still offers when no general unit can make
+    the grade's target, saying so in its reason).
     """
     if unit.status is not UnitStatus.AVAILABLE:
         active = next(
@@ -226,4 +359,13 @@ def exclusion_reason(
         return f"no {' or '.join(missing)} capability"
     if unit.position is None:
         return "no position"
+    plans = config.plans
+    plan = plans.plan_for(incident.opening_classification, incident.grade)
+    if unit.type in plans.specialists and not plan.asks_for(unit.type, unit.capabilities):
+        minutes = GRADE_TARGET_MINUTES.get(incident.grade)
+        when = "no general unit can arrive" + ("" if minutes is None else f" within {minutes} min")
+        return (
+            f"{TYPE_LABELS[unit.type]} held back: the plan for {plan.name} does not ask for "
+            f"one; offered only when {when}"
+        )
     return None

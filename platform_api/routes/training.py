@@ -2,7 +2,7 @@
 
 A normal platform answers 404 here whatever the role: seeding rewrites the projections,
 which must be impossible on a live platform. `Settings.training` has no command-line flag;
-only `console.sandbox` (through `EmbeddedPlatform`) starts a training platform, on a fresh
+only `platform_api.sandbox` (through `EmbeddedPlatform`) starts a training platform, on a fresh
 temporary database.
 """
 

@@ -29,6 +29,7 @@ from console.allocation import (
     propose_rebalance,
     recommend,
 )
+from console.allocation.plans import shipped_plans
 from console.allocation.reasons import distance_words, duration_words
 from platform_api.contract import (
     AssignmentPublic,
@@ -47,7 +48,9 @@ from platform_api.geo import haversine_m
 
 NOW = datetime(2026, 11, 23, 12, 0, tzinfo=UTC)
 ORIGIN = (51.5074, -0.1278)  # Charing Cross
-CONFIG = AllocationConfig()
+# Ranking and eligibility, without the response plans' holding back of specialists (which
+# tests/console/allocation/test_plans.py covers): every unit type competes on its ETA here.
+CONFIG = AllocationConfig(plans=replace(shipped_plans(), specialists=frozenset()))
 CAPS = {
     UnitType.ARMED_RESPONSE: ["firearms"],
     UnitType.DOG: ["dog"],
@@ -321,8 +324,11 @@ def test_a_stale_position_still_ranks_but_is_flagged_with_its_age() -> None:
     recs = recommend(incident(), [fresh, stale], [], CONFIG, now=NOW)
     assert ids(recs) == ["stale", "fresh"]
     assert recs[0].stale and not recs[1].stale
-    assert recs[0].reason == "1.0 km, about 2 min, response car, available, position 7 min old"
-    assert recs[1].reason == "2.0 km, about 4 min, response car, available"
+    assert recs[0].reason == (
+        "1.0 km, about 2 min (straight-line estimate), response car, available, "
+        "position 7 min old"
+    )
+    assert recs[1].reason == "2.0 km, about 4 min (straight-line estimate), response car, available"
 
 
 # ---------------------------------------------------------------- words
@@ -332,7 +338,7 @@ def test_the_reason_reads_distance_time_type_and_status() -> None:
     arv = unit("tj51", (1400, 0), type=UnitType.ARMED_RESPONSE)
     (rec,) = recommend(incident(classification="Firearms"), [arv], [], CONFIG, now=NOW)
     # 1.4 km x 1.4 road factor at 56 km/h = 126 s
-    assert rec.reason == "1.4 km, about 2 min, ARV, available"
+    assert rec.reason == "1.4 km, about 2 min (straight-line estimate), ARV, available"
     assert rec.callsign == "TJ51"
     assert rec.distance_m == pytest.approx(1400, rel=1e-3)
     assert rec.eta_s == pytest.approx(126, rel=1e-3)
@@ -507,7 +513,7 @@ def test_rebalance_serves_immediate_incidents_first_when_units_are_short() -> No
     assert (p.incident_id, p.unit_id) == ("imm", "car")
     assert p.incident_reference == "LDN-20261123-imm"
     assert p.weighted_cost == pytest.approx(10 * expected_eta(car, far_immediate), rel=1e-6)
-    assert p.reason == "3.0 km, about 5 min, response car, available"
+    assert p.reason == "3.0 km, about 5 min (straight-line estimate), response car, available"
 
 
 def test_rebalance_with_more_units_than_incidents_serves_every_incident() -> None:

@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from bench.shiftgen import build_shift
 from console.recording import RecordingError, load_recording
-from platform_api.chain import canonical_header, dumps
+from platform_api.contract.chain import canonical_header, dumps
+from tests.shiftgen import build_shift
 
 
 @pytest.fixture(scope="module")

@@ -9,10 +9,10 @@ from typing import Any
 
 import pytest
 
-from bench.shiftgen import build_shift
 from console.recording import Recording, load_recording
 from console.replay import ENDED, PLAYING, Player, Snapshots
 from console.store import Store
+from tests.shiftgen import build_shift
 
 
 @pytest.fixture(scope="module")

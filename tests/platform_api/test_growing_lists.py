@@ -2,7 +2,7 @@
 
 Before this rule every `incident.log_added` event (and its stored idempotent response)
 repeated the incident's whole narrative log, so the 970th entry of a long incident cost
-134 kB. Consumers (the console's Store, `platform_api.fold` for replay and export) rebuild
+134 kB. Consumers (the console's Store, `platform_api.contract.fold` for replay and export) rebuild
 the full lists; recordings written before the rule carry the whole lists and still fold.
 """
 
@@ -23,7 +23,7 @@ from platform_api.contract import (
     StatePublic,
     Thrive,
 )
-from platform_api.fold import StateFold
+from platform_api.contract.fold import StateFold
 from platform_api.recording import EventChain, iso, make_header, write_recording
 from tests.platform_api.helpers import answered_call, first, make_incident
 

@@ -15,7 +15,7 @@ from platform_api.embedded import EmbeddedPlatform
 from platform_api.settings import Settings
 from tests.console.conftest import run, until
 from tests.platform_api.helpers import make_call
-from tests.widgets.test_main_window import layout_settings, window_on
+from tests.widgets.conftest import console_on
 from widgets.main_window import MainWindow
 
 # A caller outside Westminster Abbey; a second caller 60 m away.
@@ -73,12 +73,8 @@ def test_a_999_call_becomes_a_graded_incident_at_a_geocoded_address_on_every_con
 
     async def body() -> None:
         async with (
-            window_on(
-                platform.url, tmp_path, qtbot, layout_settings(tmp_path, "a"), "calltaker", "a"
-            ) as taker,
-            window_on(
-                platform.url, tmp_path, qtbot, layout_settings(tmp_path, "b"), "dispatcher", "b"
-            ) as other,
+            console_on(platform.url, tmp_path, qtbot, "calltaker", "a") as taker,
+            console_on(platform.url, tmp_path, qtbot, "dispatcher", "b") as other,
         ):
             taker.show()
             call = make_call(gateway, "999", handset_location=ABBEY)
@@ -135,12 +131,8 @@ def test_two_call_takers_answering_one_call_get_one_winner_and_a_clear_message(
 ) -> None:
     async def body() -> None:
         async with (
-            window_on(
-                platform.url, tmp_path, qtbot, layout_settings(tmp_path, "a"), "calltaker", "a"
-            ) as a,
-            window_on(
-                platform.url, tmp_path, qtbot, layout_settings(tmp_path, "b"), "sim-calltaker", "b"
-            ) as b,
+            console_on(platform.url, tmp_path, qtbot, "calltaker", "a") as a,
+            console_on(platform.url, tmp_path, qtbot, "sim-calltaker", "b") as b,
         ):
             call = make_call(gateway, "999")
             await until(
@@ -167,9 +159,7 @@ def test_the_form_refuses_missing_fields_and_a_point_outside_the_force_area(
     aloop: qasync.QEventLoop, platform: EmbeddedPlatform, gateway: Any, tmp_path: Path, qtbot: Any
 ) -> None:
     async def body() -> None:
-        async with window_on(
-            platform.url, tmp_path, qtbot, layout_settings(tmp_path, "a"), "calltaker"
-        ) as window:
+        async with console_on(platform.url, tmp_path, qtbot, "calltaker") as window:
             form = window.form
             window.new_incident()
             form.submit()
@@ -195,17 +185,16 @@ def test_a_form_closed_by_mistake_comes_back_from_its_draft(
     aloop: qasync.QEventLoop, platform: EmbeddedPlatform, gateway: Any, tmp_path: Path, qtbot: Any
 ) -> None:
     call = make_call(gateway, "101")
-    settings = layout_settings(tmp_path, "a")
 
     async def first() -> None:
-        async with window_on(platform.url, tmp_path, qtbot, settings, "calltaker") as window:
+        async with console_on(platform.url, tmp_path, qtbot, "calltaker") as window:
             await _answer_by_keyboard(qtbot, window, call["id"])
             qtbot.keyClicks(window.form.classification, "Burglary")
             qtbot.keyClicks(window.form.narrative, "Back door forced, caller hiding upstairs")
             window.form.save_draft()
 
     async def second() -> None:
-        async with window_on(platform.url, tmp_path, qtbot, settings, "calltaker") as window:
+        async with console_on(platform.url, tmp_path, qtbot, "calltaker") as window:
             await until(lambda: call["id"] in window.session.store.calls)
             window.handling.answer(call["id"])  # already ours: reopens the form
             await until(lambda: window.form.call_id == call["id"])
@@ -234,9 +223,7 @@ def test_an_incident_created_while_the_platform_is_down_is_created_once_when_it_
     holder: dict[str, EmbeddedPlatform] = {}
 
     async def body() -> None:
-        async with window_on(
-            first.url, tmp_path, qtbot, layout_settings(tmp_path, "a"), "calltaker"
-        ) as window:
+        async with console_on(first.url, tmp_path, qtbot, "calltaker") as window:
             await _answer_by_keyboard(qtbot, window, call["id"])
             first.stop()
             await until(lambda: window.session.sync.state in ("reconnecting", "offline"))
@@ -270,9 +257,7 @@ def test_a_new_999_call_sounds_the_alert_unless_muted(
     aloop: qasync.QEventLoop, platform: EmbeddedPlatform, gateway: Any, tmp_path: Path, qtbot: Any
 ) -> None:
     async def body() -> None:
-        async with window_on(
-            platform.url, tmp_path, qtbot, layout_settings(tmp_path, "a"), "calltaker"
-        ) as window:
+        async with console_on(platform.url, tmp_path, qtbot, "calltaker") as window:
             await until(lambda: window.session.sync.state == "connected")
             queue = window.calls
             await _at_the_desk(window)
@@ -296,7 +281,7 @@ def test_callers_who_hung_up_before_the_console_started_are_listed_to_ring_back(
     gateway.ok(f"/v1/calls/{before['id']}/abandon")
 
     async def body() -> None:
-        async with window_on(platform.url, tmp_path, qtbot, layout_settings(tmp_path)) as window:
+        async with console_on(platform.url, tmp_path, qtbot) as window:
             panel = window.calls
             await until(lambda: panel.abandoned.count() == 1, what="the earlier abandoned call")
             assert before["caller_number"] in panel.abandoned.item(0).text()

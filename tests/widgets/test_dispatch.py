@@ -13,7 +13,7 @@ from console import commands
 from platform_api.embedded import EmbeddedPlatform
 from tests.console.conftest import run, until
 from tests.platform_api.helpers import LAMBETH, WESTMINSTER, make_incident, make_unit
-from tests.widgets.test_main_window import layout_settings, window_on
+from tests.widgets.conftest import console_on
 from widgets.main_window import MainWindow
 
 NEAR = {"lat": 51.5010, "lon": -0.1250}  # 40 m from the Westminster incident
@@ -44,9 +44,7 @@ def test_the_nearest_unit_is_recommended_first_and_enter_sends_it_then_f8_stands
     qtbot: Any,
 ) -> None:
     async def body() -> None:
-        async with window_on(
-            platform.url, tmp_path, qtbot, layout_settings(tmp_path, "d")
-        ) as window:
+        async with console_on(platform.url, tmp_path, qtbot) as window:
             window.show()
             window.activateWindow()
             await until(window.isActiveWindow, what="the window active (keys need it)")
@@ -94,12 +92,8 @@ def test_two_dispatchers_sending_one_unit_get_one_winner_and_a_clear_refusal(
 ) -> None:
     async def body() -> None:
         async with (
-            window_on(
-                platform.url, tmp_path, qtbot, layout_settings(tmp_path, "a"), "dispatcher", "a"
-            ) as a,
-            window_on(
-                platform.url, tmp_path, qtbot, layout_settings(tmp_path, "b"), "sim-dispatcher", "b"
-            ) as b,
+            console_on(platform.url, tmp_path, qtbot, "dispatcher", "a") as a,
+            console_on(platform.url, tmp_path, qtbot, "sim-dispatcher", "b") as b,
         ):
             unit = make_unit(gateway, "CW41", at=NEAR)
             first = make_incident(gateway, calltaker, location=WESTMINSTER)
@@ -147,9 +141,7 @@ def test_only_a_supervisor_may_reallocate_and_must_give_a_reason(
         dispatcher.ok(
             f"/v1/units/{unit['id']}/assign", {"incident_id": first["id"]}, version=unit["version"]
         )
-        async with window_on(
-            platform.url, tmp_path, qtbot, layout_settings(tmp_path, "d"), "dispatcher", "d"
-        ) as plain:
+        async with console_on(platform.url, tmp_path, qtbot, "dispatcher", "d") as plain:
             assert not plain.recommendations.committed.isVisibleTo(plain)
             store = plain.session.store
             await until(lambda: store.units.get(unit["id"]) and store.units[unit["id"]].incident_id)
@@ -160,9 +152,7 @@ def test_only_a_supervisor_may_reallocate_and_must_give_a_reason(
             )
             await until(lambda: bool(refused), what="the platform's refusal")
             assert "supervisor" in refused[0].lower()
-        async with window_on(
-            platform.url, tmp_path, qtbot, layout_settings(tmp_path, "s"), "supervisor", "s"
-        ) as boss:
+        async with console_on(platform.url, tmp_path, qtbot, "supervisor", "s") as boss:
             panel = boss.recommendations
             await _recommend_for(boss, second["id"], 0)
             panel.committed.setChecked(True)
@@ -216,9 +206,7 @@ def test_a_rebalance_proposal_is_accepted_or_rejected_line_by_line(
         south = make_unit(gateway, "CW62", at=LAMBETH)
         first = make_incident(gateway, calltaker, location=WESTMINSTER)
         second = make_incident(gateway, calltaker, location=LAMBETH, grade="priority")
-        async with window_on(
-            platform.url, tmp_path, qtbot, layout_settings(tmp_path, "s"), "supervisor"
-        ) as boss:
+        async with console_on(platform.url, tmp_path, qtbot, "supervisor") as boss:
             await until(lambda: len(boss.session.store.incidents) == 2)
             boss.dispatch.propose_rebalance()
             await until(lambda: boss.dispatch.rebalance_panel is not None, what="the proposal")

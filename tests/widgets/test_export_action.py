@@ -12,7 +12,7 @@ from console.recording import load_recording
 from platform_api.embedded import EmbeddedPlatform
 from tests.console.conftest import run, until
 from tests.platform_api.helpers import make_incident
-from tests.widgets.test_main_window import layout_settings, window_on
+from tests.widgets.conftest import console_on
 
 
 def test_a_trainer_exports_the_last_hour_and_the_file_verifies(
@@ -27,9 +27,7 @@ def test_a_trainer_exports_the_last_hour_and_the_file_verifies(
     target = tmp_path / "shift.jsonl"
 
     async def body() -> None:
-        async with window_on(
-            platform.url, tmp_path, qtbot, layout_settings(tmp_path), "trainer"
-        ) as window:
+        async with console_on(platform.url, tmp_path, qtbot, "trainer") as window:
             await until(lambda: incident["id"] in window.session.store.incidents)
             window.training.export_recording()
             dialog = window.training.export_dialog
@@ -50,7 +48,7 @@ def test_a_dispatcher_may_not_export(
     aloop: qasync.QEventLoop, platform: EmbeddedPlatform, tmp_path: Path, qtbot: Any
 ) -> None:
     async def body() -> None:
-        async with window_on(platform.url, tmp_path, qtbot, layout_settings(tmp_path)) as window:
+        async with console_on(platform.url, tmp_path, qtbot) as window:
             actions = [a for a in window.actions() if a.text().startswith("&Export")]
             assert actions and not actions[0].isEnabled()
             try:

@@ -2,50 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
 
 import qasync
-from PySide6.QtCore import QSettings
 
-from console.client import PlatformClient
-from console.session import Session
 from platform_api.embedded import EmbeddedPlatform
 from tests.console.conftest import run, until
 from tests.platform_api.helpers import make_call, make_incident, make_unit
-from widgets.main_window import MainWindow
-
-
-@asynccontextmanager
-async def window_on(
-    url: str,
-    tmp_path: Path,
-    qtbot: Any,
-    settings: QSettings,
-    user: str = "dispatcher",
-    folder: str = "console",
-    with_map: bool = False,
-) -> AsyncIterator[MainWindow]:
-    """A whole console (session and window) signed in as `user` on the platform at `url`."""
-    client = PlatformClient(url)
-    token = await client.login(user, "demo")
-    session = Session.build(client, user, token.user.role.value, tmp_path / folder)
-    # The map (a Chromium process per window) only where a test is about it.
-    window = MainWindow(session, settings, with_map=with_map)
-    qtbot.addWidget(window)
-    session.start()
-    try:
-        yield window
-    finally:
-        window.close()
-        await session.stop()
-
-
-def layout_settings(tmp_path: Path, name: str = "layout") -> QSettings:
-    """One console's saved layout, in the test's own folder (never the user's)."""
-    return QSettings(str(tmp_path / f"{name}.ini"), QSettings.Format.IniFormat)
+from tests.widgets.conftest import console_on
 
 
 def test_live_calls_incidents_and_units_appear_in_their_docks(
@@ -57,7 +22,7 @@ def test_live_calls_incidents_and_units_appear_in_their_docks(
     qtbot: Any,
 ) -> None:
     async def body() -> None:
-        async with window_on(platform.url, tmp_path, qtbot, layout_settings(tmp_path)) as window:
+        async with console_on(platform.url, tmp_path, qtbot) as window:
             window.show()
             await until(lambda: window.status.link.text().find("Connected") >= 0, what="connected")
             make_call(gateway, "101")
@@ -84,17 +49,16 @@ def test_live_calls_incidents_and_units_appear_in_their_docks(
 def test_the_layout_is_restored_for_the_same_user(
     aloop: qasync.QEventLoop, platform: EmbeddedPlatform, tmp_path: Path, qtbot: Any
 ) -> None:
-    settings = layout_settings(tmp_path)
 
     async def first() -> None:
-        async with window_on(platform.url, tmp_path, qtbot, settings) as window:
+        async with console_on(platform.url, tmp_path, qtbot) as window:
             window.show()
             window.docks["events"].hide()
             window.docks["units"].setFloating(True)
             window.save_layout()
 
     async def second() -> None:
-        async with window_on(platform.url, tmp_path, qtbot, settings) as window:
+        async with console_on(platform.url, tmp_path, qtbot) as window:
             window.show()
             assert not window.docks["events"].isVisible()
             assert window.docks["units"].isFloating()
@@ -110,7 +74,7 @@ def test_the_night_theme_can_be_switched_at_run_time(
     aloop: qasync.QEventLoop, platform: EmbeddedPlatform, tmp_path: Path, qtbot: Any
 ) -> None:
     async def body() -> None:
-        async with window_on(platform.url, tmp_path, qtbot, layout_settings(tmp_path)) as window:
+        async with console_on(platform.url, tmp_path, qtbot) as window:
             window.show()
             before = window.grab().toImage().pixelColor(5, 40).lightness()
             window.night_action.trigger()

@@ -15,7 +15,7 @@ from tests.console.conftest import run, until
 from tests.maps.conftest import js, js_until
 from tests.maps.test_view import mouse
 from tests.platform_api.helpers import LAMBETH, make_incident, make_unit
-from tests.widgets.test_main_window import layout_settings, window_on
+from tests.widgets.conftest import console_on
 
 
 async def _map_ready(view: MapView) -> None:
@@ -34,9 +34,7 @@ def test_map_and_panels_select_each_other_and_a_drag_assigns_after_confirmation(
     dispatcher = api_for("dispatcher")
 
     async def body() -> None:
-        async with window_on(
-            platform.url, tmp_path, qtbot, layout_settings(tmp_path), with_map=True
-        ) as window:
+        async with console_on(platform.url, tmp_path, qtbot, with_map=True) as window:
             window.show()
             view = window.map
             assert view is not None
@@ -88,9 +86,7 @@ def test_what_is_here_names_the_nearest_place_and_the_borough(
     aloop: qasync.QEventLoop, platform: EmbeddedPlatform, tmp_path: Path, qtbot: Any
 ) -> None:
     async def body() -> None:
-        async with window_on(
-            platform.url, tmp_path, qtbot, layout_settings(tmp_path), with_map=True
-        ) as window:
+        async with console_on(platform.url, tmp_path, qtbot, with_map=True) as window:
             window.show()
             assert window.map is not None
             await _map_ready(window.map)

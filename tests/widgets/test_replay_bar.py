@@ -9,10 +9,10 @@ from typing import Any
 import pytest
 from PySide6.QtCore import Qt
 
-from bench.shiftgen import build_shift
 from console.recording import load_recording
 from console.replay import PLAYING, Player
 from console.store import Store
+from tests.shiftgen import build_shift
 from widgets.replay_bar import ReplayBar
 
 

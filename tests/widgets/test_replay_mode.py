@@ -1,5 +1,10 @@
 """The console in replay mode: the same window, unmistakably a replay, and nothing sent;
-"take over" opens a training window whose commands reach only its sandbox."""
+"take over" opens a training window whose commands reach only its sandbox.
+
+Both consoles are given a live platform's address and a user that could sign in to it (as
+a trainer's console would have), so a replay or training console that used them would
+change the live log, and these tests would see it.
+"""
 
 from __future__ import annotations
 
@@ -9,17 +14,23 @@ from typing import Any
 import httpx
 import qasync
 
-from bench.shiftgen import build_shift
 from console import commands
-from console.client import PlatformClient
-from console.replay import Player
-from console.sandbox import TrainingSandbox
-from console.session import Session
+from console.bootstrap import bootstrap
+from platform_api.contract import Grade
 from platform_api.embedded import EmbeddedPlatform
 from tests.console.conftest import run, until
-from tests.widgets.test_main_window import layout_settings
-from widgets.main_window import MainWindow
-from widgets.replay_bar import ReplayBar
+from tests.shiftgen import build_shift
+from tests.widgets.conftest import running, settings_for
+
+
+def _head(url: str, token: str) -> int:
+    response = httpx.get(
+        f"{url}/v1/events",
+        params={"after": 0, "limit": 1},
+        headers={"Authorization": f"Bearer {token}"},
+    )
+    head: int = response.json()["head_seq"]
+    return head
 
 
 def test_a_replay_shows_the_past_says_replay_and_sends_nothing(
@@ -27,23 +38,22 @@ def test_a_replay_shows_the_past_says_replay_and_sends_nothing(
 ) -> None:
     path = tmp_path / "shift.jsonl"
     build_shift(path, events=1500, hours=2, units=20, incidents_per_hour=30)
-    live = httpx.Client(
-        base_url=platform.url,
-        headers={"Authorization": f"Bearer {platform.login('dispatcher')}"},
+    token = platform.login("dispatcher")
+    head_before = _head(platform.url, token)
+    settings = settings_for(
+        tmp_path,
+        "replay",
+        recording=path,
+        platform_url=platform.url,
+        username="dispatcher",
+        password="demo",
     )
-    head_before = live.get("/v1/events", params={"after": 0, "limit": 1}).json()["head_seq"]
 
     async def body() -> None:
-        session = Session.build_replay(tmp_path / "replay")
-        window = MainWindow(session, layout_settings(tmp_path, "r"), with_map=False)
-        qtbot.addWidget(window)
-        player = Player(session.store)
-        window.add_replay_bar(ReplayBar(player))
-        window.show()
-        session.start()
-        try:
-            await player.open(path)
-            player.seek_seq(player.recording.last_seq if player.recording else 0)
+        async with running(await bootstrap("replay", settings), qtbot) as console:
+            window, session, player = console.window, console.session, console.player
+            assert player is not None and player.recording is not None
+            player.seek_seq(player.recording.last_seq)
             store = session.store
             assert store.incidents and store.units
             await until(lambda: window.incidents.proxy.rowCount() == len(store.incidents))
@@ -53,7 +63,7 @@ def test_a_replay_shows_the_past_says_replay_and_sends_nothing(
             assert window.windowTitle().startswith("REPLAY")
             assert "border: 6px solid" in window.styleSheet()
             assert "REPLAY" in window.status.link.text()
-            # Nothing invites a command, and nothing would leave if asked.
+            # Nothing invites a command, and nothing would leave if asked, by any path.
             assert not window.form.isEnabled() and not window.command_bar.isEnabled()
             refused: list[str] = []
             session.dispatching.refused.connect(lambda _label, message: refused.append(message))
@@ -61,15 +71,15 @@ def test_a_replay_shows_the_past_says_replay_and_sends_nothing(
             unit = next(iter(store.units.values()))
             session.dispatching.send(commands.assign(unit, incident))
             assert refused and "replay" in refused[0].lower()
+            answers: list[str] = []
+            session.handling.answer_refused.connect(lambda _id, message: answers.append(message))
+            session.handling.answer()
+            assert answers and "replay" in answers[0].lower()
             assert session.outbox.pending_count() == 0
-        finally:
-            window.close()
-            await session.stop()
+            assert not session.client.base_url.startswith(platform.url)
 
     run(aloop, body())
-    head_after = live.get("/v1/events", params={"after": 0, "limit": 1}).json()["head_seq"]
-    live.close()
-    assert head_after == head_before
+    assert _head(platform.url, token) == head_before
 
 
 def test_taking_over_opens_a_training_window_whose_commands_reach_only_the_sandbox(
@@ -77,31 +87,34 @@ def test_taking_over_opens_a_training_window_whose_commands_reach_only_the_sandb
 ) -> None:
     path = tmp_path / "shift.jsonl"
     build_shift(path, events=800, hours=1, units=12, incidents_per_hour=30)
-    live_token = platform.login("dispatcher")
-    head = httpx.get(
-        f"{platform.url}/v1/events",
-        params={"after": 0, "limit": 1},
-        headers={"Authorization": f"Bearer {live_token}"},
-    ).json()["head_seq"]
+    token = platform.login("supervisor")
+    head = _head(platform.url, token)
+    settings = settings_for(
+        tmp_path,
+        "replay",
+        recording=path,
+        platform_url=platform.url,
+        username="supervisor",
+        password="demo",
+    )
 
     async def body() -> None:
-        replay = Session.build_replay(tmp_path / "replay")
-        player = Player(replay.store)
-        await player.open(path)
-        player.seek_seq(player.recording.last_seq if player.recording else 0)
-        sandbox = TrainingSandbox.start(player.state_now(), player.moment)
-        try:
-            client = PlatformClient(sandbox.url)
-            await client.login("supervisor", "demo")
-            session = Session.build(client, "supervisor", "supervisor", tmp_path / "t", "training")
-            window = MainWindow(session, layout_settings(tmp_path, "t"), with_map=False)
-            window.training.sandbox = sandbox
-            qtbot.addWidget(window)
-            session.start()
-            await until(lambda: len(session.store.units) == len(replay.store.units))
+        async with running(await bootstrap("replay", settings), qtbot) as replay:
+            assert replay.player is not None and replay.player.recording is not None
+            replay.player.seek_seq(replay.player.recording.last_seq)
+            assert replay.take_over is not None
+            replay.take_over.start()
+            await until(lambda: bool(replay.take_over and replay.take_over.consoles), 60)
+            training = replay.take_over.consoles[0]
+            qtbot.addWidget(training.window)
+            window, session, sandbox = training.window, training.session, training.sandbox
+            assert sandbox is not None and session.client.base_url == sandbox.url
+            await until(lambda: len(session.store.units) == len(replay.session.store.units))
             banner = window.training.banner
             assert banner is not None and "TRAINING" in banner.text()
             assert window.windowTitle().startswith("TRAINING")
+            # The same settings as the replay: the map's street tiles too.
+            assert training.settings.tile_url == replay.settings.tile_url
             sandbox.inject_call(line="999", caller_number="07700 900777", lat=51.5, lon=-0.12)
             await until(
                 lambda: any(c.caller_number == "07700 900777" for c in session.store.calls.values())
@@ -111,15 +124,15 @@ def test_taking_over_opens_a_training_window_whose_commands_reach_only_the_sandb
             )
             assert window.handling.answer(call.id)
             await until(lambda: window.form.call_id == call.id, what="answered in the sandbox")
-            window.close()
-            await session.stop()
-        finally:
-            sandbox.stop()
+            incident = next(iter(session.store.incidents.values()))
+            new = Grade.SCHEDULED if incident.grade != Grade.SCHEDULED else Grade.PRIORITY
+            window.handling.grade(incident, new)
+
+            def graded() -> bool:
+                now = session.store.incidents.get(incident.id)
+                return now is not None and now.grade == new
+
+            await until(graded, what="graded in the sandbox")
 
     run(aloop, body())
-    after = httpx.get(
-        f"{platform.url}/v1/events",
-        params={"after": 0, "limit": 1},
-        headers={"Authorization": f"Bearer {live_token}"},
-    ).json()["head_seq"]
-    assert after == head  # the live platform saw nothing of the training
+    assert _head(platform.url, token) == head  # the live platform saw nothing of the training

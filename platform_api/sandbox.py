@@ -1,7 +1,10 @@
-"""Training sandboxes: "take over from here" starts a separate platform at a replay moment.
+"""Platforms a console starts for itself: the demo room, and training sandboxes.
 
-A sandbox is an embedded platform of its own (`platform_api.embedded`, the one allowed edge
-into the server, as for the console's default platform) on a fresh temporary SQLite file,
+`DemoPlatform` is what a console given no `--platform` runs: an embedded platform with demo
+users and a simulated London shift.
+
+A training sandbox ("take over from here" in a replay) is an embedded platform of its own
+on a fresh temporary SQLite file,
 with `Settings(training=True)`: it says `mode: "training"` on `/healthz` (the console shows
 TRAINING) and accepts `POST /v1/training/seed`, which no live platform does. The state of
 the moment is seeded there, moved in time so that the moment is now; demo users sign in as
@@ -9,6 +12,9 @@ on any embedded platform, and the simulator can keep feeding calls.
 
 A sandbox cannot write to a live platform: it holds no URL, token or client but its own.
 Starting and stopping block (a server start, a sign-in): run them in an executor.
+
+Only the console's composition root (`console.bootstrap`) imports this module; the
+import contracts in pyproject.toml hold every other console module to `platform_api.contract`.
 """
 
 from __future__ import annotations
@@ -23,7 +29,24 @@ import httpx
 
 from platform_api.contract import CallCreate, HandsetLocation, Line, StatePublic, TrainingSeed
 from platform_api.embedded import EmbeddedPlatform
-from platform_api.settings import Settings
+from platform_api.settings import Settings, default_db_url
+from platform_api.simulator import SimConfig, Simulator
+
+
+class DemoPlatform:
+    """An embedded platform with demo users and a simulated shift (a console with no URL)."""
+
+    def __init__(self, db_url: str | None, call_rate: float) -> None:
+        self.platform = EmbeddedPlatform(
+            Settings(db_url=db_url or default_db_url(), demo_users=True)
+        ).start()
+        self.url = self.platform.url
+        self.simulator = Simulator(self.url, SimConfig(call_rate_per_hour=call_rate))
+        self.simulator.start()
+
+    def stop(self) -> None:
+        self.simulator.stop()
+        self.platform.stop()
 
 
 class TrainingSandbox:
@@ -58,8 +81,6 @@ class TrainingSandbox:
             seed = TrainingSeed(state=state, at=at)
             sandbox._post("admin", "/v1/training/seed", seed.model_dump(mode="json"))
             if simulate:
-                from platform_api.simulator import SimConfig, Simulator
-
                 sandbox._simulator = Simulator(
                     sandbox.url, SimConfig(call_rate_per_hour=call_rate_per_hour)
                 )

@@ -1,5 +1,10 @@
 """Wire schemas shared by the platform and the console: the public contract.
 
+This package is everything both sides may import, and it is pure (no server, no Qt; the
+import contracts in pyproject.toml hold both to that): the schemas here, the event log's
+hash chain (`chain`), folding events into the live state (`fold`) and distances
+(`geodesy`).
+
 Everything that crosses HTTP is declared here, so the console and the server cannot
 disagree about a field. Naming follows `XCreate` (a command's body) and `XPublic`
 (what the platform returns). Enumerations are plain strings on the wire.
@@ -235,7 +240,7 @@ class Changes(BaseModel):
 
     An incident comes without `call_ids` and `log` (see `IncidentFields`): a consumer keeps
     the lists it has and adds what `Appended` names. Events written before that rule carry
-    the whole lists, which then replace the consumer's (`platform_api.fold` takes both).
+    the whole lists, which then replace the consumer's (`platform_api.contract.fold` takes both).
     """
 
     calls: list[CallPublic] = []
@@ -311,7 +316,7 @@ class RecordingHeader(BaseModel):
 
     `initial_state` is the live state just before `first_seq` (its `as_of_seq` is
     `first_seq - 1`), so a player starts from a known state; `initial_state_sha256` is the
-    sha256 of its canonical JSON (`platform_api.chain.dumps`). `prev_hash` is the hash of the
+    sha256 of its canonical JSON (`contract.chain.dumps`). `prev_hash` is the hash of the
     event before `first_seq` (zeros for a log's first event): the first event's chain link.
     """
 

@@ -8,9 +8,9 @@ from typing import Any
 import httpx
 import pytest
 
-from console.sandbox import TrainingSandbox
 from platform_api.contract import StatePublic, TrainingSeed
 from platform_api.embedded import EmbeddedPlatform
+from platform_api.sandbox import TrainingSandbox
 from tests.platform_api.helpers import first, make_incident, make_unit
 
 

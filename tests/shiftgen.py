@@ -283,7 +283,7 @@ def build_shift(
             next_pos = t + pos_gap
     chain = shift.chain
     header = make_header(
-        source="synthetic busy shift (bench/shiftgen.py)",
+        source="synthetic busy shift (tests/shiftgen.py)",
         initial_state=initial,
         from_ts=START,
         to_ts=datetime.fromtimestamp(end, UTC),
@@ -297,7 +297,7 @@ def build_shift(
 
 
 def main() -> None:
-    """`python -m bench.shiftgen FILE [EVENTS]`: write a shift (the bench runs this apart)."""
+    """`python -m tests.shiftgen FILE [EVENTS]`: write a shift (the bench runs this apart)."""
     import sys
 
     events = int(sys.argv[2]) if len(sys.argv) > 2 else 500_000

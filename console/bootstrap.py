@@ -1,0 +1,255 @@
+"""The composition root: the one place that builds a console, for every mode.
+
+`await bootstrap(mode, settings, overrides)` returns a started `Console` (cosmicpython's
+`bootstrap.py` is the model). It is the only module that knows the concrete classes: the
+platform client, the Store and its sync, the outbox, the command services, the window, the
+replay player, and the embedded platforms (`platform_api.sandbox`, the one edge into the
+server the import contracts allow). The command line (`console.app`) and every test that
+needs a console call it, so the wiring cannot drift between them.
+
+Modes:
+    live      a platform at `settings.platform_url`; signed in by the sign-in dialog
+              (`Overrides.signed_in`) or with `settings.username`/`password`.
+    embedded  no platform given: a demo platform with a simulated shift starts on
+              127.0.0.1 and the demo user of `settings.role` signs in.
+    replay    `settings.recording` in the same window, fed by a Player; nothing is sent.
+              "Take over from here" builds a training console (below) at that moment.
+    training  a sandbox platform seeded with a replay's moment (`Overrides.sandbox`); its
+              commands reach that sandbox and nothing else.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+from PySide6.QtCore import QCoreApplication
+from PySide6.QtWidgets import QApplication
+
+from console.allocation import load_config
+from console.call_handling import CallHandling
+from console.classifications import Classifications
+from console.client import PlatformClient
+from console.dispatching import Dispatching
+from console.drafts import Drafts
+from console.outbox import Outbox
+from console.replay import Player
+from console.session import LIVE, REPLAY, TRAINING, Session
+from console.settings import DEMO_PASSWORD, DEMO_USERS, ConsoleSettings
+from console.store import Store
+from console.sync import Sync
+from console.tasks import spawn
+from console.watchdog import LoopWatchdog
+from platform_api.sandbox import DemoPlatform, TrainingSandbox
+from widgets.main_window import MainWindow
+from widgets.replay_bar import ReplayBar
+from widgets.screenshot import save_when_ready
+from widgets.theme import apply_theme
+
+EMBEDDED = "embedded"
+MODES = (LIVE, EMBEDDED, REPLAY, TRAINING)
+# Never contacted: a replay has no platform (port 9 is "discard"; nothing listens).
+REPLAY_URL = "http://127.0.0.1:9"
+TRAINING_USER = "supervisor"  # who a trainer is signed in as on a sandbox
+
+
+@dataclass(frozen=True)
+class SignedIn:
+    """A client the platform has accepted, and who for."""
+
+    client: PlatformClient
+    username: str
+    role: str
+
+
+@dataclass(frozen=True)
+class Overrides:
+    """What the caller already has, instead of what the bootstrap would make."""
+
+    signed_in: SignedIn | None = None  # live: the sign-in dialog's answer
+    sandbox: TrainingSandbox | None = None  # training: the started sandbox (the console owns it)
+
+
+@dataclass
+class Console:
+    """One running console: its session, its window and whatever platform it started."""
+
+    mode: str
+    settings: ConsoleSettings
+    session: Session
+    window: MainWindow
+    demo: DemoPlatform | None = None
+    sandbox: TrainingSandbox | None = None
+    player: Player | None = None
+    take_over: TakeOver | None = None
+
+    async def stop(self) -> None:
+        """Close the window (its layout is saved), stop the session and any platform it ran."""
+        if self.player is not None:
+            self.player.pause()
+        if self.take_over is not None:
+            await self.take_over.stop()
+        self.window.close()
+        await self.session.stop()
+        loop = asyncio.get_running_loop()
+        if self.sandbox is not None:
+            await loop.run_in_executor(None, self.sandbox.stop)
+        if self.demo is not None:
+            await loop.run_in_executor(None, self.demo.stop)
+
+
+async def bootstrap(
+    mode: str, settings: ConsoleSettings, overrides: Overrides | None = None
+) -> Console:
+    """Build, show and start a console; see the module docstring for the modes."""
+    if mode not in MODES:
+        raise ValueError(f"unknown mode {mode!r}; one of {', '.join(MODES)}")
+    overrides = overrides or Overrides()
+    demo: DemoPlatform | None = None
+    sandbox = overrides.sandbox
+    if mode == REPLAY:
+        signed = SignedIn(PlatformClient(REPLAY_URL), "replay", "trainer")
+        folder = settings.scratch_folder("replay")
+        layout_name, theme = "console-replay", settings.theme or "day"
+    else:
+        if mode == EMBEDDED:
+            demo = DemoPlatform(settings.db_url, settings.call_rate)
+            url = demo.url
+            signed = await _sign_in(url, DEMO_USERS[settings.role], DEMO_PASSWORD)
+        elif mode == TRAINING:
+            if sandbox is None:
+                raise ValueError("a training console needs its sandbox (Overrides.sandbox)")
+            url = sandbox.url
+            signed = await _sign_in(url, TRAINING_USER, DEMO_PASSWORD)
+        else:
+            url = settings.platform_url or ""
+            signed = overrides.signed_in or await _sign_in(
+                url, settings.username or "", settings.password or ""
+            )
+        if mode == TRAINING:
+            folder = settings.scratch_folder("training")
+            layout_name = "console-training"
+        else:
+            folder = settings.session_folder(url, signed.username)
+            layout_name = f"console-{signed.username}"
+        theme = settings.theme or ""
+    layout = settings.layout(layout_name)
+    theme = theme or str(layout.value("theme", "day"))
+    app = QApplication.instance()
+    if isinstance(app, QApplication):
+        apply_theme(app, theme)
+
+    session = _session(mode, signed, folder)
+    window = MainWindow(
+        session,
+        layout,
+        theme,
+        # A screenshot shows the default layout and must not overwrite the operator's own;
+        # a training window is a moment's, not a user's.
+        remember_layout=not settings.screenshot and mode != TRAINING,
+        allocation=load_config(settings.allocation_file),
+        classifications=Classifications.load(settings.classifications_file),
+        with_map=settings.with_map,
+        tile_url=settings.tile_url,
+    )
+    if sandbox is not None:
+        window.training.sandbox = sandbox
+    console = Console(mode, settings, session, window, demo=demo, sandbox=sandbox)
+    if mode == REPLAY:
+        console.player = Player(session.store)
+        bar = ReplayBar(console.player)
+        window.add_replay_bar(bar)
+        console.take_over = TakeOver(console)
+        bar.take_over_requested.connect(console.take_over.start)
+    window.show()
+    session.start()
+    if console.player is not None and settings.recording is not None:
+        await _open_recording(console, settings.recording)
+    if settings.screenshot is not None:
+        if console.player is not None:
+            console.player.set_speed(60)
+            console.player.play()
+        save_when_ready(window, session.store, settings.screenshot, QCoreApplication.quit)
+    return console
+
+
+async def _sign_in(url: str, username: str, password: str) -> SignedIn:
+    client = PlatformClient(url)
+    try:
+        token = await client.login(username, password)
+    except BaseException:
+        await client.aclose()
+        raise
+    return SignedIn(client, token.user.username, token.user.role.value)
+
+
+def _session(mode: str, signed: SignedIn, folder: Path) -> Session:
+    """The console core; a replay's refuses every command (its widgets are disabled too)."""
+    client, store = signed.client, Store()
+    outbox = Outbox(folder / "outbox.db", client)
+    read_only = mode == REPLAY
+    return Session(
+        client=client,
+        store=store,
+        sync=Sync(client, store),
+        outbox=outbox,
+        watchdog=LoopWatchdog(),
+        username=signed.username,
+        role=signed.role,
+        drafts=Drafts(folder / "drafts.json"),
+        handling=CallHandling(store, client, outbox, signed.username, read_only=read_only),
+        dispatching=Dispatching(store, client, outbox, read_only=read_only),
+        mode=TRAINING if mode == TRAINING else REPLAY if read_only else LIVE,
+    )
+
+
+async def _open_recording(console: Console, path: Path) -> None:
+    """Load the recording (off the GUI thread) and show its area; on failure, stop and raise."""
+    assert console.player is not None
+    try:
+        await console.player.open(path)
+    except BaseException:
+        await console.stop()
+        raise
+    recording = console.player.recording
+    view = console.window.map
+    if recording is not None and recording.header.area == "san_francisco" and view is not None:
+        view.run_js("CAD.map.setView([37.765, -122.44], 12)")
+
+
+@dataclass
+class TakeOver:
+    """"Take over from here": a sandbox at the replay's moment, in a console of its own that
+    says TRAINING. The sandbox holds only its own URL: nothing reaches live."""
+
+    replay: Console
+    consoles: list[Console] = field(default_factory=list)
+
+    def start(self, _time: float = 0.0, _seq: int = 0) -> None:
+        player, window = self.replay.player, self.replay.window
+        assert player is not None
+        player.pause()
+        window.status.showMessage("Starting a training sandbox from here…")
+        spawn(self._start(), lambda exc: window.status.showMessage(f"{exc}"))
+
+    async def _start(self) -> Console:
+        player = self.replay.player
+        assert player is not None
+        state, moment = player.state_now(), player.moment
+        sandbox = await asyncio.get_running_loop().run_in_executor(
+            None, lambda: TrainingSandbox.start(state, moment, simulate=True)
+        )
+        try:
+            settings = replace(self.replay.settings, recording=None, screenshot=None)
+            console = await bootstrap(TRAINING, settings, Overrides(sandbox=sandbox))
+        except BaseException:
+            sandbox.stop()
+            raise
+        self.consoles.append(console)
+        self.replay.window.status.showMessage(f"Training sandbox at {sandbox.url}", 10000)
+        return console
+
+    async def stop(self) -> None:
+        while self.consoles:
+            await self.consoles.pop().stop()
