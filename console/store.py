@@ -15,7 +15,7 @@ Signals:
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from datetime import UTC, datetime
 from typing import Any
 
@@ -33,6 +33,7 @@ from platform_api.contract import (
     StatePublic,
     UnitPublic,
 )
+from platform_api.contract.fold import appended_of, complete
 
 KINDS = ("calls", "incidents", "units", "assignments")
 _MODEL: dict[str, type[BaseModel]] = {
@@ -124,26 +125,45 @@ class Store(QObject):
         payload = event.get("payload", {})
         if event["type"] == "unit.positions":
             self._apply_positions(payload.get("positions", []))
-        for kind, items in payload.get("changes", {}).items():
-            if kind in _MODEL:
-                self._upsert(kind, items)
+        changes = payload.get("changes") or {}
+        for kind in KINDS:
+            items = changes.get(kind)
+            added = appended_of(payload, kind)
+            if items or added:
+                self._upsert(kind, items or [], added)
         self.seq = seq
         self.last_event_ts = datetime.fromisoformat(event["ts"])
         self.event_applied.emit(event)
         return True
 
-    def _upsert(self, kind: str, items: list[dict[str, Any]]) -> None:
+    def _upsert(
+        self,
+        kind: str,
+        items: list[dict[str, Any]],
+        added: Mapping[str, Mapping[str, list[Any]]],
+    ) -> None:
+        """Upsert the event's entities, completing growing lists (`platform_api.contract.fold`)."""
         table = self.table(kind)
         model = _MODEL[kind]
         upserted: list[str] = []
         removed: list[str] = []
         for raw in items:
-            entity: Any = model.model_validate(raw)
+            previous = table.get(raw["id"])
+            full = complete(
+                kind, raw, None if previous is None else dict(previous), added.get(raw["id"])
+            )
+            entity: Any = model.model_validate(full)
             if is_live(kind, entity):
                 table[entity.id] = entity
                 upserted.append(entity.id)
             elif table.pop(entity.id, None) is not None:
                 removed.append(entity.id)
+        for entity_id, extra in added.items():
+            current = table.get(entity_id)
+            if entity_id in upserted or current is None:
+                continue
+            table[entity_id] = model.model_validate(complete(kind, dict(current), None, extra))
+            upserted.append(entity_id)
         if upserted or removed:
             self.changed.emit(kind, upserted, removed)
 

@@ -13,11 +13,12 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from platform_api import auth
 from platform_api.contract import ErrorBody, ErrorDetail
-from platform_api.db.engine import make_engine, upgrade, write_session
+from platform_api.db.engine import make_engine, schema_head, upgrade, write_session
 from platform_api.errors import PlatformError
 from platform_api.eventlog import EventLog, WrittenEvent
 from platform_api.fanout import Broadcaster
 from platform_api.geocoding import make_geocoder
+from platform_api.logs import log_request
 from platform_api.metrics import Metrics
 from platform_api.routes import auth as auth_routes
 from platform_api.routes import (
@@ -105,7 +106,10 @@ def create_app(settings: Settings) -> FastAPI:
     app.state.metrics = metrics
     app.state.event_log = EventLog(engine, publish)
     app.state.geocoder = make_geocoder(settings)
+    app.state.schema_head = schema_head()
+    app.state.readiness = ops.readiness_state()
     _install_error_handlers(app)
+    access_log = settings.access_log
 
     @app.middleware("http")
     async def _measure(
@@ -116,7 +120,11 @@ def create_app(settings: Settings) -> FastAPI:
         route = request.scope.get("route")
         path = getattr(route, "path", "unmatched")
         metrics.requests.labels(request.method, path, str(response.status_code)).inc()
-        metrics.latency.labels(request.method, path).observe(time.perf_counter() - start)
+        elapsed = time.perf_counter() - start
+        metrics.latency.labels(request.method, path).observe(elapsed)
+        if access_log:
+            client = request.client.host if request.client else None
+            log_request(request.method, request.url.path, response.status_code, elapsed, client)
         return response
 
     modules = (auth_routes, read, events, calls, incidents, units, ops, geo, recordings, training)

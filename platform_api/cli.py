@@ -1,12 +1,18 @@
-"""`platform-api`: serve the platform, check the log's hash chain, add users.
+"""`platform-api`: serve the platform, check the log's hash chain, add users, copy a database.
 
 platform-api serve [--db URL] [--host H] [--port P] [--simulate] [--demo-users]
-                   [--geocoder-url URL] [--gazetteer FILE]...
+                   [--geocoder-url URL] [--gazetteer FILE]... [--no-access-log]
 platform-api verify [--db URL]
 platform-api user-add NAME ROLE [--db URL] [--display-name TEXT]   (password on stdin)
 platform-api export [--db URL] [--from ISO] [--to ISO] [--from-seq N] [--to-seq N] FILE
 platform-api import-calls CSV OUT --mapping MAPPING.toml [--pack NAME|PATH]
 platform-api import-sf CSV OUT       (import-calls with the San Francisco mapping)
+platform-api copy --from URL --to URL   (every table; the chain verified at the end)
+
+Every command takes --log-format text|json. Options can come from CR_ environment
+variables instead (CR_DB_URL or CR_DB_URL_FILE, CR_HOST, CR_PORT, CR_LOG_FORMAT, ...; each
+option's help names its variable); a flag wins over its variable. Keep the database URL,
+which holds its password, off the command line: use CR_DB_URL or CR_DB_URL_FILE.
 """
 
 from __future__ import annotations
@@ -22,12 +28,24 @@ from datetime import datetime
 from pathlib import Path
 from types import FrameType
 
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
-from platform_api import auth
+from platform_api import auth, logs
 from platform_api.contract import Role
 from platform_api.db.engine import make_engine, upgrade, write_session
 from platform_api.embedded import EmbeddedPlatform
+from platform_api.envconfig import (
+    EnvError,
+    db_url_from_env,
+    env_bool,
+    env_choice,
+    env_float,
+    env_int,
+    env_list,
+    env_str,
+    mask_url,
+)
 from platform_api.eventlog import head_seq, iter_all, verify_chain
 from platform_api.geocoding import GazetteerError
 from platform_api.geocoding.geopy_adapter import split_url
@@ -38,18 +56,20 @@ log = logging.getLogger("platform_api")
 
 
 def _serve(args: argparse.Namespace) -> int:
-    for path in args.gazetteer:
+    gazetteer = args.gazetteer or env_list("CR_GAZETTEER")
+    for path in gazetteer:
         if not Path(path).is_file():
-            print(f"no gazetteer file at {path}", file=sys.stderr)
+            log.error("no gazetteer file at %s", path)
             return 2
     settings = Settings(
         db_url=args.db,
         demo_users=args.demo_users or args.simulate,
         geocoder_url=args.geocoder_url,
-        gazetteer_files=tuple(args.gazetteer),
+        gazetteer_files=tuple(gazetteer),
+        access_log=args.access_log,
     )
-    if args.geocoder_url and args.gazetteer:
-        print("note: --gazetteer is not used when --geocoder-url is given", file=sys.stderr)
+    if args.geocoder_url and gazetteer:
+        log.warning("--gazetteer is not used when --geocoder-url is given")
     try:
         platform = EmbeddedPlatform(
             settings,
@@ -59,21 +79,23 @@ def _serve(args: argparse.Namespace) -> int:
             ssl_keyfile=args.ssl_keyfile,
         ).start()
     except GazetteerError as exc:
-        print(exc, file=sys.stderr)
+        log.error("%s", exc)
         return 2
-    print(f"platform listening on {platform.url} (database {args.db})", flush=True)
+    except SQLAlchemyError as exc:
+        # The driver's own message may name hosts and users; the URL shown is masked.
+        log.error("cannot use the database %s (%s)", mask_url(args.db), type(exc).__name__)
+        log.debug("database error", exc_info=True)
+        return 2
+    log.info("platform listening on %s (database %s)", platform.url, mask_url(args.db))
     if settings.demo_users:
-        print(
-            "demo users: calltaker, dispatcher, supervisor, trainer, admin (password 'demo')",
-            flush=True,
-        )
+        log.info("demo users: calltaker, dispatcher, supervisor, trainer, admin (password 'demo')")
     sim = None
     if args.simulate:
         from platform_api.simulator import SimConfig, Simulator
 
         sim = Simulator(platform.url, SimConfig(call_rate_per_hour=args.call_rate))
         sim.start()
-        print(f"simulated London shift running ({args.call_rate:g} calls/hour)", flush=True)
+        log.info("simulated London shift running (%g calls/hour)", args.call_rate)
     done = threading.Event()
 
     def _stop(signum: int, frame: FrameType | None) -> None:
@@ -82,7 +104,7 @@ def _serve(args: argparse.Namespace) -> int:
     signal.signal(signal.SIGINT, _stop)
     signal.signal(signal.SIGTERM, _stop)
     done.wait()
-    print("stopping...", flush=True)
+    log.info("stopping")
     if sim is not None:
         sim.stop()
     platform.stop()
@@ -141,6 +163,26 @@ def _export(args: argparse.Namespace) -> int:
     return 0
 
 
+def _copy(args: argparse.Namespace) -> int:
+    from platform_api.dbcopy import CopyRefused, CopyUnverified, copy_database
+
+    source = args.source or env_str("CR_COPY_FROM")
+    target = args.target or env_str("CR_COPY_TO")
+    if not source or not target:
+        log.error("give --from and --to (or CR_COPY_FROM and CR_COPY_TO)")
+        return 2
+    try:
+        report = copy_database(source, target)
+    except CopyRefused as exc:
+        log.error("copy refused: %s", exc)
+        return 2
+    except CopyUnverified as exc:
+        log.error("copy failed verification: %s", exc)
+        return 1
+    print(report.summary(), flush=True)
+    return 0
+
+
 def _when(value: str) -> datetime:
     try:
         parsed = datetime.fromisoformat(value)
@@ -159,64 +201,114 @@ def _geocoder_url(value: str) -> str:
     return value.strip()
 
 
+def _db_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--db",
+        default=db_url_from_env(),
+        metavar="URL",
+        help="SQLAlchemy URL (env CR_DB_URL, or CR_DB_URL_FILE naming a file that holds it; "
+        "default: SQLite in the user data dir)",
+    )
+
+
 def build_parser() -> argparse.ArgumentParser:
+    """The command line; every default comes from a CR_ variable when it is set.
+
+    Raises EnvError for a variable that does not parse.
+    """
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument(
+        "--log-format",
+        choices=logs.FORMATS,
+        default=env_choice("CR_LOG_FORMAT", logs.FORMATS) or "text",
+        help="text for people, json for one JSON object per line (env CR_LOG_FORMAT)",
+    )
     parser = argparse.ArgumentParser(
         prog="platform-api",
         description=__doc__,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
+    # for subcommands without the common options (the imports): CR_LOG_FORMAT still applies
+    parser.set_defaults(log_format=env_choice("CR_LOG_FORMAT", logs.FORMATS) or "text")
     sub = parser.add_subparsers(dest="command", required=True)
 
-    serve = sub.add_parser("serve", help="run the platform server")
-    serve.add_argument(
-        "--db", default=None, help="SQLAlchemy URL (default: SQLite in the user data dir)"
-    )
-    serve.add_argument("--host", default="127.0.0.1")
-    serve.add_argument("--port", type=int, default=8470)
+    serve = sub.add_parser("serve", parents=[common], help="run the platform server")
+    _db_option(serve)
+    serve.add_argument("--host", default=env_str("CR_HOST") or "127.0.0.1", help="(env CR_HOST)")
+    serve.add_argument("--port", type=int, default=env_int("CR_PORT") or 8470, help="(env CR_PORT)")
     serve.add_argument(
         "--simulate",
         action="store_true",
-        help="run the simulated London shift (implies --demo-users)",
+        default=bool(env_bool("CR_SIMULATE")),
+        help="run the simulated London shift (implies --demo-users; env CR_SIMULATE=1)",
     )
     serve.add_argument(
         "--demo-users",
         action="store_true",
-        help="create demo users, one per role, password 'demo' (never in a real room)",
+        default=bool(env_bool("CR_DEMO_USERS")),
+        help="create demo users, one per role, password 'demo' (never in a real room; "
+        "env CR_DEMO_USERS=1)",
     )
-    serve.add_argument("--ssl-certfile", default=None, help="serve HTTPS with this certificate")
-    serve.add_argument("--ssl-keyfile", default=None, help="the certificate's private key")
-    serve.add_argument("--call-rate", type=float, default=180.0, help="simulated calls per hour")
+    serve.add_argument(
+        "--ssl-certfile",
+        default=env_str("CR_SSL_CERTFILE"),
+        help="serve HTTPS with this certificate (env CR_SSL_CERTFILE)",
+    )
+    serve.add_argument(
+        "--ssl-keyfile",
+        default=env_str("CR_SSL_KEYFILE"),
+        help="the certificate's private key (env CR_SSL_KEYFILE)",
+    )
+    serve.add_argument(
+        "--call-rate",
+        type=float,
+        default=env_float("CR_CALL_RATE") or 180.0,
+        help="simulated calls per hour (env CR_CALL_RATE)",
+    )
+    geocoder_env = env_str("CR_GEOCODER_URL")
     serve.add_argument(
         "--geocoder-url",
         type=_geocoder_url,
-        default=None,
+        default=None if geocoder_env is None else _geocoder_url(geocoder_env),
         metavar="URL",
         help="geocode with this Nominatim-compatible server (via geopy) instead of the "
-        "offline gazetteer",
+        "offline gazetteer (env CR_GEOCODER_URL)",
     )
     serve.add_argument(
         "--gazetteer",
         action="append",
         default=[],
         metavar="FILE",
-        help="add a gazetteer CSV (name,lat,lon) to the offline one; repeatable",
+        help="add a gazetteer CSV (name,lat,lon) to the offline one; repeatable "
+        "(env CR_GAZETTEER, files separated by ':', used when no --gazetteer is given)",
+    )
+    access = env_bool("CR_ACCESS_LOG")
+    serve.add_argument(
+        "--access-log",
+        action=argparse.BooleanOptionalAction,
+        default=True if access is None else access,
+        help="one log line per request (default on; env CR_ACCESS_LOG=0 turns it off)",
     )
     serve.set_defaults(func=_serve)
 
-    verify = sub.add_parser("verify", help="recompute the event log's hash chain")
-    verify.add_argument("--db", default=None)
+    verify = sub.add_parser("verify", parents=[common], help="recompute the event log's hash chain")
+    _db_option(verify)
     verify.set_defaults(func=_verify)
 
-    user = sub.add_parser("user-add", help="add a user; the password is read from stdin")
+    user = sub.add_parser(
+        "user-add", parents=[common], help="add a user; the password is read from stdin"
+    )
     user.add_argument("name")
     user.add_argument("role", choices=[r.value for r in Role])
     user.add_argument("--display-name", default=None)
-    user.add_argument("--db", default=None)
+    _db_option(user)
     user.set_defaults(func=_user_add)
 
-    export = sub.add_parser("export", help="write a window of the event log as a recording")
+    export = sub.add_parser(
+        "export", parents=[common], help="write a window of the event log as a recording"
+    )
     export.add_argument("file", metavar="FILE")
-    export.add_argument("--db", default=None)
+    _db_option(export)
     export.add_argument("--from", dest="from_ts", type=_when, default=None, metavar="ISO")
     export.add_argument("--to", dest="to_ts", type=_when, default=None, metavar="ISO")
     export.add_argument("--from-seq", type=int, default=None, metavar="N")
@@ -224,15 +316,29 @@ def build_parser() -> argparse.ArgumentParser:
     export.set_defaults(func=_export)
 
     add_import_commands(sub)
+
+    copy = sub.add_parser(
+        "copy",
+        parents=[common],
+        help="copy a platform database to an empty one and verify the copy's hash chain",
+    )
+    copy.add_argument(
+        "--from", dest="source", default=None, metavar="URL", help="(env CR_COPY_FROM)"
+    )
+    copy.add_argument("--to", dest="target", default=None, metavar="URL", help="(env CR_COPY_TO)")
+    copy.set_defaults(func=_copy)
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    logging.basicConfig(
-        level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
-    )
-    logging.getLogger("httpx").setLevel(logging.WARNING)  # the simulator's requests are noise
-    args = build_parser().parse_args(argv)
+    try:
+        parser = build_parser()
+    except (EnvError, argparse.ArgumentTypeError) as exc:
+        logs.configure()
+        log.error("%s", exc)
+        return 2
+    args = parser.parse_args(argv)
+    logs.configure(args.log_format)
     if getattr(args, "db", "x") is None:
         args.db = default_db_url()
     result: int = args.func(args)

@@ -52,7 +52,8 @@ class EmbeddedPlatform:
             log_level="warning",
             timeout_graceful_shutdown=3,
             lifespan="off",
-            access_log=False,
+            access_log=False,  # the app writes its own (platform_api.logs), when asked
+            log_config=None,  # uvicorn's loggers go through the process's logging set-up
             ssl_certfile=self.ssl_certfile,
             ssl_keyfile=self.ssl_keyfile,
         )

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import json
 import threading
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -98,9 +98,15 @@ class CommandContext:
         entity_id: str | None,
         *,
         changes: dict[str, Sequence[BaseModel]] | None = None,
+        appended: Mapping[str, Mapping[str, BaseModel]] | None = None,
         **details: Any,
     ) -> None:
-        """Record the command's event; `changes` holds the entities' full new forms."""
+        """Record the command's event.
+
+        `changes` holds the entities' new forms (an incident's without its growing lists,
+        `contract.IncidentFields`); `appended` what the event adds to those lists, by kind
+        then id (`contract.Appended`), so an event's size does not grow with the entity.
+        """
         if self.emitted:
             raise RuntimeError("a command emits exactly one event")
         payload: dict[str, Any] = dict(details)
@@ -110,6 +116,18 @@ class CommandContext:
                 for kind, models in changes.items()
                 if models
             }
+        if appended:
+            added = {
+                kind: {
+                    entity_id: dumped
+                    for entity_id, model in by_id.items()
+                    if (dumped := model.model_dump(mode="json", exclude_defaults=True))
+                }
+                for kind, by_id in appended.items()
+            }
+            added = {kind: by_id for kind, by_id in added.items() if by_id}
+            if added:
+                payload["appended"] = added
         self.emitted.append(Emitted(type_, entity_type, entity_id, payload))
 
 
@@ -159,8 +177,7 @@ class EventLog:
                 if len(ctx.emitted) != 1:
                     raise RuntimeError("a command emits exactly one event")
                 row = self._append(session, ctx, ctx.emitted[0])
-                changes = dumps(ctx.emitted[0].payload.get("changes", {}))
-                body = f'{{"seq":{row.seq},"type":{json.dumps(row.type)},"changes":{changes}}}'
+                body = _response_body(row, ctx.emitted[0].payload)
                 if idempotency is not None:
                     session.add(
                         IdempotencyRow(
@@ -196,6 +213,15 @@ class EventLog:
         head.seq = row.seq
         head.hash = row.hash
         return row
+
+
+def _response_body(row: EventRow, payload: dict[str, Any]) -> str:
+    """`contract.CommandResult`: the event's seq, type, `changes` and `appended`."""
+    body = f'{{"seq":{row.seq},"type":{json.dumps(row.type)},"changes":'
+    body += dumps(payload.get("changes", {}))
+    if "appended" in payload:
+        body += ',"appended":' + dumps(payload["appended"])
+    return body + "}"
 
 
 def _stored_response(session: Session, idem: Idempotency) -> StoredResponse | None:

@@ -31,6 +31,8 @@ class Settings:
     # gazetteer, to which a site may add its own CSV files (name,lat,lon).
     geocoder_url: str | None = None
     gazetteer_files: tuple[str, ...] = ()
-    # A training sandbox (platform_api.sandbox): says so on /healthz and accepts
+    # One log line per request (`platform_api.logs`); `platform-api serve` turns it on.
+    access_log: bool = False
+    # A training sandbox (platform_api.sandbox): says so on /livez and /readyz and accepts
     # POST /v1/training/seed. Never set for a live platform; no command-line flag sets it.
     training: bool = False

@@ -168,7 +168,13 @@ class LogEntryPublic(BaseModel):
     text: str
 
 
-class IncidentPublic(BaseModel):
+class IncidentFields(BaseModel):
+    """An incident without its growing lists: the form an event's `changes` carries.
+
+    `call_ids` and `log` only grow, so an event names what it adds to them (`Appended`)
+    instead of repeating them: the thousandth log entry costs what the first did.
+    """
+
     id: str
     version: int
     reference: str
@@ -182,8 +188,17 @@ class IncidentPublic(BaseModel):
     created_at: datetime
     created_by: str
     closed_at: datetime | None
+
+
+class IncidentPublic(IncidentFields):
+    """The full incident: `/v1/state`, `GET /v1/incidents/{id}`, the console's Store."""
+
     call_ids: list[str]
     log: list[LogEntryPublic]
+
+
+# Fields of an entity that only grow: events carry what they add, never the whole list.
+GROWING_FIELDS: dict[str, tuple[str, ...]] = {"incidents": ("call_ids", "log")}
 
 
 class PositionPublic(Point):
@@ -221,12 +236,30 @@ class AssignmentPublic(BaseModel):
 
 
 class Changes(BaseModel):
-    """The full new form of every entity one event changed; consumers upsert them."""
+    """The new form of every entity one event changed; consumers upsert them.
+
+    An incident comes without `call_ids` and `log` (see `IncidentFields`): a consumer keeps
+    the lists it has and adds what `Appended` names. Events written before that rule carry
+    the whole lists, which then replace the consumer's (`platform_api.contract.fold` takes both).
+    """
 
     calls: list[CallPublic] = []
-    incidents: list[IncidentPublic] = []
+    incidents: list[IncidentFields] = []
     units: list[UnitPublic] = []
     assignments: list[AssignmentPublic] = []
+
+
+class IncidentAppended(BaseModel):
+    """What one event adds at the end of an incident's growing lists."""
+
+    call_ids: list[str] = []
+    log: list[LogEntryPublic] = []
+
+
+class Appended(BaseModel):
+    """`payload.appended` of an event: additions to growing lists, by kind then entity id."""
+
+    incidents: dict[str, IncidentAppended] = {}
 
 
 class StatePublic(BaseModel):
@@ -238,7 +271,8 @@ class StatePublic(BaseModel):
 
 
 class EventPublic(BaseModel):
-    """One row of the event log. `payload` holds `changes` (see `Changes`) and details."""
+    """One row of the event log. `payload` holds `changes` (see `Changes`), `appended`
+    (see `Appended`) when the event adds to a growing list, and details."""
 
     seq: int
     ts: datetime
@@ -263,6 +297,7 @@ class CommandResult(BaseModel):
     seq: int
     type: str
     changes: Changes
+    appended: Appended = Appended()
 
 
 class ChainReport(BaseModel):

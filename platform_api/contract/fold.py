@@ -1,5 +1,10 @@
 """The live state as plain JSON, advanced by events with exactly the console Store's rules.
 
+An event carries an incident without its growing lists (`call_ids`, `log`) and names what
+it adds to them under `appended`; `complete` rebuilds the full form from what the consumer
+holds. Events written before that rule carry the whole lists, which then replace what the
+consumer holds, so old recordings fold as they always did.
+
 Both sides need to know "the state at seq N" without a database: the platform's export
 (the initial state of a recording that starts mid-log) and the console's replay player
 (periodic snapshots, so a seek applies a few thousand events instead of half a million).
@@ -15,9 +20,10 @@ ignored. Tests compare a fold with the Store and with the platform's own state.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
-from platform_api.contract import StatePublic
+from platform_api.contract import GROWING_FIELDS, StatePublic
 
 KINDS = ("calls", "incidents", "units", "assignments")
 _LIVE_CALL = frozenset({"queued", "answered"})
@@ -32,6 +38,42 @@ def is_live_json(kind: str, entity: dict[str, Any]) -> bool:
     if kind == "assignments":
         return entity.get("state") in _LIVE_ASSIGNMENT
     return True
+
+
+def complete(
+    kind: str,
+    entity: Mapping[str, Any],
+    previous: Mapping[str, Any] | None,
+    added: Mapping[str, list[Any]] | None,
+) -> dict[str, Any]:
+    """The entity's full form after an event: `entity` as the event carries it, the growing
+    lists it leaves out taken from `previous` (empty for an entity not seen before), then
+    what `added` (the event's `appended` for this entity) puts at their end.
+
+    A list the entity does carry (an event from before this rule, `training.seeded`, a
+    state) replaces the previous one. New lists are built: snapshots share entity dicts.
+    Items are passed through untouched, so the Store may hand in pydantic models.
+    """
+    out = dict(entity)
+    for name in GROWING_FIELDS.get(kind, ()):
+        if name in entity:
+            base = entity[name]
+        elif previous is not None:
+            base = previous.get(name) or []
+        else:
+            base = []
+        extra = added.get(name) if added else None
+        out[name] = [*base, *extra] if extra else base
+    return out
+
+
+def appended_of(payload: Mapping[str, Any], kind: str) -> Mapping[str, Mapping[str, list[Any]]]:
+    """An event's additions to growing lists of one kind, by entity id (often empty)."""
+    appended = payload.get("appended")
+    if not appended:
+        return {}
+    by_id: Mapping[str, Mapping[str, list[Any]]] = appended.get(kind) or {}
+    return by_id
 
 
 class StateFold:
@@ -80,17 +122,27 @@ class StateFold:
                         "heading": p.get("heading"),
                         "speed_kmh": p.get("speed_kmh"),
                     }
-        changes = payload.get("changes")
-        if changes:
-            for kind, items in changes.items():
-                if kind not in KINDS:
-                    continue
-                table = self.table(kind)
-                for entity in items:
-                    if is_live_json(kind, entity):
-                        table[entity["id"]] = entity
-                    else:
-                        table.pop(entity["id"], None)
+        changes = payload.get("changes") or {}
+        for kind in KINDS:
+            items = changes.get(kind)
+            added = appended_of(payload, kind)
+            if not items and not added:
+                continue
+            table = self.table(kind)
+            done = set()
+            for entity in items or ():
+                entity_id = entity["id"]
+                done.add(entity_id)
+                if is_live_json(kind, entity):
+                    table[entity_id] = complete(
+                        kind, entity, table.get(entity_id), added.get(entity_id)
+                    )
+                else:
+                    table.pop(entity_id, None)
+            for entity_id, extra in added.items():
+                current = table.get(entity_id)
+                if entity_id not in done and current is not None:
+                    table[entity_id] = complete(kind, current, None, extra)
         self.seq = seq
         self.last_ts = ts
 

@@ -114,10 +114,12 @@ class IncidentRow(Base):
     created_by: Mapped[str] = mapped_column(String(64))
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
-    log_entries: Mapped[list[IncidentLogRow]] = relationship(
-        order_by="IncidentLogRow.id", lazy="selectin"
-    )
-    calls: Mapped[list[CallRow]] = relationship(order_by="CallRow.received_at", lazy="selectin")
+    # Loaded only when read (full incidents: `views.with_lists()` loads them in bulk): a
+    # command on an incident must not read its whole log, which only grows.
+    log_entries: Mapped[list[IncidentLogRow]] = relationship(order_by="IncidentLogRow.id")
+    # In the order they were linked (a call is closed, `ended_at`, when linked), which is
+    # the order events append them to `call_ids`.
+    calls: Mapped[list[CallRow]] = relationship(order_by=[CallRow.ended_at, CallRow.received_at])
 
 
 class IncidentLogRow(Base):

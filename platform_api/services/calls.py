@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import uuid
 
-from platform_api.contract import CallCreate, CallState, IncidentCreate
+from platform_api.contract import CallCreate, CallState, IncidentAppended, IncidentCreate
 from platform_api.db.models import CallRow, IncidentRow
 from platform_api.errors import Conflict
 from platform_api.eventlog import CommandContext
 from platform_api.services.incidents import new_incident
-from platform_api.services.views import call_public, check_version, get_or_404, incident_public
+from platform_api.services.views import call_public, check_version, get_or_404, incident_fields
 
 
 def receive(ctx: CommandContext, body: CallCreate) -> None:
@@ -91,15 +91,14 @@ def create_incident(
     call = get_or_404(ctx.session, CallRow, call_id)
     _require_state(call, CallState.ANSWERED, doing="raise an incident from it")
     check_version(call, if_match)
-    incident = new_incident(ctx, body, prefix)
+    incident, entries = new_incident(ctx, body, prefix)
     _finish(ctx, call, incident.id)
-    ctx.session.flush()
-    ctx.session.refresh(incident)
     ctx.emit(
         "incident.created",
         "incident",
         incident.id,
-        changes={"incidents": [incident_public(incident)], "calls": [call_public(call)]},
+        changes={"incidents": [incident_fields(incident)], "calls": [call_public(call)]},
+        appended={"incidents": {incident.id: IncidentAppended(call_ids=[call.id], log=entries)}},
         call_id=call.id,
     )
 
@@ -118,12 +117,11 @@ def link(ctx: CommandContext, call_id: str, if_match: int, incident_id: str) -> 
         )
     _finish(ctx, call, incident.id)
     incident.version += 1
-    ctx.session.flush()
-    ctx.session.refresh(incident)
     ctx.emit(
         "call.linked",
         "call",
         call.id,
-        changes={"calls": [call_public(call)], "incidents": [incident_public(incident)]},
+        changes={"calls": [call_public(call)], "incidents": [incident_fields(incident)]},
+        appended={"incidents": {incident.id: IncidentAppended(call_ids=[call.id])}},
         incident_id=incident.id,
     )

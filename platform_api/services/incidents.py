@@ -12,9 +12,11 @@ from platform_api.contract import (
     GRADE_TARGET_MINUTES,
     AssignmentState,
     Grade,
+    IncidentAppended,
     IncidentCreate,
     IncidentLocation,
     IncidentStatus,
+    LogEntryPublic,
     UnitStatus,
 )
 from platform_api.db.models import AssignmentRow, CounterRow, IncidentLogRow, IncidentRow, UnitRow
@@ -25,7 +27,7 @@ from platform_api.services.views import (
     assignment_public,
     check_version,
     get_or_404,
-    incident_public,
+    incident_fields,
     unit_public,
 )
 
@@ -46,8 +48,17 @@ def _target(ctx: CommandContext, grade: Grade) -> timedelta | None:
     return None if minutes is None else timedelta(minutes=minutes)
 
 
-def new_incident(ctx: CommandContext, body: IncidentCreate, prefix: str) -> IncidentRow:
-    """Insert an incident row (no event: the caller emits one covering all it changed)."""
+def add_entry(ctx: CommandContext, row: IncidentRow, text: str) -> LogEntryPublic:
+    """Append a line to the incident's narrative log; the event carries only this line."""
+    ctx.session.add(IncidentLogRow(incident_id=row.id, at=ctx.now, author=ctx.actor, text=text))
+    return LogEntryPublic(at=ctx.now, author=ctx.actor, text=text)
+
+
+def new_incident(
+    ctx: CommandContext, body: IncidentCreate, prefix: str
+) -> tuple[IncidentRow, list[LogEntryPublic]]:
+    """Insert an incident row and its narrative, if any (no event: the caller emits one
+    covering all it changed, with the log entries returned here as `appended`)."""
     target = _target(ctx, body.grade)
     row = IncidentRow(
         id=uuid.uuid4().hex,
@@ -68,19 +79,21 @@ def new_incident(ctx: CommandContext, body: IncidentCreate, prefix: str) -> Inci
         closed_at=None,
     )
     ctx.session.add(row)
-    if body.narrative:
-        ctx.session.add(
-            IncidentLogRow(incident_id=row.id, at=ctx.now, author=ctx.actor, text=body.narrative)
-        )
-    return row
+    ctx.session.flush()  # the log entry's foreign key needs the row
+    entries = [add_entry(ctx, row, body.narrative)] if body.narrative else []
+    return row, entries
 
 
 def create(ctx: CommandContext, body: IncidentCreate, prefix: str) -> None:
     """An incident with no call behind it: a walk-in or officer-generated report."""
-    row = new_incident(ctx, body, prefix)
-    ctx.session.flush()
-    ctx.session.refresh(row)
-    ctx.emit("incident.created", "incident", row.id, changes={"incidents": [incident_public(row)]})
+    row, entries = new_incident(ctx, body, prefix)
+    ctx.emit(
+        "incident.created",
+        "incident",
+        row.id,
+        changes={"incidents": [incident_fields(row)]},
+        appended={"incidents": {row.id: IncidentAppended(log=entries)}},
+    )
 
 
 def _open_incident(ctx: CommandContext, incident_id: str, if_match: int | None) -> IncidentRow:
@@ -94,11 +107,23 @@ def _open_incident(ctx: CommandContext, incident_id: str, if_match: int | None) 
     return row
 
 
-def _emit_incident(ctx: CommandContext, type_: str, row: IncidentRow, **details: object) -> None:
+def _emit_incident(
+    ctx: CommandContext,
+    type_: str,
+    row: IncidentRow,
+    entries: list[LogEntryPublic] | None = None,
+    **details: object,
+) -> None:
     row.version += 1
-    ctx.session.flush()
-    ctx.session.refresh(row)
-    ctx.emit(type_, "incident", row.id, changes={"incidents": [incident_public(row)]}, **details)
+    appended = {"incidents": {row.id: IncidentAppended(log=entries)}} if entries else None
+    ctx.emit(
+        type_,
+        "incident",
+        row.id,
+        changes={"incidents": [incident_fields(row)]},
+        appended=appended,
+        **details,
+    )
 
 
 def grade(
@@ -110,23 +135,16 @@ def grade(
     row.grade = new.value
     target = _target(ctx, new)
     row.target_at = None if target is None else row.created_at + target
+    entries = []
     if reason:
-        ctx.session.add(
-            IncidentLogRow(
-                incident_id=row.id,
-                at=ctx.now,
-                author=ctx.actor,
-                text=f"Re-graded {previous} → {new.value}: {reason}",
-            )
-        )
-    _emit_incident(ctx, "incident.graded", row, previous=previous, reason=reason)
+        entries.append(add_entry(ctx, row, f"Re-graded {previous} → {new.value}: {reason}"))
+    _emit_incident(ctx, "incident.graded", row, entries, previous=previous, reason=reason)
 
 
 def add_log(ctx: CommandContext, incident_id: str, if_match: int | None, text: str) -> None:
     """Log entries only append, so If-Match is optional: two entries never conflict."""
     row = _open_incident(ctx, incident_id, if_match)
-    ctx.session.add(IncidentLogRow(incident_id=row.id, at=ctx.now, author=ctx.actor, text=text))
-    _emit_incident(ctx, "incident.log_added", row)
+    _emit_incident(ctx, "incident.log_added", row, [add_entry(ctx, row, text)])
 
 
 def relocate(
@@ -166,14 +184,12 @@ def close(
     row.closing_classification = closing_classification
     row.closed_at = ctx.now
     row.version += 1
-    ctx.session.flush()
-    ctx.session.refresh(row)
     ctx.emit(
         "incident.closed",
         "incident",
         row.id,
         changes={
-            "incidents": [incident_public(row)],
+            "incidents": [incident_fields(row)],
             "assignments": [assignment_public(a) for a in active],
             "units": [unit_public(u) for u in units],
         },

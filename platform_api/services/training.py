@@ -21,6 +21,7 @@ from platform_api.services.views import (
     call_public,
     incident_public,
     unit_public,
+    with_lists,
 )
 
 
@@ -142,7 +143,9 @@ def _emit(ctx: CommandContext) -> None:
         None,
         changes={
             "calls": [call_public(r) for r in session.query(CallRow).all()],
-            "incidents": [incident_public(r) for r in session.query(IncidentRow).all()],
+            "incidents": [
+                incident_public(r) for r in session.query(IncidentRow).options(*with_lists())
+            ],
             "units": [unit_public(r) for r in session.query(UnitRow).all()],
             "assignments": [assignment_public(r) for r in session.query(AssignmentRow).all()],
         },

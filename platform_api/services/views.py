@@ -5,7 +5,8 @@ from __future__ import annotations
 from typing import TypeVar
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.sql.base import ExecutableOption
 
 from platform_api.contract import (
     ACTIVE_ASSIGNMENT_STATES,
@@ -15,6 +16,7 @@ from platform_api.contract import (
     CallState,
     Grade,
     HandsetLocation,
+    IncidentFields,
     IncidentPublic,
     IncidentStatus,
     Line,
@@ -75,8 +77,9 @@ def call_public(row: CallRow) -> CallPublic:
     )
 
 
-def incident_public(row: IncidentRow) -> IncidentPublic:
-    return IncidentPublic(
+def incident_fields(row: IncidentRow) -> IncidentFields:
+    """The incident without its growing lists, as events carry it (no relationship is read)."""
+    return IncidentFields(
         id=row.id,
         version=row.version,
         reference=row.reference,
@@ -90,9 +93,21 @@ def incident_public(row: IncidentRow) -> IncidentPublic:
         created_at=row.created_at,
         created_by=row.created_by,
         closed_at=row.closed_at,
+    )
+
+
+def incident_public(row: IncidentRow) -> IncidentPublic:
+    """The full incident, lists included (reads both relationships)."""
+    return IncidentPublic(
+        **dict(incident_fields(row)),
         call_ids=[c.id for c in row.calls],
         log=[LogEntryPublic(at=e.at, author=e.author, text=e.text) for e in row.log_entries],
     )
+
+
+def with_lists() -> tuple[ExecutableOption, ...]:
+    """Loader options for queries that build full incidents: both lists in one query each."""
+    return (selectinload(IncidentRow.log_entries), selectinload(IncidentRow.calls))
 
 
 def unit_public(row: UnitRow) -> UnitPublic:
@@ -154,7 +169,9 @@ def current_state(session: Session) -> StatePublic:
             )
         ).all()
         incidents = session.scalars(
-            select(IncidentRow).where(IncidentRow.status == IncidentStatus.OPEN.value)
+            select(IncidentRow)
+            .where(IncidentRow.status == IncidentStatus.OPEN.value)
+            .options(*with_lists())
         ).all()
         units = session.scalars(select(UnitRow).order_by(UnitRow.callsign)).all()
         assignments = session.scalars(

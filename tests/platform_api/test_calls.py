@@ -90,8 +90,12 @@ def test_raising_an_incident_closes_the_call_and_sets_reference_borough_and_targ
     assert result["type"] == "incident.created"
     assert re.fullmatch(r"LDN-\d{8}-0001", incident["reference"])
     assert incident["location"]["borough"] == "Westminster"
-    assert incident["call_ids"] == [call["id"]]
-    assert incident["log"][0]["text"].startswith("Caller reports")
+    assert "log" not in incident  # the event names what it adds, not the whole lists
+    added = result["appended"]["incidents"][incident["id"]]
+    assert added["call_ids"] == [call["id"]]
+    assert added["log"][0]["text"].startswith("Caller reports")
+    full = calltaker.get(f"/v1/incidents/{incident['id']}")
+    assert (full["call_ids"], full["log"]) == (added["call_ids"], added["log"])
     assert incident["thrive"]["threat"] == "knife seen"
     created = datetime.fromisoformat(incident["created_at"])
     assert datetime.fromisoformat(incident["target_at"]) - created == timedelta(minutes=15)
@@ -112,8 +116,9 @@ def test_a_duplicate_call_links_to_the_open_incident(gateway: Any, calltaker: An
         f"/v1/calls/{second['id']}/link", {"incident_id": incident["id"]}, version=second["version"]
     )
     updated = first(result, "incidents")
-    assert len(updated["call_ids"]) == 2
+    assert result["appended"]["incidents"][incident["id"]] == {"call_ids": [second["id"]]}
     assert updated["version"] == incident["version"] + 1
+    assert len(calltaker.get(f"/v1/incidents/{incident['id']}")["call_ids"]) == 2
 
 
 def test_linking_to_an_unknown_or_closed_incident_is_refused(

@@ -11,7 +11,7 @@ from tests.platform_api.helpers import LAMBETH, first, incident_body, make_incid
 def test_a_walk_in_incident_needs_no_call(calltaker: Any) -> None:
     result = calltaker.ok("/v1/incidents", incident_body(grade="scheduled"))
     incident = first(result, "incidents")
-    assert incident["call_ids"] == []
+    assert calltaker.get(f"/v1/incidents/{incident['id']}")["call_ids"] == []
     assert incident["target_at"] is None
     assert incident["created_by"] == "calltaker"
 
@@ -27,7 +27,8 @@ def test_regrading_moves_the_target_and_logs_the_reason(gateway: Any, calltaker:
     created = datetime.fromisoformat(graded["created_at"])
     assert graded["grade"] == "priority"
     assert datetime.fromisoformat(graded["target_at"]) - created == timedelta(minutes=60)
-    assert graded["log"][-1]["text"] == "Re-graded immediate → priority: suspect left"
+    [entry] = result["appended"]["incidents"][incident["id"]]["log"]
+    assert entry["text"] == "Re-graded immediate → priority: suspect left"
     stale = calltaker.post(
         f"/v1/incidents/{incident['id']}/grade", {"grade": "scheduled"}, version=incident["version"]
     )
