@@ -53,6 +53,7 @@ def test_a_replay_shows_the_past_says_replay_and_sends_nothing(
         async with running(await bootstrap("replay", settings), qtbot) as console:
             window, session, player = console.window, console.session, console.player
             assert player is not None and player.recording is not None
+            await player.checked()  # the start shows at once; the rest is checked after
             player.seek_seq(player.recording.last_seq)
             store = session.store
             assert store.incidents and store.units
@@ -101,6 +102,7 @@ def test_taking_over_opens_a_training_window_whose_commands_reach_only_the_sandb
     async def body() -> None:
         async with running(await bootstrap("replay", settings), qtbot) as replay:
             assert replay.player is not None and replay.player.recording is not None
+            await replay.player.checked()
             replay.player.seek_seq(replay.player.recording.last_seq)
             assert replay.take_over is not None
             replay.take_over.start()
