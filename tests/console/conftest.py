@@ -16,6 +16,7 @@ import pytest
 import qasync
 
 from console.loop import close_event_loop, make_event_loop
+from console.message import on_loop_exception
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
@@ -29,7 +30,12 @@ def aloop(qapp: Any) -> Iterator[qasync.QEventLoop]:
     qapp.setQuitOnLastWindowClosed(False)
     loop = make_event_loop(qapp)
     failures: list[dict[str, Any]] = []
-    loop.set_exception_handler(lambda _loop, context: failures.append(context))
+
+    def handler(loop: Any, context: dict[str, Any]) -> None:
+        failures.append(context)
+        on_loop_exception(loop, context)  # as the console does: shown, the link faulty
+
+    loop.set_exception_handler(handler)
     yield loop
     close_event_loop(loop)
     gc.collect()  # on this (main) thread, and before the check: finalisers may still report

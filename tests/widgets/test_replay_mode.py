@@ -59,21 +59,21 @@ def test_a_replay_shows_the_past_says_replay_and_sends_nothing(
             await until(lambda: window.incidents.proxy.rowCount() == len(store.incidents))
             assert window.units.proxy.rowCount() == len(store.units)
             # Unmistakable: banner, frame and title.
-            assert window.training.banner is not None and "REPLAY" in window.training.banner.text()
+            assert window.banner is not None and "REPLAY" in window.banner.text()
             assert window.windowTitle().startswith("REPLAY")
             assert "border: 6px solid" in window.styleSheet()
             assert "REPLAY" in window.status.link.text()
             # Nothing invites a command, and nothing would leave if asked, by any path.
             assert not window.form.isEnabled() and not window.command_bar.isEnabled()
             refused: list[str] = []
-            session.dispatching.refused.connect(lambda _label, message: refused.append(message))
+            session.commands.refused.connect(lambda _label, message: refused.append(message))
             incident = next(iter(store.incidents.values()))
             unit = next(iter(store.units.values()))
-            session.dispatching.send(commands.assign(unit, incident))
+            session.commands.send(commands.assign(unit, incident))
             assert refused and "replay" in refused[0].lower()
             answers: list[str] = []
-            session.handling.answer_refused.connect(lambda _id, message: answers.append(message))
-            session.handling.answer()
+            session.commands.answer_refused.connect(lambda _id, message: answers.append(message))
+            session.commands.answer()
             assert answers and "replay" in answers[0].lower()
             assert session.outbox.pending_count() == 0
             assert not session.client.base_url.startswith(platform.url)
@@ -110,7 +110,7 @@ def test_taking_over_opens_a_training_window_whose_commands_reach_only_the_sandb
             window, session, sandbox = training.window, training.session, training.sandbox
             assert sandbox is not None and session.client.base_url == sandbox.url
             await until(lambda: len(session.store.units) == len(replay.session.store.units))
-            banner = window.training.banner
+            banner = window.banner
             assert banner is not None and "TRAINING" in banner.text()
             assert window.windowTitle().startswith("TRAINING")
             # The same settings as the replay: the map's street tiles too.
@@ -122,11 +122,11 @@ def test_taking_over_opens_a_training_window_whose_commands_reach_only_the_sandb
             call = next(
                 c for c in session.store.calls.values() if c.caller_number == "07700 900777"
             )
-            assert window.handling.answer(call.id)
+            assert window.session.commands.answer(call.id)
             await until(lambda: window.form.call_id == call.id, what="answered in the sandbox")
             incident = next(iter(session.store.incidents.values()))
             new = Grade.SCHEDULED if incident.grade != Grade.SCHEDULED else Grade.PRIORITY
-            window.handling.grade(incident, new)
+            window.session.commands.grade(incident, new)
 
             def graded() -> bool:
                 now = session.store.incidents.get(incident.id)
