@@ -90,8 +90,10 @@ class Console:
             self.player.pause()
         if self.take_over is not None:
             await self.take_over.stop()
-        self.window.close()
+        # The session first: work in flight (a look-up, a fetch) ends before its window goes.
         await self.session.stop()
+        self.window.close()
+        self.window.deleteLater()  # and every box it opened
         loop = asyncio.get_running_loop()
         if self.sandbox is not None:
             await loop.run_in_executor(None, self.sandbox.stop)

@@ -63,8 +63,8 @@ class Sync(QObject):
     async def stop(self) -> None:
         if self._task is not None:
             self._task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._task
+            # A task that failed has been reported (spawn's handler); stopping is not a retry.
+            await asyncio.gather(self._task, return_exceptions=True)
             self._task = None
 
     def _set_state(self, state: str) -> None:

@@ -2,41 +2,19 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
 
 import httpx
 import qasync
 
-from console.bootstrap import bootstrap
 from console.client import Command, PlatformClient
 from console.outbox import Outbox
-from console.session import Session
-from console.settings import ConsoleSettings
 from console.tables import CallQueueModel, UnitModel
 from platform_api.embedded import EmbeddedPlatform
 from platform_api.settings import Settings
-from tests.console.conftest import run, until
+from tests.console.conftest import console_core, core_settings, run, until
 from tests.platform_api.helpers import make_call, make_unit
-
-
-def core_settings(url: str, tmp_path: Path, user: str = "calltaker") -> ConsoleSettings:
-    return ConsoleSettings(
-        platform_url=url, username=user, password="demo", data_folder=tmp_path, with_map=False
-    )
-
-
-@asynccontextmanager
-async def console_core(url: str, tmp_path: Path, user: str = "calltaker") -> AsyncIterator[Session]:
-    """A whole console from the bootstrap, for its core: store, sync, outbox."""
-    console = await bootstrap("live", core_settings(url, tmp_path, user))
-    console.session.outbox.retry_s = 0.2
-    try:
-        yield console.session
-    finally:
-        await console.stop()
 
 
 def test_an_event_written_through_the_api_reaches_the_model(

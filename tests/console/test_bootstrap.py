@@ -106,7 +106,6 @@ def test_taking_over_opens_a_training_window_whose_commands_reach_only_the_sandb
             replay.take_over.start()
             await until(lambda: bool(replay.take_over and replay.take_over.consoles), 60)
             training = replay.take_over.consoles[0]
-            qtbot.addWidget(training.window)
             window, session, sandbox = training.window, training.session, training.sandbox
             assert sandbox is not None and session.client.base_url == sandbox.url
             await until(lambda: len(session.store.units) == len(replay.session.store.units))
