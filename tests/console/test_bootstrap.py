@@ -16,11 +16,24 @@ import qasync
 
 from console import commands
 from console.bootstrap import bootstrap
+from console.settings import ConsoleSettings
 from platform_api.contract import Grade
 from platform_api.embedded import EmbeddedPlatform
 from tests.console.conftest import run, until
 from tests.shiftgen import build_shift
 from tests.widgets.conftest import running, settings_for
+
+
+def _replay_of_a_shift(
+    tmp_path: Path, live_url: str, user: str, *, events: int, hours: int
+) -> ConsoleSettings:
+    """A replay console's settings for a generated shift, holding a live platform's address
+    and a user that could sign in to it, as a trainer's console would."""
+    path = tmp_path / "shift.jsonl"
+    build_shift(path, events=events, hours=hours, units=20, incidents_per_hour=30)
+    return settings_for(
+        tmp_path, "replay", recording=path, platform_url=live_url, username=user, password="demo"
+    )
 
 
 def _head(url: str, token: str) -> int:
@@ -36,18 +49,9 @@ def _head(url: str, token: str) -> int:
 def test_a_replay_shows_the_past_says_replay_and_sends_nothing(
     aloop: qasync.QEventLoop, platform: EmbeddedPlatform, tmp_path: Path, qtbot: Any
 ) -> None:
-    path = tmp_path / "shift.jsonl"
-    build_shift(path, events=1500, hours=2, units=20, incidents_per_hour=30)
+    settings = _replay_of_a_shift(tmp_path, platform.url, "dispatcher", events=1500, hours=2)
     token = platform.login("dispatcher")
     head_before = _head(platform.url, token)
-    settings = settings_for(
-        tmp_path,
-        "replay",
-        recording=path,
-        platform_url=platform.url,
-        username="dispatcher",
-        password="demo",
-    )
 
     async def body() -> None:
         async with running(await bootstrap("replay", settings), qtbot) as console:
@@ -85,18 +89,9 @@ def test_a_replay_shows_the_past_says_replay_and_sends_nothing(
 def test_taking_over_opens_a_training_window_whose_commands_reach_only_the_sandbox(
     aloop: qasync.QEventLoop, platform: EmbeddedPlatform, tmp_path: Path, qtbot: Any
 ) -> None:
-    path = tmp_path / "shift.jsonl"
-    build_shift(path, events=800, hours=1, units=12, incidents_per_hour=30)
+    settings = _replay_of_a_shift(tmp_path, platform.url, "supervisor", events=800, hours=1)
     token = platform.login("supervisor")
     head = _head(platform.url, token)
-    settings = settings_for(
-        tmp_path,
-        "replay",
-        recording=path,
-        platform_url=platform.url,
-        username="supervisor",
-        password="demo",
-    )
 
     async def body() -> None:
         async with running(await bootstrap("replay", settings), qtbot) as replay:
