@@ -20,7 +20,6 @@ from PySide6.QtWidgets import (
     QMainWindow,
     QMenu,
     QSizePolicy,
-    QTableView,
     QToolBar,
     QWidget,
 )
@@ -28,12 +27,14 @@ from PySide6.QtWidgets import (
 from console.allocation import AllocationConfig
 from console.classifications import Classifications
 from console.session import LIVE, REPLAY, TRAINING, Session
-from console.tables import CallQueueModel, EventLogModel, IncidentModel, UnitModel
+from console.tables import CallQueueModel, IncidentModel, UnitModel
 from maps.view import MapView
 from widgets.call_links import CallLinks
 from widgets.call_queue import CallQueuePanel
 from widgets.command_bar import CommandBar
 from widgets.dispatch_links import DispatchLinks
+from widgets.docks import add_dock, default_sizes
+from widgets.event_log import EventLogView
 from widgets.help_panel import HelpPanel
 from widgets.incident_board import IncidentBoard
 from widgets.incident_detail import IncidentDetail
@@ -98,14 +99,7 @@ class MainWindow(QMainWindow):
             classifications=classifications,
         )
         self.outbox_panel = OutboxPanel(session.outbox)
-        self.events = QTableView()
-        self.events.setModel(EventLogModel(store, parent=self))
-        self.events.verticalHeader().hide()
-        self.events.verticalHeader().setDefaultSectionSize(22)
-        self.events.horizontalHeader().setStretchLastSection(True)
-        for column, width in enumerate((60, 70, 110, 170)):
-            self.events.setColumnWidth(column, width)
-        self.events.model().rowsInserted.connect(lambda *_: self.events.scrollToBottom())
+        self.events = EventLogView(store, self)
         self.incidents.selected.connect(self.detail.show_incident)
 
         self.docks: dict[str, QDockWidget] = {}
@@ -237,19 +231,7 @@ class MainWindow(QMainWindow):
     def _add_dock(
         self, name: str, title: str, widget: QWidget, area: Qt.DockWidgetArea, shortcut: str
     ) -> None:
-        dock = QDockWidget(title, self)
-        dock.setObjectName(f"dock-{name}")
-        dock.setWidget(widget)
-        dock.setFeatures(
-            QDockWidget.DockWidgetFeature.DockWidgetMovable
-            | QDockWidget.DockWidgetFeature.DockWidgetFloatable
-            | QDockWidget.DockWidgetFeature.DockWidgetClosable
-        )
-        self.addDockWidget(area, dock)
-        action = dock.toggleViewAction()
-        action.setShortcut(QKeySequence(shortcut))
-        action.setToolTip(f"Show or hide {title} ({shortcut})")
-        self.docks[name] = dock
+        self.docks[name] = add_dock(self, name, title, widget, area, shortcut)
 
     def _action(self, menu: QMenu, text: str, keys: str, slot: Callable[[], object]) -> QAction:
         action = QAction(text, self)
@@ -335,23 +317,7 @@ class MainWindow(QMainWindow):
                 QTimer.singleShot(0, self.default_sizes)
 
     def default_sizes(self) -> None:
-        """Calls and the form on the left, the map in the middle, incidents and units on the
-        right, and the event log a strip under the map."""
-        d = self.docks
-        height = max(600, self.height())
-        width = max(1000, self.width())
-        with_map = self.map is not None
-        self.resizeDocks([d["events"]], [height // 6], Qt.Orientation.Vertical)
-        self.resizeDocks(
-            [d["calls"], d["form"]], [height * 2 // 5, height * 3 // 5], Qt.Orientation.Vertical
-        )
-        self.resizeDocks(
-            [d["incidents"], d["recommend"], d["units"]],
-            [height * 3 // 10, height // 4, height * 9 // 20],
-            Qt.Orientation.Vertical,
-        )
-        left, right = (width * 3 // 10, width * 3 // 10) if with_map else (width // 2, width // 2)
-        self.resizeDocks([d["calls"], d["incidents"]], [left, right], Qt.Orientation.Horizontal)
+        default_sizes(self, self.docks, with_map=self.map is not None)
 
     def reset_layout(self) -> None:
         self.restoreState(self._default_state, LAYOUT_VERSION)
@@ -385,8 +351,6 @@ class MainWindow(QMainWindow):
             self.incidents.model.refresh_column(column)
         for column in UnitModel.TIME_COLUMNS:
             self.units.model.refresh_column(column)
-
-    # ---------------------------------------------------------------- messages
 
     # ---------------------------------------------------------------- actions
 
