@@ -24,7 +24,6 @@ import asyncio
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import QApplication
 
 from console.allocation import load_config
@@ -172,7 +171,7 @@ async def bootstrap(
         if console.player is not None:
             console.player.set_speed(60)
             console.player.play()
-        save_when_ready(window, session.store, settings.screenshot, QCoreApplication.quit)
+        save_when_ready(window, session.store, settings.screenshot, window.close)
     return console
 
 
