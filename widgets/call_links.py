@@ -83,7 +83,7 @@ class CallLinks(QObject):
     def new_incident(self) -> None:
         self._form.open_walk_in()
         self._show_dock("form")
-        self._form.classification.setFocus()
+        self._form.focus_classification()
 
     def _on_commands_answered(self, call_id: str) -> None:
         self._show_dock("form")
@@ -102,7 +102,7 @@ class CallLinks(QObject):
 
     def _on_form_finished(self, message: str) -> None:
         self._messages.info(message, 8000)
-        self._calls.view.setFocus()
+        self._calls.focus_queue()
 
     def _on_command_bar_command_entered(self, parsed: Parsed) -> None:
         say, form = self._messages, self._form
@@ -117,7 +117,7 @@ class CallLinks(QObject):
         elif verb == "help":
             self._show_help()
         elif verb == "find":
-            self._incidents.search.setText(parsed.text)
+            self._incidents.filter_by(parsed.text)
         elif verb == "open" and parsed.incident is not None:
             self._incidents.reveal(parsed.incident.id)
             self._show_dock("detail")

@@ -81,6 +81,10 @@ class CallQueuePanel(TablePanel):
         call_id = index.data(ID_ROLE) if index.isValid() else None
         self.answer_requested.emit(str(call_id or ""))
 
+    def focus_queue(self) -> None:
+        """Back to the queue, ready for the next call (Enter answers the selected one)."""
+        self.view.setFocus()
+
     def toggle_sound(self) -> None:
         self.sound_on.setChecked(not self.sound_on.isChecked())
 

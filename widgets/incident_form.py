@@ -214,6 +214,10 @@ class IncidentForm(QWidget):
             self.location.set_handset(None if fix is None else (fix.lat, fix.lon, fix.accuracy_m))
         self.classification.setFocus()
 
+    def focus_classification(self) -> None:
+        """Where the call-taker starts typing: what happened."""
+        self.classification.setFocus()
+
     def open_walk_in(self, keep_current: bool = True) -> None:
         if keep_current:
             self.save_draft()

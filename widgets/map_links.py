@@ -76,7 +76,7 @@ class MapLinks(QObject):
         """The form keeps its call (if any) and takes the clicked point as the location."""
         self._show_dock("form")
         self._picker.set_point(lat, lon, "Point chosen on the map", "map")
-        self._form.classification.setFocus()
+        self._form.focus_classification()
 
     def _on_map_what_is_here_requested(self, lat: float, lon: float) -> None:
         spawn(self._what_is_here(lat, lon))
