@@ -1,7 +1,8 @@
 """`platform-api`: serve the platform, check the log's hash chain, add users.
 
 platform-api serve [--db URL] [--host H] [--port P] [--simulate] [--demo-users]
-                   [--geocoder-url URL] [--gazetteer FILE]...
+                   [--geocoder-url URL] [--gazetteer FILE]... [--no-migrate]
+platform-api migrate [--db URL]     (bring the schema to the newest; safe to run concurrently)
 platform-api verify [--db URL]
 platform-api user-add NAME ROLE [--db URL] [--display-name TEXT]   (password on stdin)
 platform-api export [--db URL] [--from ISO] [--to ISO] [--from-seq N] [--to-seq N] FILE
@@ -21,11 +22,13 @@ from datetime import datetime
 from pathlib import Path
 from types import FrameType
 
+from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session
 
 from platform_api import auth
+from platform_api.app import NotMigrated
 from platform_api.contract import Role
-from platform_api.db.engine import make_engine, upgrade, write_session
+from platform_api.db.engine import make_engine, snapshot_session, upgrade, write_session
 from platform_api.embedded import EmbeddedPlatform
 from platform_api.eventlog import head_seq, iter_all, verify_chain
 from platform_api.geocoding import GazetteerError
@@ -45,6 +48,7 @@ def _serve(args: argparse.Namespace) -> int:
         demo_users=args.demo_users or args.simulate,
         geocoder_url=args.geocoder_url,
         gazetteer_files=tuple(args.gazetteer),
+        migrate=not args.no_migrate,
     )
     if args.geocoder_url and args.gazetteer:
         print("note: --gazetteer is not used when --geocoder-url is given", file=sys.stderr)
@@ -56,10 +60,10 @@ def _serve(args: argparse.Namespace) -> int:
             ssl_certfile=args.ssl_certfile,
             ssl_keyfile=args.ssl_keyfile,
         ).start()
-    except GazetteerError as exc:
+    except (GazetteerError, NotMigrated) as exc:
         print(exc, file=sys.stderr)
         return 2
-    print(f"platform listening on {platform.url} (database {args.db})", flush=True)
+    print(f"platform listening on {platform.url} (database {_shown(args.db)})", flush=True)
     if settings.demo_users:
         print(
             "demo users: calltaker, dispatcher, supervisor, trainer, admin (password 'demo')",
@@ -87,10 +91,28 @@ def _serve(args: argparse.Namespace) -> int:
     return 0
 
 
+def _shown(url: str) -> str:
+    """The database URL without its password, for output."""
+    return make_url(url).render_as_string(hide_password=True)
+
+
+def _migrate(args: argparse.Namespace) -> int:
+    engine = make_engine(args.db)
+    try:
+        upgrade(engine)
+    finally:
+        engine.dispose()
+    print(f"database {_shown(args.db)} is at the newest schema")
+    return 0
+
+
 def _verify(args: argparse.Namespace) -> int:
     engine = make_engine(args.db)
-    with Session(engine) as session, session.begin():
-        report = verify_chain(iter_all(session), head_seq(session))
+    try:
+        with Session(engine) as session, session.begin():
+            report = verify_chain(iter_all(session), head_seq(session))
+    finally:
+        engine.dispose()
     print(report.model_dump_json(indent=2))
     return 0 if report.ok else 1
 
@@ -101,23 +123,26 @@ def _user_add(args: argparse.Namespace) -> int:
         print("the password must have at least 8 characters", file=sys.stderr)
         return 2
     engine = make_engine(args.db)
-    upgrade(engine)
-    with write_session(engine) as session, session.begin():
-        auth.add_user(session, args.name, args.display_name or args.name, Role(args.role), password)
+    try:
+        upgrade(engine)
+        with write_session(engine) as session, session.begin():
+            auth.add_user(
+                session, args.name, args.display_name or args.name, Role(args.role), password
+            )
+    finally:
+        engine.dispose()
     print(f"user {args.name} ({args.role}) added")
     return 0
 
 
 def _export(args: argparse.Namespace) -> int:
-    from sqlalchemy.engine import make_url
-
     from platform_api.errors import PlatformError
     from platform_api.export import build_header, recording_chunks, resolve_window
 
     engine = make_engine(args.db)
     source = f"platform {make_url(args.db).render_as_string(hide_password=True)}"
     try:
-        with Session(engine) as session, session.begin():
+        with snapshot_session(engine) as session, session.begin():
             window = resolve_window(
                 session,
                 from_ts=args.from_ts,
@@ -126,15 +151,17 @@ def _export(args: argparse.Namespace) -> int:
                 to_seq=args.to_seq,
             )
             header = build_header(session, window, source)
+        out = Path(args.file)
+        partial = out.with_name(out.name + ".partial")
+        with partial.open("w", encoding="utf-8") as stream:
+            for chunk in recording_chunks(engine, header, window):
+                stream.write(chunk)
+        partial.replace(out)
     except PlatformError as exc:
         print(f"{exc.field}: {exc.message}", file=sys.stderr)
         return 2
-    out = Path(args.file)
-    partial = out.with_name(out.name + ".partial")
-    with partial.open("w", encoding="utf-8") as stream:
-        for chunk in recording_chunks(engine, header, window):
-            stream.write(chunk)
-    partial.replace(out)
+    finally:
+        engine.dispose()
     print(f"{header.event_count} events (seq {window.first_seq}..{window.last_seq}) -> {out}")
     return 0
 
@@ -211,7 +238,16 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="FILE",
         help="add a gazetteer CSV (name,lat,lon) to the offline one; repeatable",
     )
+    serve.add_argument(
+        "--no-migrate",
+        action="store_true",
+        help="do not migrate at start (run `platform-api migrate` first); refuse an old schema",
+    )
     serve.set_defaults(func=_serve)
+
+    migrate = sub.add_parser("migrate", help="bring the database to the newest schema")
+    migrate.add_argument("--db", default=None)
+    migrate.set_defaults(func=_migrate)
 
     verify = sub.add_parser("verify", help="recompute the event log's hash chain")
     verify.add_argument("--db", default=None)
