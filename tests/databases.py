@@ -81,6 +81,7 @@ def drop_database(url: str) -> None:
 def fresh_db_url(folder: Path, *, migrated: bool = True) -> Iterator[str]:
     """A URL for one test's platform: a new PostgreSQL database, or a SQLite file."""
     if not on_postgres():
+        folder.mkdir(parents=True, exist_ok=True)
         yield f"sqlite:///{folder / 'platform.db'}"
         return
     url = create_database(migrated=migrated)
