@@ -14,12 +14,19 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from platform_api import auth
 from platform_api.contract import ErrorBody, ErrorDetail
-from platform_api.db.engine import is_current, make_engine, seeding_session, upgrade
+from platform_api.db.engine import (
+    is_current,
+    is_postgres,
+    make_engine,
+    seeding_session,
+    upgrade,
+)
 from platform_api.errors import PlatformError
 from platform_api.eventlog import EventLog, WrittenEvent
 from platform_api.fanout import Broadcaster
 from platform_api.geocoding import make_geocoder
 from platform_api.metrics import Metrics
+from platform_api.relay import LogRelay
 from platform_api.routes import auth as auth_routes
 from platform_api.routes import (
     calls,
@@ -158,7 +165,13 @@ def create_app(settings: Settings) -> FastAPI:
     app.state.engine = engine
     app.state.broadcaster = broadcaster
     app.state.metrics = metrics
-    app.state.event_log = EventLog(engine, publish)
+    relay: LogRelay | None = None
+    if is_postgres(engine):  # instances share the log: fan out through LISTEN/NOTIFY
+        relay = LogRelay(engine, publish)
+        app.state.event_log = EventLog(engine, relay.offer, notify=True)
+    else:  # one process: publish straight to this process's subscribers
+        app.state.event_log = EventLog(engine, publish)
+    app.state.relay = relay
     app.state.geocoder = make_geocoder(settings)
     _install_error_handlers(app)
 
@@ -177,4 +190,6 @@ def create_app(settings: Settings) -> FastAPI:
     modules = (auth_routes, read, events, calls, incidents, units, ops, geo, recordings, training)
     for module in modules:
         app.include_router(module.router)
+    if relay is not None:
+        relay.start()
     return app

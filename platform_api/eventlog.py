@@ -28,7 +28,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from pydantic import BaseModel
-from sqlalchemy import Engine, select
+from sqlalchemy import Engine, select, text
 from sqlalchemy.orm import Session
 
 from platform_api.chain import GENESIS_HASH, canonical_header, dumps, wire_line
@@ -136,14 +136,19 @@ class StoredResponse:
 
 Publisher = Callable[[list[WrittenEvent]], None]
 
+# PostgreSQL: the channel on which each command announces its seq at commit (platform_api.relay)
+NOTIFY_CHANNEL = "cr_log"
+_NOTIFY = text(f"SELECT pg_notify('{NOTIFY_CHANNEL}', :seq)")
+
 
 class EventLog:
     """Serialises commands, appends their events and hands them to the publisher."""
 
-    def __init__(self, engine: Engine, publish: Publisher) -> None:
+    def __init__(self, engine: Engine, publish: Publisher, *, notify: bool = False) -> None:
         self._engine = engine
         self._write_engine = engine.execution_options(**WRITE)
         self._publish = publish
+        self._notify = notify  # tell other instances (PostgreSQL NOTIFY, delivered at commit)
         self._lock = threading.Lock()
 
     def execute(
@@ -167,6 +172,8 @@ class EventLog:
                 if len(ctx.emitted) != 1:
                     raise RuntimeError("a command emits exactly one event")
                 row = self._append(session, head, ctx, ctx.emitted[0])
+                if self._notify:
+                    session.execute(_NOTIFY, {"seq": str(row.seq)})
                 changes = dumps(ctx.emitted[0].payload.get("changes", {}))
                 body = f'{{"seq":{row.seq},"type":{json.dumps(row.type)},"changes":{changes}}}'
                 if idempotency is not None:
