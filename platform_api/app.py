@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
 import logging
+import threading
 import time
 from collections.abc import Awaitable, Callable, Sequence
 
@@ -11,6 +13,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from sqlalchemy import exc as sa_exc
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.routing import NoMatchFound
 
 from platform_api import auth
 from platform_api.contract import ErrorBody, ErrorDetail
@@ -190,6 +193,24 @@ def create_app(settings: Settings) -> FastAPI:
     modules = (auth_routes, read, events, calls, incidents, units, ops, geo, recordings, training)
     for module in modules:
         app.include_router(module.router)
+    _build_routes(app)
     if relay is not None:
         relay.start()
     return app
+
+
+_BUILD_LOCK = threading.Lock()
+
+
+def _build_routes(app: FastAPI) -> None:
+    """Resolve every route's dependencies now, one app at a time.
+
+    FastAPI resolves an included router's routes at their first request, building pydantic
+    validators for our shared wire types. Two apps in one process (the console's embedded
+    platform and a training sandbox; several instances in a test) then build the same
+    types from two threads at once, which pydantic does not support: a request failed with
+    `AttributeError: __pydantic_core_schema__`. Looking up a name that no route has walks
+    (and so resolves) every route.
+    """
+    with _BUILD_LOCK, contextlib.suppress(NoMatchFound):
+        app.url_path_for("_resolve_every_route_")

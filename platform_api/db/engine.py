@@ -18,6 +18,7 @@ instances started at once on an empty database do not race to create the same ta
 
 from __future__ import annotations
 
+import threading
 from pathlib import Path
 from typing import Any
 
@@ -37,6 +38,7 @@ WRITE = {"cr_write": True}
 # pg_advisory_xact_lock key held while migrating and seeding (any constant will do: it only
 # has to be the same in every instance); "CRPF" in ASCII.
 MIGRATION_LOCK = 0x43525046
+_ALEMBIC_LOCK = threading.Lock()
 
 
 def is_postgres(engine: Engine) -> bool:
@@ -94,7 +96,8 @@ def upgrade(engine: Engine) -> None:
     """
     cfg = Config()
     cfg.set_main_option("script_location", str(MIGRATIONS))
-    with engine.execution_options(**WRITE).begin() as conn:
+    # alembic keeps its running context in module globals: one migration per process at once
+    with _ALEMBIC_LOCK, engine.execution_options(**WRITE).begin() as conn:
         _serialise(conn)
         cfg.attributes["connection"] = conn
         command.upgrade(cfg, "head")
