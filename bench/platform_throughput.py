@@ -7,7 +7,7 @@ commands a cycle, each with its Idempotency-Key and If-Match. Clients are asynci
 spread over two processes and over the instances (as a load balancer would).
 
     python bench/platform_throughput.py [--db sqlite|postgres] [--instances 1]
-                                        [--clients 8] [--duration 45]
+                                        [--clients 8] [--duration 40]
 
 `--db postgres` starts a throwaway cluster (bench/pgcluster.py); instances are
 `platform-api serve` processes after one `platform-api migrate`. The default duration keeps
@@ -183,7 +183,7 @@ def main() -> None:
     parser.add_argument("--db", choices=["sqlite", "postgres"], default="sqlite")
     parser.add_argument("--instances", type=int, default=1)
     parser.add_argument("--clients", type=int, default=8)
-    parser.add_argument("--duration", type=float, default=45.0)
+    parser.add_argument("--duration", type=float, default=40.0)
     parser.add_argument("--processes", type=int, default=2, help="client processes")
     args = parser.parse_args()
 
