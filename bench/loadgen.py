@@ -44,7 +44,8 @@ def _cli(*args: str, **kwargs: Any) -> subprocess.Popen[bytes]:
         cwd=ROOT,
         env={**os.environ, "PYTHONPATH": str(ROOT)},
         stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
+        # the platform's own log (errors, warnings) goes to the bench's stderr
+        stderr=None if os.environ.get("CR_BENCH_VERBOSE") else subprocess.DEVNULL,
         **kwargs,
     )
 

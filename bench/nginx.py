@@ -62,6 +62,11 @@ def balancer(upstreams: list[str]) -> Iterator[str]:
     if nginx is None:
         raise RuntimeError("nginx is not installed (scripts/server-packages installs it)")
     prefix = Path(tempfile.mkdtemp(prefix="cr-nginx-"))
+    # as root, nginx's workers run as an unprivileged user: they must reach the temp folders
+    prefix.chmod(0o755)
+    for kind in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi"):
+        (prefix / kind).mkdir()
+        (prefix / kind).chmod(0o1777)
     port = _free_port()
     conf = prefix / "nginx.conf"
     conf.write_text(render(upstreams, port, prefix), encoding="utf-8")

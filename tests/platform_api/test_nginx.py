@@ -17,7 +17,7 @@ from bench import nginx
 from platform_api.embedded import EmbeddedPlatform
 from tests.conftest import Api
 from tests.databases import on_postgres
-from tests.platform_api.helpers import make_call
+from tests.platform_api.helpers import make_call, make_unit
 from tests.platform_api.instances import instances
 
 pytestmark = [
@@ -94,4 +94,21 @@ def test_the_event_stream_passes_through_nginx_live(
                 break
     assert first_arrived.is_set()
     assert seqs == list(range(head + 1, head + 11))
+    gateway.close()
+
+
+def test_a_large_batch_of_positions_passes_through_nginx(
+    behind_nginx: tuple[str, list[EmbeddedPlatform]],
+) -> None:
+    url, platforms = behind_nginx
+    gateway = Api(url, platforms[0].login("gateway"))
+    units = [make_unit(gateway, callsign=f"CW{i}") for i in range(5)]
+    fixes = [
+        {"unit_id": u["id"], "lat": 51.5 + n * 1e-5, "lon": -0.12, "speed_kmh": 30.0}
+        for n in range(800)
+        for u in units
+    ]  # ~300 kB: more than nginx keeps in memory, so it goes through its temp files
+    response = gateway.post("/v1/positions", {"positions": fixes})
+    assert response.status_code == 200, response.text
+    assert response.json()["type"] == "unit.positions"
     gateway.close()
