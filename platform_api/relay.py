@@ -57,7 +57,6 @@ class LogRelay:
         self._lock = threading.Lock()
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
-        self._listening = threading.Event()
         self.published = 0
 
     def start(self) -> None:
@@ -65,10 +64,6 @@ class LogRelay:
             self.published = head_seq(session)
         self._thread = threading.Thread(target=self._run, name="log-relay", daemon=True)
         self._thread.start()
-
-    def wait_listening(self, timeout_s: float) -> bool:
-        """True once the listener has subscribed (tests and benches wait on this)."""
-        return self._listening.wait(timeout_s)
 
     def stop(self) -> None:
         self._stop.set()
@@ -110,7 +105,6 @@ class LogRelay:
                 self._listen()
                 backoff = 0.1
             except Exception as exc:  # any database error: reconnect, whatever it was
-                self._listening.clear()
                 log.warning("log relay lost its database connection (%s); retrying", exc)
                 self._stop.wait(backoff)
                 backoff = min(backoff * 2, 2.0)
@@ -123,7 +117,6 @@ class LogRelay:
             conn.rollback()
             conn.autocommit = True
             conn.execute(f"LISTEN {NOTIFY_CHANNEL}")
-            self._listening.set()
             self.catch_up()  # what was committed before LISTEN took effect
             checked = time.monotonic()
             while not self._stop.is_set():  # wakes every poll_s to notice stop()
@@ -135,6 +128,5 @@ class LogRelay:
                     self.catch_up()  # in case a notification never came
                     checked = time.monotonic()
         finally:
-            self._listening.clear()
             with contextlib.suppress(Exception):
                 conn.close()
