@@ -66,3 +66,16 @@ def test_the_first_request_after_the_database_drops_its_connections_works(
     assert len(calltaker.get("/v1/state")["calls"]) == 1
     make_call(gateway)
     assert len(calltaker.get("/v1/state")["calls"]) == 2
+
+
+@pytest.mark.skipif(not on_postgres(), reason="a password in a PostgreSQL URL")
+def test_migrate_runs_on_its_own_and_never_prints_the_password(
+    db_url: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from platform_api.cli import main as cli_main
+
+    with_password = make_url(db_url).set(password="s3cret-pw").render_as_string(False)
+    assert cli_main(["migrate", "--db", with_password]) == 0
+    out = capsys.readouterr()
+    assert "newest schema" in out.out
+    assert "s3cret-pw" not in out.out + out.err
