@@ -6,7 +6,8 @@ read-write`). Clients keep receiving calls, each with its own Idempotency-Key, s
 the instances as a load balancer would; on a connection error or a 503 they retry the same
 key on the next instance with backoff. Consoles follow the SSE stream and, when it breaks,
 resume from their last seq on the next instance. Mid-run the primary is SIGKILLed and the
-replica promoted.
+replica promoted, and one platform instance is stopped as well (`--keep-instances` not), so
+its consoles and clients move to another.
 
 At the end: every acknowledged command must be in the log exactly once (`lost`,
 `duplicated` also count consoles' missing or repeated seqs), the hash chain must verify,
@@ -161,6 +162,7 @@ def run(
     consoles: int = 4,
     before: float = 5,
     after: float = 8,
+    lose_instance: bool = True,
 ) -> dict[str, Any]:
     with pgcluster.primary_and_replica() as (primary, replica):
         url = (
@@ -173,7 +175,9 @@ def run(
             for _ in range(instances)
         ]
         try:
-            return _load_kill_promote(platforms, primary, replica, clients, consoles, before, after)
+            return _load_kill_promote(
+                platforms, primary, replica, clients, consoles, before, after, lose_instance
+            )
         finally:
             for platform in platforms:
                 platform.stop()
@@ -187,12 +191,13 @@ def _load_kill_promote(
     n_consoles: int,
     before: float,
     after: float,
+    lose_instance: bool,
 ) -> dict[str, Any]:
     urls = [p.url for p in platforms]
     stop_clients, stop_consoles = threading.Event(), threading.Event()
     gateway = [_login(u, "gateway") for u in urls]
     watchers = [
-        Console(urls[i:] + urls[:i], _login(urls[0], "dispatcher"), 0, stop_consoles)
+        Console(urls[i:] + urls[:i], _login(urls[-1], "dispatcher"), 0, stop_consoles)
         for i in range(n_consoles)
     ]
     senders = [
@@ -207,13 +212,17 @@ def _load_kill_promote(
     killed_at = time.monotonic()
     replica.promote()
     promoted_at = time.monotonic()
+    if lose_instance and len(platforms) > 1:
+        # a platform server lost too: its consoles resume on another from their last seq,
+        # its clients retry there
+        platforms[0].stop()
     time.sleep(after)
     stop_clients.set()
     for thread in threads[n_consoles:]:
         thread.join(timeout=30)
 
-    supervisor = _login(urls[0], "supervisor")
-    log = _full_log(urls[0], supervisor)
+    supervisor = _login(urls[-1], "supervisor")
+    log = _full_log(urls[-1], supervisor)
     head = log[-1]["seq"] if log else 0
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline and any(not w.seqs or w.seqs[-1] < head for w in watchers):
@@ -265,6 +274,11 @@ def main() -> None:
     parser.add_argument("--consoles", type=int, default=4)
     parser.add_argument("--before", type=float, default=5, help="seconds of load before the kill")
     parser.add_argument("--after", type=float, default=8, help="seconds of load after promotion")
+    parser.add_argument(
+        "--keep-instances",
+        action="store_true",
+        help="do not also stop one platform instance at the promotion",
+    )
     args = parser.parse_args()
     # the instances log every refused request during the outage; the figures say enough
     logging.basicConfig(level=logging.ERROR)
@@ -274,6 +288,7 @@ def main() -> None:
         consoles=args.consoles,
         before=args.before,
         after=args.after,
+        lose_instance=not args.keep_instances,
     )
     print(json.dumps(figures))
 

@@ -1,6 +1,7 @@
 """A database failover under load loses nothing (bench/failover.py on a small scale): the
-primary is killed, the replica promoted, and every acknowledged command is in the log once,
-every console has every event once and in order, and the hash chain verifies."""
+primary is killed, the replica promoted and one platform instance stopped, and every
+acknowledged command is in the log once, every console (resuming on the other instance from
+its last seq) has every event once and in order, and the hash chain verifies."""
 
 from __future__ import annotations
 
@@ -21,5 +22,6 @@ def test_killing_the_primary_and_promoting_the_replica_loses_nothing() -> None:
     assert figures["duplicated"] == 0, figures
     assert figures["chain_ok"], figures
     assert figures["consoles_in_order"] == 2, figures
+    assert figures["console_resumes"] > 0, figures  # the stopped instance's console moved
     # commands landed after the primary died: the instances reconnected to the replica
     assert figures["acknowledged_after_kill"] > 0, figures
