@@ -2,9 +2,11 @@
 
 Each client works incidents end to end, as a call-taker and a dispatcher would, with its
 own unit: a 999 call received, answered, raised as an incident, graded, three log entries,
-the unit assigned, en route, at scene, the incident closed (which frees the unit): eleven
-commands a cycle, each with its Idempotency-Key and If-Match. Clients are asyncio tasks
-spread over two processes and over the instances (as a load balancer would).
+the unit assigned, en route, at scene, the incident closed (which frees the unit), plus one
+entry in the running log of a major incident that every client shares and that stays open
+(its log grows by hundreds of entries): twelve commands a cycle, each with its
+Idempotency-Key and If-Match. Clients are asyncio tasks spread over two processes and over
+the instances (as a load balancer would).
 
     python bench/platform_throughput.py [--db sqlite|postgres] [--instances 1]
                                         [--clients 8] [--duration 40]
@@ -46,6 +48,7 @@ class Worker:
         self.client = client
         self.tokens = tokens
         self.done: list[tuple[float, float]] = []  # (finished at, latency ms)
+        self.major: str | None = None  # a long-running incident whose log keeps growing
         self.errors: dict[str, int] = {}
 
     async def post(self, role: str, path: str, body: Any, version: int | None = None) -> Any:
@@ -106,6 +109,8 @@ class Worker:
         )["incidents"][0]
         for text in ("Caller says two men.", "One has a bag."):
             await self.post("c", f"/v1/incidents/{incident['id']}/log", {"text": text})
+        if self.major is not None:  # the major incident's running log, one entry a cycle
+            await self.post("c", f"/v1/incidents/{self.major}/log", {"text": f"Update {n}."})
         changes = await self.post(
             "d",
             f"/v1/units/{unit['id']}/assign",
@@ -138,7 +143,13 @@ class Worker:
 
 
 def client_process(
-    urls: list[str], first: int, count: int, duration: float, start_at: float, out: Any
+    urls: list[str],
+    first: int,
+    count: int,
+    duration: float,
+    start_at: float,
+    major: str,
+    out: Any,
 ) -> None:
     async def main() -> None:
         workers: list[Worker] = []
@@ -159,6 +170,7 @@ def client_process(
             }
             gateway = Worker(f"seed{i}", client, tokens)
             unit = (await gateway.post("g", "/v1/units", body))["units"][0]
+            worker.major = major
             workers.append(worker)
             jobs.append((worker, unit))
         await asyncio.sleep(max(0.0, start_at - time.time()))
@@ -178,6 +190,20 @@ def client_process(
     asyncio.run(main())
 
 
+def _major_incident(url: str) -> str:
+    body = {
+        "opening_classification": "Public order",
+        "grade": "immediate",
+        "location": {"lat": 51.51, "lon": -0.13, "address": "major incident"},
+        "thrive": {"threat": "crowd"},
+        "narrative": "Major incident declared.",
+    }
+    headers = {"Authorization": f"Bearer {login(url, 'calltaker')}"}
+    r = httpx.post(f"{url}/v1/incidents", json=body, headers=headers)
+    r.raise_for_status()
+    return str(r.json()["changes"]["incidents"][0]["id"])
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--db", choices=["sqlite", "postgres"], default="sqlite")
@@ -190,6 +216,7 @@ def main() -> None:
     with platform_servers(args.db, args.instances) as urls:
         ctx = mp.get_context("spawn")
         out: Any = ctx.Queue()
+        major = _major_incident(urls[0])
         start_at = time.time() + 5  # time for every client to sign in and make its unit
         per = [
             args.clients // args.processes + (i < args.clients % args.processes)
@@ -198,7 +225,8 @@ def main() -> None:
         firsts = [sum(per[:i]) for i in range(len(per))]
         procs = [
             ctx.Process(
-                target=client_process, args=(urls, first, count, args.duration, start_at, out)
+                target=client_process,
+                args=(urls, first, count, args.duration, start_at, major, out),
             )
             for first, count in zip(firsts, per, strict=True)
             if count
