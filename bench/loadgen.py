@@ -34,39 +34,68 @@ def free_port() -> int:
 @contextlib.contextmanager
 def platform_server() -> Iterator[str]:
     """A platform with demo users on a temporary SQLite file; yields its URL."""
-    tmp = tempfile.mkdtemp(prefix="bench-")
-    port = free_port()
-    url = f"http://127.0.0.1:{port}"
-    server = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "platform_api.cli",
-            "serve",
-            "--db",
-            f"sqlite:///{tmp}/p.db",
-            "--port",
-            str(port),
-            "--demo-users",
-        ],
+    with platform_servers("sqlite", 1) as urls:
+        yield urls[0]
+
+
+def _cli(*args: str, **kwargs: Any) -> subprocess.Popen[bytes]:
+    return subprocess.Popen(
+        [sys.executable, "-m", "platform_api.cli", *args],
         cwd=ROOT,
         env={**os.environ, "PYTHONPATH": str(ROOT)},
         stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
+        # the platform's own log (errors, warnings) goes to the bench's stderr
+        stderr=None if os.environ.get("CR_BENCH_VERBOSE") else subprocess.DEVNULL,
+        **kwargs,
     )
-    try:
-        deadline = time.time() + 30
-        while True:
-            with contextlib.suppress(httpx.HTTPError):
-                if httpx.get(f"{url}/healthz", timeout=1).status_code == 200:
-                    break
-            if time.time() > deadline or server.poll() is not None:
-                raise SystemExit("the platform did not start")
-            time.sleep(0.1)
-        yield url
-    finally:
-        server.terminate()
-        server.wait(timeout=10)
+
+
+@contextlib.contextmanager
+def database(db: str) -> Iterator[str]:
+    """A new empty database: a SQLite file, or a throwaway PostgreSQL cluster."""
+    if db == "sqlite":
+        with tempfile.TemporaryDirectory(prefix="bench-") as tmp:
+            yield f"sqlite:///{tmp}/p.db"
+    elif db == "postgres":
+        from bench import pgcluster
+
+        with pgcluster.single() as cluster:
+            yield cluster.url
+    else:
+        raise SystemExit(f"--db is sqlite or postgres, not {db}")
+
+
+@contextlib.contextmanager
+def platform_servers(db: str, instances: int) -> Iterator[list[str]]:
+    """`instances` platform processes (demo users) on one new database; yields their URLs.
+
+    `platform-api migrate` runs first, as its own step, then every `serve --no-migrate`."""
+    with database(db) as db_url:
+        if _cli("migrate", "--db", db_url).wait(timeout=120) != 0:
+            raise SystemExit("platform-api migrate failed")
+        ports = [free_port() for _ in range(instances)]
+        servers = [
+            _cli("serve", "--db", db_url, "--port", str(port), "--demo-users", "--no-migrate")
+            for port in ports
+        ]
+        urls = [f"http://127.0.0.1:{port}" for port in ports]
+        try:
+            for url, server in zip(urls, servers, strict=True):
+                deadline = time.time() + 30
+                while True:
+                    with contextlib.suppress(httpx.HTTPError):
+                        # demo users exist before the server listens: answering means ready
+                        if httpx.get(f"{url}/openapi.json", timeout=1).status_code == 200:
+                            break
+                    if time.time() > deadline or server.poll() is not None:
+                        raise SystemExit("the platform did not start")
+                    time.sleep(0.1)
+            yield urls
+        finally:
+            for server in servers:
+                server.terminate()
+            for server in servers:
+                server.wait(timeout=10)
 
 
 def login(url: str, user: str) -> str:
@@ -76,7 +105,9 @@ def login(url: str, user: str) -> str:
 
 
 def head_seq(url: str) -> int:
-    return int(httpx.get(f"{url}/healthz").json()["head_seq"])
+    headers = {"Authorization": f"Bearer {login(url, 'dispatcher')}"}
+    page = httpx.get(f"{url}/v1/events", params={"limit": 1}, headers=headers).json()
+    return int(page["head_seq"])
 
 
 def seed_units(url: str, token: str, count: int) -> list[str]:

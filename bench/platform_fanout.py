@@ -5,10 +5,15 @@ from an event's write (its server `ts`) to its arrival at each SSE subscriber, p
 Also checks every subscriber got every event exactly once and in order.
 
 The platform runs in its own process (`platform-api serve`), the AVL posters in a second and
-the subscribers in a third, so the GIL of the load generator does not slow the server.
+the subscribers in others, so the GIL of the load generator does not slow the server.
+`--instances N` runs N platform processes on one database (`--db postgres` starts a
+throwaway PostgreSQL cluster) behind nginx with deploy/nginx.conf (bench/nginx.py), which
+spreads the subscribers and the posts over them. `--room` is a control room's scale:
+10,000 units at 1 Hz and 200 subscribers (two subscriber processes).
 
     python bench/platform_fanout.py [--units 2000] [--subscribers 20] [--duration 20]
-                                    [--batch 100]
+                                    [--batch 100] [--db sqlite|postgres] [--instances 1]
+                                    [--room]
 
 Last line: JSON with events_per_s, positions_per_s, p50_ms, p99_ms and context.
 """
@@ -17,6 +22,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import json
 import multiprocessing as mp
 import statistics
@@ -30,11 +36,12 @@ import httpx
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from bench import nginx
 from bench.loadgen import (
     head_seq,
     login,
     percentile,
-    platform_server,
+    platform_servers,
     post_positions,
     seed_units,
 )
@@ -90,13 +97,23 @@ def subscribers(
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--units", type=int, default=2000)
-    parser.add_argument("--subscribers", type=int, default=20)
+    parser.add_argument("--units", type=int, default=None, help="default 2000 (room: 10000)")
+    parser.add_argument("--subscribers", type=int, default=None, help="default 20 (room: 200)")
     parser.add_argument("--duration", type=float, default=20.0)
-    parser.add_argument("--batch", type=int, default=100)
+    parser.add_argument("--batch", type=int, default=None, help="default 100 (room: 500)")
+    parser.add_argument("--db", choices=["sqlite", "postgres"], default="sqlite")
+    parser.add_argument("--instances", type=int, default=1)
+    parser.add_argument("--room", action="store_true", help="10,000 units, 200 subscribers")
     args = parser.parse_args()
+    room = args.room
+    args.units = args.units or (10_000 if room else 2000)
+    args.subscribers = args.subscribers or (200 if room else 20)
+    args.batch = args.batch or (500 if room else 100)
+    sub_procs = 2 if args.subscribers >= 100 else 1
 
-    with platform_server() as url:
+    with contextlib.ExitStack() as stack:
+        urls = stack.enter_context(platform_servers(args.db, args.instances))
+        url = stack.enter_context(nginx.balancer(urls)) if len(urls) > 1 else urls[0]
         gateway, viewer = login(url, "gateway"), login(url, "dispatcher")
         t = time.perf_counter()
         ids = seed_units(url, gateway, args.units)
@@ -106,15 +123,24 @@ def main() -> None:
 
         ctx = mp.get_context("spawn")
         until_seq = ctx.Value("q", 0)
-        ready = ctx.Event()
         sub_out: Any = ctx.Queue()
         post_out: Any = ctx.Queue()
-        subs = ctx.Process(
-            target=subscribers,
-            args=(url, viewer, args.subscribers, head, until_seq, ready, sub_out),
-        )
-        subs.start()
-        ready.wait(30)
+        readies = [ctx.Event() for _ in range(sub_procs)]
+        per = [
+            args.subscribers // sub_procs + (i < args.subscribers % sub_procs)
+            for i in range(sub_procs)
+        ]
+        subs = [
+            ctx.Process(
+                target=subscribers,
+                args=(url, viewer, count, head, until_seq, ready, sub_out),
+            )
+            for count, ready in zip(per, readies, strict=True)
+        ]
+        for proc in subs:
+            proc.start()
+        for ready in readies:
+            ready.wait(60)
         poster = ctx.Process(
             target=post_positions, args=(url, gateway, ids, args.batch, args.duration, post_out)
         )
@@ -123,8 +149,9 @@ def main() -> None:
         poster.join()
         final = head_seq(url)
         until_seq.value = final
-        results = sub_out.get(timeout=60)
-        subs.join(timeout=10)
+        results = [r for _ in subs for r in sub_out.get(timeout=90)]
+        for proc in subs:
+            proc.join(timeout=10)
 
     expected = list(range(head + 1, final + 1))
     all_delays = [d for _, delays in results for d in delays]
@@ -132,6 +159,8 @@ def main() -> None:
     delivered = sum(len(seqs) for seqs, _ in results)
     events = final - head
     figures = {
+        "db": args.db,
+        "instances": args.instances,
         "units": args.units,
         "subscribers": args.subscribers,
         "duration_s": round(posted["elapsed_s"], 2),

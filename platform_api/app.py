@@ -2,24 +2,36 @@
 
 from __future__ import annotations
 
+import contextlib
 import logging
+import threading
 import time
 from collections.abc import Awaitable, Callable, Sequence
 
 from fastapi import FastAPI, Request, Response
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from sqlalchemy import exc as sa_exc
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.routing import NoMatchFound
 
 from platform_api import auth
 from platform_api.contract import ErrorBody, ErrorDetail
-from platform_api.db.engine import make_engine, schema_head, upgrade, write_session
+from platform_api.db.engine import (
+    is_current,
+    is_postgres,
+    make_engine,
+    schema_head,
+    seeding_session,
+    upgrade,
+)
 from platform_api.errors import PlatformError
 from platform_api.eventlog import EventLog, WrittenEvent
 from platform_api.fanout import Broadcaster
 from platform_api.geocoding import make_geocoder
 from platform_api.logs import log_request
 from platform_api.metrics import Metrics
+from platform_api.relay import LogRelay
 from platform_api.routes import auth as auth_routes
 from platform_api.routes import (
     calls,
@@ -37,6 +49,11 @@ from platform_api.settings import Settings
 log = logging.getLogger(__name__)
 
 
+class NotMigrated(RuntimeError):
+    """`Settings(migrate=False)` on a database that `platform-api migrate` has not brought
+    to the newest schema."""
+
+
 def _error(status: int, code: str, message: str, field: str | None = None) -> JSONResponse:
     body = ErrorBody(error=ErrorDetail(code=code, message=message, field=field))
     return JSONResponse(body.model_dump(), status_code=status)
@@ -50,6 +67,21 @@ def _field_of(loc: Sequence[object]) -> str:
     for p in parts:
         out += f"[{p}]" if p.isdigit() else (f".{p}" if out else p)
     return out or "body"
+
+
+def _field_with_nul(request: Request) -> str | None:
+    for name, value in [*request.path_params.items(), *request.query_params.items()]:
+        if "\x00" in str(value):
+            return str(name)
+    return None
+
+
+def _data_message(exc: sa_exc.DataError) -> str:
+    if "NUL" in str(exc.orig):
+        return "text may not contain the NUL character (U+0000)"
+    if "too long" in str(exc.orig):
+        return "a text value is longer than the platform stores"
+    return "a value is out of the range the platform stores"
 
 
 def _install_error_handlers(app: FastAPI) -> None:
@@ -69,6 +101,37 @@ def _install_error_handlers(app: FastAPI) -> None:
         code = {404: "not_found", 405: "method_not_allowed"}.get(exc.status_code, "bad_request")
         return _error(exc.status_code, code, str(exc.detail))
 
+    @app.exception_handler(sa_exc.DataError)
+    async def _data_error(request: Request, exc: sa_exc.DataError) -> JSONResponse:
+        # PostgreSQL refuses what SQLite stores: a NUL character in text, a string longer
+        # than its column. The request is at fault, not the platform.
+        field = _field_with_nul(request)
+        return _error(422, "invalid", _data_message(exc), field)
+
+    @app.exception_handler(sa_exc.IntegrityError)
+    async def _integrity_error(request: Request, exc: sa_exc.IntegrityError) -> JSONResponse:
+        # Commands are serialised on the log head, so this is a request racing one outside
+        # that lock (two admins adding one user): the other got there first.
+        log.info("integrity error on %s %s: %s", request.method, request.url.path, exc.orig)
+        return _error(
+            409, "conflict", "a concurrent request made the same change first; look again and retry"
+        )
+
+    @app.exception_handler(sa_exc.OperationalError)
+    @app.exception_handler(sa_exc.InterfaceError)
+    @app.exception_handler(sa_exc.TimeoutError)
+    async def _database_down(request: Request, exc: Exception) -> JSONResponse:
+        # A database restart or failover in progress. A command in flight either committed
+        # or not: retrying it with the same Idempotency-Key takes effect exactly once.
+        log.warning("database unavailable on %s %s: %s", request.method, request.url.path, exc)
+        response = _error(
+            503,
+            "database_unavailable",
+            "the database is unavailable; retry with the same Idempotency-Key",
+        )
+        response.headers["Retry-After"] = "1"
+        return response
+
     @app.exception_handler(Exception)
     async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
         log.exception("unexpected error on %s %s", request.method, request.url.path)
@@ -77,9 +140,12 @@ def _install_error_handlers(app: FastAPI) -> None:
 
 def create_app(settings: Settings) -> FastAPI:
     engine = make_engine(settings.db_url)
-    upgrade(engine)
+    if settings.migrate:
+        upgrade(engine)
+    elif not is_current(engine):
+        raise NotMigrated("the database is not at the newest schema: run `platform-api migrate`")
     if settings.demo_users:
-        with write_session(engine) as session, session.begin():
+        with seeding_session(engine) as session, session.begin():
             auth.ensure_demo_users(session)
 
     metrics = Metrics()
@@ -104,7 +170,13 @@ def create_app(settings: Settings) -> FastAPI:
     app.state.engine = engine
     app.state.broadcaster = broadcaster
     app.state.metrics = metrics
-    app.state.event_log = EventLog(engine, publish)
+    relay: LogRelay | None = None
+    if is_postgres(engine):  # instances share the log: fan out through LISTEN/NOTIFY
+        relay = LogRelay(engine, publish)
+        app.state.event_log = EventLog(engine, relay.offer, notify=True)
+    else:  # one process: publish straight to this process's subscribers
+        app.state.event_log = EventLog(engine, publish)
+    app.state.relay = relay
     app.state.geocoder = make_geocoder(settings)
     app.state.schema_head = schema_head()
     app.state.readiness = ops.readiness_state()
@@ -130,4 +202,24 @@ def create_app(settings: Settings) -> FastAPI:
     modules = (auth_routes, read, events, calls, incidents, units, ops, geo, recordings, training)
     for module in modules:
         app.include_router(module.router)
+    _build_routes(app)
+    if relay is not None:
+        relay.start()
     return app
+
+
+_BUILD_LOCK = threading.Lock()
+
+
+def _build_routes(app: FastAPI) -> None:
+    """Resolve every route's dependencies now, one app at a time.
+
+    FastAPI resolves an included router's routes at their first request, building pydantic
+    validators for our shared wire types. Two apps in one process (the console's embedded
+    platform and a training sandbox; several instances in a test) then build the same
+    types from two threads at once, which pydantic does not support: a request failed with
+    `AttributeError: __pydantic_core_schema__`. Looking up a name that no route has walks
+    (and so resolves) every route.
+    """
+    with _BUILD_LOCK, contextlib.suppress(NoMatchFound):
+        app.url_path_for("_resolve_every_route_")

@@ -1,7 +1,8 @@
 """`platform-api`: serve the platform, check the log's hash chain, add users, copy a database.
 
 platform-api serve [--db URL] [--host H] [--port P] [--simulate] [--demo-users]
-                   [--geocoder-url URL] [--gazetteer FILE]... [--no-access-log]
+                   [--geocoder-url URL] [--gazetteer FILE]... [--no-access-log] [--no-migrate]
+platform-api migrate [--db URL]     (bring the schema to the newest; safe to run concurrently)
 platform-api verify [--db URL]
 platform-api user-add NAME ROLE [--db URL] [--display-name TEXT]   (password on stdin)
 platform-api export [--db URL] [--from ISO] [--to ISO] [--from-seq N] [--to-seq N] FILE
@@ -32,8 +33,9 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from platform_api import auth, logs
+from platform_api.app import NotMigrated
 from platform_api.contract import Role
-from platform_api.db.engine import make_engine, upgrade, write_session
+from platform_api.db.engine import make_engine, snapshot_session, upgrade, write_session
 from platform_api.embedded import EmbeddedPlatform
 from platform_api.envconfig import (
     EnvError,
@@ -67,6 +69,7 @@ def _serve(args: argparse.Namespace) -> int:
         geocoder_url=args.geocoder_url,
         gazetteer_files=tuple(gazetteer),
         access_log=args.access_log,
+        migrate=not args.no_migrate,
     )
     if args.geocoder_url and gazetteer:
         log.warning("--gazetteer is not used when --geocoder-url is given")
@@ -78,7 +81,7 @@ def _serve(args: argparse.Namespace) -> int:
             ssl_certfile=args.ssl_certfile,
             ssl_keyfile=args.ssl_keyfile,
         ).start()
-    except GazetteerError as exc:
+    except (GazetteerError, NotMigrated) as exc:
         log.error("%s", exc)
         return 2
     except SQLAlchemyError as exc:
@@ -111,10 +114,23 @@ def _serve(args: argparse.Namespace) -> int:
     return 0
 
 
+def _migrate(args: argparse.Namespace) -> int:
+    engine = make_engine(args.db)
+    try:
+        upgrade(engine)
+    finally:
+        engine.dispose()
+    print(f"database {mask_url(args.db)} is at the newest schema")
+    return 0
+
+
 def _verify(args: argparse.Namespace) -> int:
     engine = make_engine(args.db)
-    with Session(engine) as session, session.begin():
-        report = verify_chain(iter_all(session), head_seq(session))
+    try:
+        with Session(engine) as session, session.begin():
+            report = verify_chain(iter_all(session), head_seq(session))
+    finally:
+        engine.dispose()
     print(report.model_dump_json(indent=2))
     return 0 if report.ok else 1
 
@@ -125,23 +141,26 @@ def _user_add(args: argparse.Namespace) -> int:
         print("the password must have at least 8 characters", file=sys.stderr)
         return 2
     engine = make_engine(args.db)
-    upgrade(engine)
-    with write_session(engine) as session, session.begin():
-        auth.add_user(session, args.name, args.display_name or args.name, Role(args.role), password)
+    try:
+        upgrade(engine)
+        with write_session(engine) as session, session.begin():
+            auth.add_user(
+                session, args.name, args.display_name or args.name, Role(args.role), password
+            )
+    finally:
+        engine.dispose()
     print(f"user {args.name} ({args.role}) added")
     return 0
 
 
 def _export(args: argparse.Namespace) -> int:
-    from sqlalchemy.engine import make_url
-
     from platform_api.errors import PlatformError
     from platform_api.export import build_header, recording_chunks, resolve_window
 
     engine = make_engine(args.db)
-    source = f"platform {make_url(args.db).render_as_string(hide_password=True)}"
+    source = f"platform {mask_url(args.db)}"
     try:
-        with Session(engine) as session, session.begin():
+        with snapshot_session(engine) as session, session.begin():
             window = resolve_window(
                 session,
                 from_ts=args.from_ts,
@@ -150,15 +169,17 @@ def _export(args: argparse.Namespace) -> int:
                 to_seq=args.to_seq,
             )
             header = build_header(session, window, source)
+        out = Path(args.file)
+        partial = out.with_name(out.name + ".partial")
+        with partial.open("w", encoding="utf-8") as stream:
+            for chunk in recording_chunks(engine, header, window):
+                stream.write(chunk)
+        partial.replace(out)
     except PlatformError as exc:
         print(f"{exc.field}: {exc.message}", file=sys.stderr)
         return 2
-    out = Path(args.file)
-    partial = out.with_name(out.name + ".partial")
-    with partial.open("w", encoding="utf-8") as stream:
-        for chunk in recording_chunks(engine, header, window):
-            stream.write(chunk)
-    partial.replace(out)
+    finally:
+        engine.dispose()
     print(f"{header.event_count} events (seq {window.first_seq}..{window.last_seq}) -> {out}")
     return 0
 
@@ -289,7 +310,18 @@ def build_parser() -> argparse.ArgumentParser:
         default=True if access is None else access,
         help="one log line per request (default on; env CR_ACCESS_LOG=0 turns it off)",
     )
+    serve.add_argument(
+        "--no-migrate",
+        action="store_true",
+        help="do not migrate at start (run `platform-api migrate` first); refuse an old schema",
+    )
     serve.set_defaults(func=_serve)
+
+    migrate = sub.add_parser(
+        "migrate", parents=[common], help="bring the database to the newest schema"
+    )
+    _db_option(migrate)
+    migrate.set_defaults(func=_migrate)
 
     verify = sub.add_parser("verify", parents=[common], help="recompute the event log's hash chain")
     _db_option(verify)

@@ -74,6 +74,8 @@ class EmbeddedPlatform:
         """End every event stream, then the server; returns when the thread has ended."""
         if self._server is None:
             return
+        if self._app.state.relay is not None:
+            self._app.state.relay.stop()
         self._app.state.broadcaster.close()
         self._server.should_exit = True
         if self._thread is not None:

@@ -6,9 +6,16 @@ the next seq and `hash = sha256(prev_hash + canonical)`, stores the idempotent r
 commits, and only then publishes the event to live subscribers. Publishing happens while
 the write lock is still held, so subscribers receive events strictly in seq order.
 
+The first statement of every command locks the log head row (`SELECT ... FOR UPDATE`;
+SQLite's BEGIN IMMEDIATE already holds its single write lock). Holding it from the start,
+not only at the append, serialises the whole command across processes: its checks ("is the
+call still queued?"), the day's reference counter, the idempotency lookup and the
+projection updates all see every command committed before, so N platform instances on one
+PostgreSQL database behave as one.
+
 The canonical form hashed is the header JSON (sorted keys, no spaces), a newline, then the
-payload text exactly as stored (`platform_api.contract.chain`, which recordings share). Changing any
-stored byte of a row breaks the chain.
+payload text exactly as stored (`platform_api.contract.chain`, which recordings share).
+Changing any stored byte of a row breaks the chain.
 """
 
 from __future__ import annotations
@@ -21,7 +28,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from pydantic import BaseModel
-from sqlalchemy import Engine, select
+from sqlalchemy import Engine, select, text
 from sqlalchemy.orm import Session
 
 from platform_api.contract import ChainReport
@@ -147,14 +154,19 @@ class StoredResponse:
 
 Publisher = Callable[[list[WrittenEvent]], None]
 
+# PostgreSQL: the channel on which each command announces its seq at commit (platform_api.relay)
+NOTIFY_CHANNEL = "cr_log"
+_NOTIFY = text(f"SELECT pg_notify('{NOTIFY_CHANNEL}', :seq)")
+
 
 class EventLog:
     """Serialises commands, appends their events and hands them to the publisher."""
 
-    def __init__(self, engine: Engine, publish: Publisher) -> None:
+    def __init__(self, engine: Engine, publish: Publisher, *, notify: bool = False) -> None:
         self._engine = engine
         self._write_engine = engine.execution_options(**WRITE)
         self._publish = publish
+        self._notify = notify  # tell other instances (PostgreSQL NOTIFY, delivered at commit)
         self._lock = threading.Lock()
 
     def execute(
@@ -168,6 +180,7 @@ class EventLog:
         """Run `handler` in one write transaction; return the command's response body."""
         with self._lock, Session(self._write_engine, expire_on_commit=False) as session:
             with session.begin():
+                head = _lock_head(session)
                 if idempotency is not None:
                     stored = _stored_response(session, idempotency)
                     if stored is not None:
@@ -176,7 +189,9 @@ class EventLog:
                 handler(ctx)
                 if len(ctx.emitted) != 1:
                     raise RuntimeError("a command emits exactly one event")
-                row = self._append(session, ctx, ctx.emitted[0])
+                row = self._append(session, head, ctx, ctx.emitted[0])
+                if self._notify:
+                    session.execute(_NOTIFY, {"seq": str(row.seq)})
                 body = _response_body(row, ctx.emitted[0].payload)
                 if idempotency is not None:
                     session.add(
@@ -193,11 +208,9 @@ class EventLog:
             self._publish([written])
             return StoredResponse(status_code=status_code, body=body)
 
-    def _append(self, session: Session, ctx: CommandContext, event: Emitted) -> EventRow:
-        head = session.scalars(select(LogHead).where(LogHead.id == 1).with_for_update()).first()
-        if head is None:
-            head = LogHead(id=1, seq=0, hash=GENESIS_HASH)
-            session.add(head)
+    def _append(
+        self, session: Session, head: LogHead, ctx: CommandContext, event: Emitted
+    ) -> EventRow:
         row = EventRow(
             seq=head.seq + 1,
             ts=ctx.now.isoformat().replace("+00:00", "Z"),
@@ -222,6 +235,14 @@ def _response_body(row: EventRow, payload: dict[str, Any]) -> str:
     if "appended" in payload:
         body += ',"appended":' + dumps(payload["appended"])
     return body + "}"
+
+
+def _lock_head(session: Session) -> LogHead:
+    head = session.scalars(select(LogHead).where(LogHead.id == 1).with_for_update()).first()
+    if head is None:  # a database made before `upgrade` created the row (db.engine)
+        head = LogHead(id=1, seq=0, hash=GENESIS_HASH)
+        session.add(head)
+    return head
 
 
 def _stored_response(session: Session, idem: Idempotency) -> StoredResponse | None:

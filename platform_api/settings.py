@@ -36,3 +36,6 @@ class Settings:
     # A training sandbox (platform_api.sandbox): says so on /livez and /readyz and accepts
     # POST /v1/training/seed. Never set for a live platform; no command-line flag sets it.
     training: bool = False
+    # Run the migrations at start (under an advisory lock, so concurrent starts are safe).
+    # False: `platform-api migrate` is a separate step and a start on an older schema fails.
+    migrate: bool = True

@@ -1,4 +1,5 @@
-"""Shared fixtures: a real platform on loopback (uvicorn in a thread, SQLite in tmp)."""
+"""Shared fixtures: a real platform on loopback (uvicorn in a thread), on a fresh database:
+a SQLite file in tmp, or with TEST_DB=postgres a new PostgreSQL database (tests/databases.py)."""
 
 from __future__ import annotations
 
@@ -17,6 +18,7 @@ from PySide6.QtWidgets import QApplication
 from maps.engine import prepare_webengine
 from platform_api.embedded import EmbeddedPlatform
 from platform_api.settings import Settings
+from tests.databases import fresh_db_url
 
 # QtWebEngine reads its set-up before the QApplication exists, and any test may build the
 # console's main window (with its map), so prepare it before pytest-qt makes the app.
@@ -103,10 +105,15 @@ class Api:
 
 
 @pytest.fixture
-def platform(tmp_path: Path) -> Iterator[EmbeddedPlatform]:
-    settings = Settings(
-        db_url=f"sqlite:///{tmp_path / 'platform.db'}", demo_users=True, sse_ping_s=1
-    )
+def db_url(tmp_path: Path) -> Iterator[str]:
+    """A new empty database for this test (SQLite, or PostgreSQL with TEST_DB=postgres)."""
+    with fresh_db_url(tmp_path) as url:
+        yield url
+
+
+@pytest.fixture
+def platform(db_url: str) -> Iterator[EmbeddedPlatform]:
+    settings = Settings(db_url=db_url, demo_users=True, sse_ping_s=1)
     with EmbeddedPlatform(settings) as running:
         yield running
 

@@ -16,6 +16,7 @@ from platform_api.contract import (
     StatePublic,
     UnitPublic,
 )
+from platform_api.db.engine import snapshot_session
 from platform_api.db.models import AssignmentRow, CallRow, IncidentRow, UnitRow
 from platform_api.routes.deps import ERRORS, AnyUser
 from platform_api.services.views import (
@@ -41,7 +42,7 @@ def _etag(response: Response, version: int) -> None:
 @router.get("/state", response_model=StatePublic, responses=ERRORS)
 def get_state(request: Request, user: AnyUser) -> StatePublic:
     """Everything live now, and the seq it is as of: stream events from `as_of_seq`."""
-    with _session(request) as session:
+    with snapshot_session(request.app.state.engine) as session:
         return current_state(session)
 
 

@@ -13,9 +13,9 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import StreamingResponse
-from sqlalchemy.orm import Session
 
 from platform_api.contract import RecordingHeader
+from platform_api.db.engine import snapshot_session
 from platform_api.export import Window, build_header, recording_chunks, resolve_window
 from platform_api.routes.deps import ERRORS, Auditor
 
@@ -31,7 +31,7 @@ def _prepare(
     from_seq: int | None,
     to_seq: int | None,
 ) -> tuple[Window, RecordingHeader]:
-    with Session(request.app.state.engine) as session, session.begin():
+    with snapshot_session(request.app.state.engine) as session, session.begin():
         window = resolve_window(
             session, from_ts=from_ts, to_ts=to_ts, from_seq=from_seq, to_seq=to_seq
         )

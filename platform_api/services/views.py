@@ -39,7 +39,8 @@ _KIND = {CallRow: "call", IncidentRow: "incident", UnitRow: "unit", AssignmentRo
 
 
 def get_or_404(session: Session, model: type[Row], entity_id: str, field: str | None = None) -> Row:
-    row = session.get(model, entity_id)
+    # An id with a NUL character cannot exist, and PostgreSQL would refuse to look it up.
+    row = None if "\x00" in entity_id else session.get(model, entity_id)
     if row is None:
         kind = _KIND[model]
         raise NotFound(f"no {kind} with id {entity_id!r}", field=field or f"{kind}_id")

@@ -86,12 +86,10 @@ def test_limit_caps_the_results(calltaker: Api) -> None:
     assert len(names(calltaker, "station", limit=3)) == 3
 
 
-def test_a_site_gazetteer_adds_its_places(tmp_path: Path) -> None:
+def test_a_site_gazetteer_adds_its_places(tmp_path: Path, db_url: str) -> None:
     site = tmp_path / "site.csv"
     site.write_text("name,lat,lon,notes\nLambeth Custody Suite,51.4700,-0.1200,x\n", "utf-8")
-    settings = Settings(
-        db_url=f"sqlite:///{tmp_path / 'p.db'}", demo_users=True, gazetteer_files=(str(site),)
-    )
+    settings = Settings(db_url=db_url, demo_users=True, gazetteer_files=(str(site),))
     with EmbeddedPlatform(settings) as platform:
         api = Api(platform.url, platform.login("dispatcher"))
         try:
@@ -266,10 +264,8 @@ def nominatim() -> Iterator[FakeNominatim]:
 
 
 @pytest.fixture
-def geopy_api(tmp_path: Path, nominatim: FakeNominatim) -> Iterator[Api]:
-    settings = Settings(
-        db_url=f"sqlite:///{tmp_path / 'p.db'}", demo_users=True, geocoder_url=nominatim.url
-    )
+def geopy_api(db_url: str, nominatim: FakeNominatim) -> Iterator[Api]:
+    settings = Settings(db_url=db_url, demo_users=True, geocoder_url=nominatim.url)
     with EmbeddedPlatform(settings) as platform:
         api = Api(platform.url, platform.login("calltaker"))
         yield api

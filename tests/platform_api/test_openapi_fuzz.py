@@ -17,6 +17,7 @@ from schemathesis import GenerationMode
 from platform_api.app import create_app
 from platform_api.embedded import EmbeddedPlatform
 from platform_api.settings import Settings
+from tests.databases import fresh_db_url
 
 schema = schemathesis.openapi.from_dict(create_app(Settings(db_url="sqlite://")).openapi())
 schema.config.generation.update(modes=[GenerationMode.POSITIVE, GenerationMode.NEGATIVE])
@@ -24,8 +25,11 @@ schema.config.generation.update(modes=[GenerationMode.POSITIVE, GenerationMode.N
 
 @pytest.fixture(scope="module")
 def live(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, str]]:
-    db = Path(tmp_path_factory.mktemp("fuzz")) / "p.db"
-    with EmbeddedPlatform(Settings(db_url=f"sqlite:///{db}", demo_users=True)) as platform:
+    folder = Path(tmp_path_factory.mktemp("fuzz"))
+    with (
+        fresh_db_url(folder) as url,
+        EmbeddedPlatform(Settings(db_url=url, demo_users=True)) as platform,
+    ):
         yield platform.url, platform.login("admin")
 
 

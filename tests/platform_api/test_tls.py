@@ -15,7 +15,7 @@ from platform_api.settings import Settings
 
 
 @pytest.mark.skipif(shutil.which("openssl") is None, reason="needs the openssl command")
-def test_the_platform_serves_https_with_a_certificate(tmp_path: Path) -> None:
+def test_the_platform_serves_https_with_a_certificate(tmp_path: Path, db_url: str) -> None:
     cert, key = tmp_path / "cert.pem", tmp_path / "key.pem"
     subprocess.run(
         [
@@ -39,7 +39,7 @@ def test_the_platform_serves_https_with_a_certificate(tmp_path: Path) -> None:
         check=True,
         capture_output=True,
     )
-    settings = Settings(db_url=f"sqlite:///{tmp_path / 'p.db'}", demo_users=True)
+    settings = Settings(db_url=db_url, demo_users=True)
     with EmbeddedPlatform(settings, ssl_certfile=str(cert), ssl_keyfile=str(key)) as platform:
         assert platform.url.startswith("https://")
         trust = ssl.create_default_context(cafile=str(cert))
