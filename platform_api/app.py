@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 
 from fastapi import FastAPI, Request, Response
 from fastapi.exceptions import RequestValidationError
@@ -14,10 +14,11 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from platform_api import auth
 from platform_api.contract import ErrorBody, ErrorDetail
 from platform_api.db.engine import make_engine, upgrade, write_session
-from platform_api.errors import PlatformError
+from platform_api.errors import PlatformError, PreconditionRequired
 from platform_api.eventlog import EventLog, WrittenEvent
 from platform_api.fanout import Broadcaster
 from platform_api.geocoding import make_geocoder
+from platform_api.guards import BodyLimit, LastResort
 from platform_api.metrics import Metrics
 from platform_api.routes import auth as auth_routes
 from platform_api.routes import (
@@ -31,14 +32,21 @@ from platform_api.routes import (
     training,
     units,
 )
+from platform_api.routes.deps import IF_MATCH_REQUIRED
 from platform_api.settings import Settings
 
 log = logging.getLogger(__name__)
 
 
-def _error(status: int, code: str, message: str, field: str | None = None) -> JSONResponse:
+def _error(
+    status: int,
+    code: str,
+    message: str,
+    field: str | None = None,
+    headers: Mapping[str, str] | None = None,
+) -> JSONResponse:
     body = ErrorBody(error=ErrorDetail(code=code, message=message, field=field))
-    return JSONResponse(body.model_dump(), status_code=status)
+    return JSONResponse(body.model_dump(), status_code=status, headers=headers)
 
 
 def _field_of(loc: Sequence[object]) -> str:
@@ -60,18 +68,29 @@ def _install_error_handlers(app: FastAPI) -> None:
     async def _validation_error(request: Request, exc: RequestValidationError) -> JSONResponse:
         errors = exc.errors()
         first = errors[0] if errors else {"loc": ("body",), "msg": "invalid request"}
-        field = _field_of(first.get("loc", ()))
-        return _error(422, "invalid", f"{field}: {first.get('msg', 'invalid')}", field)
+        loc = tuple(first.get("loc", ()))
+        if loc == ("header", "If-Match") and first.get("type") == "missing":
+            err = PreconditionRequired(IF_MATCH_REQUIRED, field="If-Match")
+            return JSONResponse(err.body().model_dump(), status_code=err.status)
+        field = _field_of(loc)
+        message = str(first.get("msg", "invalid")).removeprefix("Value error, ")
+        return _error(422, "invalid", f"{field}: {message}", field)
 
     @app.exception_handler(StarletteHTTPException)
     async def _http_error(request: Request, exc: StarletteHTTPException) -> JSONResponse:
         code = {404: "not_found", 405: "method_not_allowed"}.get(exc.status_code, "bad_request")
-        return _error(exc.status_code, code, str(exc.detail))
+        # keep the exception's headers: a 405 must say which methods are allowed (Allow)
+        return _error(exc.status_code, code, str(exc.detail), headers=exc.headers)
 
     @app.exception_handler(Exception)
     async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
         log.exception("unexpected error on %s %s", request.method, request.url.path)
-        return _error(500, "internal", "the platform failed; nothing was changed")
+        return _error(
+            500,
+            "internal",
+            "the platform failed; nothing was changed",
+            headers={"Connection": "close"},
+        )
 
 
 def create_app(settings: Settings) -> FastAPI:
@@ -118,6 +137,10 @@ def create_app(settings: Settings) -> FastAPI:
         metrics.requests.labels(request.method, path, str(response.status_code)).inc()
         metrics.latency.labels(request.method, path).observe(time.perf_counter() - start)
         return response
+
+    # Outermost last: the body limit runs before anything reads the body or the token.
+    app.add_middleware(LastResort)
+    app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
 
     modules = (auth_routes, read, events, calls, incidents, units, ops, geo, recordings, training)
     for module in modules:

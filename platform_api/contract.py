@@ -9,9 +9,24 @@ from __future__ import annotations
 
 from datetime import datetime
 from enum import StrEnum
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, StringConstraints, model_validator
+
+from platform_api.wire_types import (
+    AccuracyMetres,
+    Address,
+    Callsign,
+    Capability,
+    Heading,
+    Latitude,
+    Longitude,
+    LongText,
+    PhoneNumber,
+    RecentTime,
+    SpeedKmh,
+    Text,
+)
 
 API_PREFIX = "/v1"
 
@@ -94,11 +109,6 @@ ACTIVE_ASSIGNMENT_STATES = frozenset(
     {AssignmentState.DISPATCHED, AssignmentState.EN_ROUTE, AssignmentState.AT_SCENE}
 )
 
-Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
-LongText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=4000)]
-Latitude = Annotated[float, Field(ge=-90, le=90, allow_inf_nan=False)]
-Longitude = Annotated[float, Field(ge=-180, le=180, allow_inf_nan=False)]
-
 
 class _Strict(BaseModel):
     """Commands reject unknown fields so that a typo is an error, not a silent no-op."""
@@ -117,11 +127,11 @@ class Point(_Strict):
 class HandsetLocation(Point):
     """An automatic mobile location (AML) fix with its accuracy radius."""
 
-    accuracy_m: Annotated[float, Field(gt=0, le=100_000, allow_inf_nan=False)]
+    accuracy_m: AccuracyMetres
 
 
 class IncidentLocation(Point):
-    address: Annotated[str, StringConstraints(strip_whitespace=True, max_length=300)] | None = None
+    address: Address | None = None
 
 
 class LocatedPublic(IncidentLocation):
@@ -268,6 +278,22 @@ class ChainReport(BaseModel):
     reason: str | None = None
 
 
+def _datetimes(model: BaseModel, prefix: str = "") -> list[tuple[str, datetime]]:
+    """Every datetime in a model, with its dotted path (nested models included)."""
+    found: list[tuple[str, datetime]] = []
+    for name in type(model).model_fields:
+        value = getattr(model, name)
+        if isinstance(value, datetime):
+            found.append((prefix + name, value))
+        elif isinstance(value, BaseModel):
+            found.extend(_datetimes(value, f"{prefix}{name}."))
+        elif isinstance(value, list):
+            for j, item in enumerate(value):
+                if isinstance(item, BaseModel):
+                    found.extend(_datetimes(item, f"{prefix}{name}[{j}]."))
+    return found
+
+
 RECORDING_FORMAT = "control-room-recording/1"
 
 
@@ -303,7 +329,16 @@ class TrainingSeed(_Strict):
     """
 
     state: StatePublic
-    at: datetime
+    at: AwareDatetime
+
+    @model_validator(mode="after")
+    def _times_have_zones(self) -> TrainingSeed:
+        for kind in ("calls", "incidents", "units", "assignments"):
+            for i, entity in enumerate(getattr(self.state, kind)):
+                for name, value in _datetimes(entity):
+                    if value.tzinfo is None:
+                        raise ValueError(f"state.{kind}[{i}].{name} needs a time zone")
+        return self
 
 
 # ---------------------------------------------------------------- commands
@@ -311,9 +346,7 @@ class TrainingSeed(_Strict):
 
 class CallCreate(_Strict):
     line: Line
-    caller_number: Annotated[
-        str, StringConstraints(strip_whitespace=True, min_length=1, max_length=32)
-    ]
+    caller_number: PhoneNumber
     caller_name: Text | None = None
     handset_location: HandsetLocation | None = None
 
@@ -352,25 +385,27 @@ class IncidentClose(_Strict):
 
 
 class UnitCreate(_Strict):
-    callsign: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=16)]
+    callsign: Callsign
     type: UnitType
-    capabilities: list[Text] = []
+    capabilities: Annotated[list[Capability], Field(max_length=20)] = []
     home_station: Text
     borough: Text | None = None
     position: Point | None = None
 
 
 class UnitStatusUpdate(_Strict):
-    status: UnitStatus
+    """Only the statuses a person or an MDT sets; the others follow assignments."""
+
+    status: Literal[UnitStatus.AVAILABLE, UnitStatus.COMMITTED, UnitStatus.UNAVAILABLE]
 
 
 class PositionReport(_Strict):
     unit_id: Text
     lat: Latitude
     lon: Longitude
-    at: datetime | None = None
-    heading: Annotated[float, Field(ge=0, lt=360, allow_inf_nan=False)] | None = None
-    speed_kmh: Annotated[float, Field(ge=0, le=400, allow_inf_nan=False)] | None = None
+    at: RecentTime | None = None
+    heading: Heading | None = None
+    speed_kmh: SpeedKmh | None = None
 
 
 class PositionBatch(_Strict):

@@ -27,6 +27,9 @@ class Settings:
     sse_ping_s: float = 15.0
     sse_max_backlog: int = 20_000
     page_limit_max: int = 10_000
+    # Request bodies over this are refused (413) before parsing and before authentication;
+    # a full AVL batch (10,000 fixes) is about 1.2 MB.
+    max_body_bytes: int = 2 * 1024 * 1024
     # Geolocation: a site's geocoding server (Nominatim API, via geopy), else the offline
     # gazetteer, to which a site may add its own CSV files (name,lat,lon).
     geocoder_url: str | None = None

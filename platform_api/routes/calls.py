@@ -8,9 +8,11 @@ from platform_api.contract import CallClose, CallCreate, CallLink, IncidentCreat
 from platform_api.routes.deps import (
     COMMAND,
     CallHandler,
+    EntityId,
     GatewayOrCallHandler,
     IdempotencyHeader,
     IfMatchHeader,
+    IfMatchRequired,
     optional_version,
     required_version,
     run_command,
@@ -34,9 +36,9 @@ def receive_call(
 @router.post("/{call_id}/answer", **COMMAND)
 def answer_call(
     request: Request,
-    call_id: str,
+    call_id: EntityId,
     user: CallHandler,
-    if_match: IfMatchHeader = None,
+    if_match: IfMatchRequired,
     key: IdempotencyHeader = None,
 ) -> Response:
     """Take a queued call for this operator; a second operator gets 409 naming the first."""
@@ -49,7 +51,7 @@ def answer_call(
 @router.post("/{call_id}/abandon", **COMMAND)
 def abandon_call(
     request: Request,
-    call_id: str,
+    call_id: EntityId,
     user: GatewayOrCallHandler,
     if_match: IfMatchHeader = None,
     key: IdempotencyHeader = None,
@@ -64,10 +66,10 @@ def abandon_call(
 @router.post("/{call_id}/close", **COMMAND)
 def close_call(
     request: Request,
-    call_id: str,
+    call_id: EntityId,
     body: CallClose,
     user: CallHandler,
-    if_match: IfMatchHeader = None,
+    if_match: IfMatchRequired,
     key: IdempotencyHeader = None,
 ) -> Response:
     """Finish an answered call that needs no incident."""
@@ -85,10 +87,10 @@ def close_call(
 @router.post("/{call_id}/incident", status_code=201, **COMMAND)
 def raise_incident(
     request: Request,
-    call_id: str,
+    call_id: EntityId,
     body: IncidentCreate,
     user: CallHandler,
-    if_match: IfMatchHeader = None,
+    if_match: IfMatchRequired,
     key: IdempotencyHeader = None,
 ) -> Response:
     """Create an incident from an answered call (If-Match: the call's version)."""
@@ -108,10 +110,10 @@ def raise_incident(
 @router.post("/{call_id}/link", **COMMAND)
 def link_call(
     request: Request,
-    call_id: str,
+    call_id: EntityId,
     body: CallLink,
     user: CallHandler,
-    if_match: IfMatchHeader = None,
+    if_match: IfMatchRequired,
     key: IdempotencyHeader = None,
 ) -> Response:
     """Link an answered call to an existing open incident (a duplicate report)."""

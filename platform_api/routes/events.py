@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 from sse_starlette import EventSourceResponse, ServerSentEvent
 
 from platform_api.contract import ChainReport, EventPage
-from platform_api.errors import Invalid, PlatformError
+from platform_api.errors import Conflict, Invalid
 from platform_api.eventlog import head_seq, iter_all, read_events, verify_chain, wire_json
 from platform_api.fanout import Broadcaster
 from platform_api.routes.deps import ERRORS, AnyUser, Auditor, settings_of
@@ -26,6 +26,7 @@ from platform_api.routes.deps import ERRORS, AnyUser, Auditor, settings_of
 router = APIRouter(prefix="/v1", tags=["events"])
 
 CATCH_UP_BATCH = 500
+PAGE_LIMIT_MAX = 10_000  # Settings.page_limit_max may lower it
 
 
 def _read_wire(request: Request, after: int, limit: int) -> tuple[list[tuple[int, str, str]], int]:
@@ -35,10 +36,11 @@ def _read_wire(request: Request, after: int, limit: int) -> tuple[list[tuple[int
 
 
 def _start_seq(last_event_id: str | None, after: int | None) -> int | None:
-    if last_event_id is not None and last_event_id.strip():
+    if last_event_id is not None:
         text = last_event_id.strip()
-        if not text.isdigit() or len(text) > 15:
-            raise PlatformError("Last-Event-ID must be an event seq", field="Last-Event-ID")
+        # ASCII digits only: `str.isdigit()` is also true of "²", which `int()` refuses.
+        if not (text.isascii() and text.isdigit()) or len(text) > 15:
+            raise Invalid("Last-Event-ID must be an event seq", field="Last-Event-ID")
         return int(text)
     return after
 
@@ -52,9 +54,18 @@ async def events(
     request: Request,
     user: AnyUser,
     after: Annotated[int | None, Query(ge=0, le=10**15)] = None,
-    limit: Annotated[int | None, Query(ge=1)] = None,
-    last_event_id: Annotated[str | None, Header(alias="Last-Event-ID")] = None,
+    limit: Annotated[int | None, Query(ge=1, le=PAGE_LIMIT_MAX)] = None,
+    last_event_id: Annotated[
+        str | None,
+        Header(
+            alias="Last-Event-ID",
+            pattern=r"^[0-9]{1,15}$",
+            description="resume after this seq (wins over `after`); a seq beyond the log's "
+            "end is a 409: the log was replaced, bootstrap again",
+        ),
+    ] = None,
 ) -> Response:
+    """The log after a seq: a page of JSON, or with `Accept: text/event-stream` a stream."""
     start = _start_seq(last_event_id, after)
     settings = settings_of(request)
     if "text/event-stream" in request.headers.get("accept", ""):
@@ -75,7 +86,7 @@ async def _stream(request: Request, start: int | None) -> Response:
     if start is None:
         start = head
     elif start > head:
-        raise Invalid(
+        raise Conflict(
             f"seq {start} is beyond the end of the log ({head}); bootstrap again",
             field="Last-Event-ID",
         )

@@ -15,8 +15,10 @@ from platform_api.routes.deps import (
     COMMAND,
     CallHandler,
     Dispatcher,
+    EntityId,
     IdempotencyHeader,
     IfMatchHeader,
+    IfMatchRequired,
     optional_version,
     required_version,
     run_command,
@@ -46,10 +48,10 @@ def create_incident(
 @router.post("/{incident_id}/grade", **COMMAND)
 def grade_incident(
     request: Request,
-    incident_id: str,
+    incident_id: EntityId,
     body: GradeUpdate,
     user: CallHandler,
-    if_match: IfMatchHeader = None,
+    if_match: IfMatchRequired,
     key: IdempotencyHeader = None,
 ) -> Response:
     version = required_version(if_match)
@@ -66,7 +68,7 @@ def grade_incident(
 @router.post("/{incident_id}/log", **COMMAND)
 def add_log_entry(
     request: Request,
-    incident_id: str,
+    incident_id: EntityId,
     body: LogEntryCreate,
     user: CallHandler,
     if_match: IfMatchHeader = None,
@@ -87,10 +89,10 @@ def add_log_entry(
 @router.post("/{incident_id}/location", **COMMAND)
 def update_location(
     request: Request,
-    incident_id: str,
+    incident_id: EntityId,
     body: LocationUpdate,
     user: CallHandler,
-    if_match: IfMatchHeader = None,
+    if_match: IfMatchRequired,
     key: IdempotencyHeader = None,
 ) -> Response:
     version = required_version(if_match)
@@ -107,10 +109,10 @@ def update_location(
 @router.post("/{incident_id}/close", **COMMAND)
 def close_incident(
     request: Request,
-    incident_id: str,
+    incident_id: EntityId,
     body: IncidentClose,
     user: Dispatcher,
-    if_match: IfMatchHeader = None,
+    if_match: IfMatchRequired,
     key: IdempotencyHeader = None,
 ) -> Response:
     """Close with a closing classification; units still attached become available."""

@@ -17,7 +17,7 @@ from platform_api.contract import (
     UnitPublic,
 )
 from platform_api.db.models import AssignmentRow, CallRow, IncidentRow, UnitRow
-from platform_api.routes.deps import ERRORS, AnyUser
+from platform_api.routes.deps import ERRORS, AnyUser, EntityId
 from platform_api.services.views import (
     assignment_public,
     call_public,
@@ -61,7 +61,7 @@ def list_calls(
 
 
 @router.get("/calls/{call_id}", response_model=CallPublic, responses=ERRORS)
-def get_call(request: Request, response: Response, call_id: str, user: AnyUser) -> CallPublic:
+def get_call(request: Request, response: Response, call_id: EntityId, user: AnyUser) -> CallPublic:
     with _session(request) as session:
         row = get_or_404(session, CallRow, call_id)
         _etag(response, row.version)
@@ -70,7 +70,7 @@ def get_call(request: Request, response: Response, call_id: str, user: AnyUser) 
 
 @router.get("/incidents/{incident_id}", response_model=IncidentPublic, responses=ERRORS)
 def get_incident(
-    request: Request, response: Response, incident_id: str, user: AnyUser
+    request: Request, response: Response, incident_id: EntityId, user: AnyUser
 ) -> IncidentPublic:
     with _session(request) as session:
         row = get_or_404(session, IncidentRow, incident_id)
@@ -79,7 +79,7 @@ def get_incident(
 
 
 @router.get("/units/{unit_id}", response_model=UnitPublic, responses=ERRORS)
-def get_unit(request: Request, response: Response, unit_id: str, user: AnyUser) -> UnitPublic:
+def get_unit(request: Request, response: Response, unit_id: EntityId, user: AnyUser) -> UnitPublic:
     with _session(request) as session:
         row = get_or_404(session, UnitRow, unit_id)
         _etag(response, row.version)
@@ -88,7 +88,7 @@ def get_unit(request: Request, response: Response, unit_id: str, user: AnyUser) 
 
 @router.get("/assignments/{assignment_id}", response_model=AssignmentPublic, responses=ERRORS)
 def get_assignment(
-    request: Request, response: Response, assignment_id: str, user: AnyUser
+    request: Request, response: Response, assignment_id: EntityId, user: AnyUser
 ) -> AssignmentPublic:
     with _session(request) as session:
         row = get_or_404(session, AssignmentRow, assignment_id)

@@ -21,10 +21,11 @@ from platform_api.eventlog import CommandContext
 from platform_api.routes.deps import (
     COMMAND,
     Dispatcher,
+    EntityId,
     Gateway,
     GatewayOrDispatcher,
     IdempotencyHeader,
-    IfMatchHeader,
+    IfMatchRequired,
     Supervisor,
     required_version,
     run_command,
@@ -49,10 +50,10 @@ def create_unit(
 @router.post("/units/{unit_id}/status", **COMMAND)
 def change_unit_status(
     request: Request,
-    unit_id: str,
+    unit_id: EntityId,
     body: UnitStatusUpdate,
     user: GatewayOrDispatcher,
-    if_match: IfMatchHeader = None,
+    if_match: IfMatchRequired,
     key: IdempotencyHeader = None,
 ) -> Response:
     """Available, committed or unavailable; assignment statuses follow assignments."""
@@ -82,10 +83,10 @@ def post_positions(
 @router.post("/units/{unit_id}/assign", status_code=201, **COMMAND)
 def assign_unit(
     request: Request,
-    unit_id: str,
+    unit_id: EntityId,
     body: AssignmentCreate,
     user: Dispatcher,
-    if_match: IfMatchHeader = None,
+    if_match: IfMatchRequired,
     key: IdempotencyHeader = None,
 ) -> Response:
     """Dispatch an available unit (If-Match: the unit's version). Two dispatchers racing
@@ -105,10 +106,10 @@ def assign_unit(
 @router.post("/units/{unit_id}/stand-down", **COMMAND)
 def stand_down_unit(
     request: Request,
-    unit_id: str,
+    unit_id: EntityId,
     body: StandDown,
     user: Dispatcher,
-    if_match: IfMatchHeader = None,
+    if_match: IfMatchRequired,
     key: IdempotencyHeader = None,
 ) -> Response:
     version = required_version(if_match)
@@ -125,10 +126,10 @@ def stand_down_unit(
 @router.post("/units/{unit_id}/reallocate", **COMMAND)
 def reallocate_unit(
     request: Request,
-    unit_id: str,
+    unit_id: EntityId,
     body: Reallocation,
     user: Supervisor,
-    if_match: IfMatchHeader = None,
+    if_match: IfMatchRequired,
     key: IdempotencyHeader = None,
 ) -> Response:
     """Supervisors only: move a committed unit to another incident, with a reason."""
@@ -146,10 +147,10 @@ def reallocate_unit(
 @router.post("/assignments/{assignment_id}/progress", **COMMAND)
 def assignment_progress(
     request: Request,
-    assignment_id: str,
+    assignment_id: EntityId,
     body: AssignmentProgress,
     user: GatewayOrDispatcher,
-    if_match: IfMatchHeader = None,
+    if_match: IfMatchRequired,
     key: IdempotencyHeader = None,
 ) -> Response:
     """En route, at scene, cleared (from the dispatcher or the unit's MDT via a gateway)."""
