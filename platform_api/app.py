@@ -11,7 +11,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from platform_api import auth
+from platform_api import auth, openapi
 from platform_api.contract import ErrorBody, ErrorDetail
 from platform_api.db.engine import make_engine, upgrade, write_session
 from platform_api.errors import PlatformError, PreconditionRequired
@@ -79,8 +79,10 @@ def _install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(StarletteHTTPException)
     async def _http_error(request: Request, exc: StarletteHTTPException) -> JSONResponse:
         code = {404: "not_found", 405: "method_not_allowed"}.get(exc.status_code, "bad_request")
-        # keep the exception's headers: a 405 must say which methods are allowed (Allow)
-        return _error(exc.status_code, code, str(exc.detail), headers=exc.headers)
+        headers = dict(exc.headers or {})
+        if exc.status_code == 405:  # every method served at this path, from any module
+            headers["Allow"] = ", ".join(openapi.allowed_methods(app, request.scope))
+        return _error(exc.status_code, code, str(exc.detail), headers=headers)
 
     @app.exception_handler(Exception)
     async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
@@ -125,6 +127,7 @@ def create_app(settings: Settings) -> FastAPI:
     app.state.event_log = EventLog(engine, publish)
     app.state.geocoder = make_geocoder(settings)
     _install_error_handlers(app)
+    openapi.install(app)
 
     @app.middleware("http")
     async def _measure(

@@ -11,7 +11,7 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Annotated, Any, Literal
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, StringConstraints, model_validator
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
 from platform_api.wire_types import (
     AccuracyMetres,
@@ -26,6 +26,7 @@ from platform_api.wire_types import (
     RecentTime,
     SpeedKmh,
     Text,
+    ZonedTime,
 )
 
 API_PREFIX = "/v1"
@@ -329,7 +330,7 @@ class TrainingSeed(_Strict):
     """
 
     state: StatePublic
-    at: AwareDatetime
+    at: ZonedTime
 
     @model_validator(mode="after")
     def _times_have_zones(self) -> TrainingSeed:

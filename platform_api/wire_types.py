@@ -163,8 +163,22 @@ def _recent(value: datetime) -> datetime:
     return value
 
 
+_ISO_TIME = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}[Tt][0-9]{2}:[0-9]{2}")
+
+
+def _iso_text(value: Any) -> Any:
+    """A time is an RFC 3339 string: pydantic alone would also take 1700000000 or "0.5"."""
+    if not isinstance(value, str) or not _ISO_TIME.match(value):
+        raise ValueError("give an ISO 8601 time with a zone, e.g. 2026-11-20T06:00:00Z")
+    return value
+
+
+# Any time a client sends: an ISO string with a zone.
+ZonedTime = Annotated[AwareDatetime, BeforeValidator(_iso_text)]
+
 RecentTime = Annotated[
     AwareDatetime,
     AfterValidator(_recent),
+    BeforeValidator(_iso_text),
     Field(description="with a time zone; within the last 24 hours, at most 5 minutes ahead"),
 ]

@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 from platform_api.contract import RecordingHeader
 from platform_api.export import Window, build_header, recording_chunks, resolve_window
 from platform_api.routes.deps import ERRORS, Auditor
+from platform_api.wire_types import ZonedTime
 
 router = APIRouter(prefix="/v1", tags=["recordings"])
 
@@ -47,8 +48,8 @@ def _prepare(
 async def export_recording(
     request: Request,
     user: Auditor,
-    from_ts: Annotated[datetime | None, Query(alias="from")] = None,
-    to_ts: Annotated[datetime | None, Query(alias="to")] = None,
+    from_ts: Annotated[ZonedTime | None, Query(alias="from")] = None,
+    to_ts: Annotated[ZonedTime | None, Query(alias="to")] = None,
     from_seq: Annotated[int | None, Query(ge=1, le=10**15)] = None,
     to_seq: Annotated[int | None, Query(ge=0, le=10**15)] = None,
 ) -> StreamingResponse:

@@ -88,3 +88,20 @@ def test_health_and_metrics_report_the_log(platform: EmbeddedPlatform, gateway: 
     metrics = httpx.get(f"{platform.url}/metrics").text
     assert 'platform_events_total{type="call.received"} 1.0' in metrics
     assert "platform_request_seconds_bucket" in metrics
+
+
+def test_a_405_names_every_allowed_method(platform: EmbeddedPlatform) -> None:
+    # GET and POST /v1/calls live in two modules; Allow must still name both
+    response = httpx.request("DELETE", f"{platform.url}/v1/calls")
+    assert response.status_code == 405
+    allowed = {m.strip() for m in response.headers["Allow"].split(",")}
+    assert {"GET", "POST"} <= allowed
+    assert response.json()["error"]["code"] == "method_not_allowed"
+
+
+def test_optional_parameters_are_published_without_null(platform: EmbeddedPlatform) -> None:
+    # a header is absent or a string: a client trusting "or null" would send the text "null"
+    document = httpx.get(f"{platform.url}/openapi.json").json()
+    answer = document["paths"]["/v1/calls/{call_id}/abandon"]["post"]["parameters"]
+    if_match = next(p for p in answer if p["name"] == "If-Match")
+    assert if_match["schema"]["type"] == "string" and "anyOf" not in if_match["schema"]
