@@ -15,7 +15,7 @@ from typing import Any
 
 from fastapi import FastAPI
 from fastapi.openapi.utils import get_openapi
-from starlette.routing import Match
+from starlette.routing import compile_path
 from starlette.types import Scope
 
 
@@ -55,13 +55,13 @@ def install(app: FastAPI) -> None:
 
 
 def allowed_methods(app: FastAPI, scope: Scope) -> list[str]:
-    """Every method some route serves at this request's path (for a 405's `Allow`)."""
+    """Every method the published document lists at this request's path (for `Allow`)."""
+    path = scope.get("path", "")
     methods: set[str] = set()
-    for route in app.router.routes:
-        match, _ = route.matches({**scope, "method": "GET"})
-        route_methods = getattr(route, "methods", None)
-        if match != Match.NONE and route_methods:
-            methods.update(route_methods)
+    for template, item in app.openapi().get("paths", {}).items():
+        regex, _, _ = compile_path(template)
+        if regex.match(path):
+            methods.update(m.upper() for m in item)
     if "GET" in methods:
         methods.add("HEAD")
     return sorted(methods)
