@@ -20,6 +20,7 @@ from platform_api.fanout import Broadcaster
 from platform_api.geocoding import make_geocoder
 from platform_api.guards import BodyLimit, LastResort
 from platform_api.metrics import Metrics
+from platform_api.roles import PUBLIC_ROUTES, ROUTE_RIGHTS
 from platform_api.routes import auth as auth_routes
 from platform_api.routes import (
     calls,
@@ -148,4 +149,19 @@ def create_app(settings: Settings) -> FastAPI:
     modules = (auth_routes, read, events, calls, incidents, units, ops, geo, recordings, training)
     for module in modules:
         app.include_router(module.router)
+    _check_every_route_has_a_right(app)
     return app
+
+
+def _check_every_route_has_a_right(app: FastAPI) -> None:
+    """The role matrix (`platform_api.roles`) is the one place rights live: a route it
+    does not know would be open or shut by accident, so the platform refuses to start."""
+    missing = [
+        f"{method.upper()} {path}"
+        for path, item in app.openapi().get("paths", {}).items()
+        for method in item
+        if (method.upper(), path) not in ROUTE_RIGHTS
+        and (method.upper(), path) not in PUBLIC_ROUTES
+    ]
+    if missing:
+        raise RuntimeError(f"routes without a right in platform_api.roles: {missing}")

@@ -40,11 +40,15 @@ def _serve(args: argparse.Namespace) -> int:
         if not Path(path).is_file():
             print(f"no gazetteer file at {path}", file=sys.stderr)
             return 2
+    metrics_token = None
+    if args.metrics_token_file:
+        metrics_token = Path(args.metrics_token_file).read_text(encoding="utf-8").strip() or None
     settings = Settings(
         db_url=args.db,
         demo_users=args.demo_users or args.simulate,
         geocoder_url=args.geocoder_url,
         gazetteer_files=tuple(args.gazetteer),
+        metrics_token=metrics_token,
     )
     if args.geocoder_url and args.gazetteer:
         print("note: --gazetteer is not used when --geocoder-url is given", file=sys.stderr)
@@ -210,6 +214,12 @@ def build_parser() -> argparse.ArgumentParser:
         default=[],
         metavar="FILE",
         help="add a gazetteer CSV (name,lat,lon) to the offline one; repeatable",
+    )
+    serve.add_argument(
+        "--metrics-token-file",
+        default=None,
+        metavar="FILE",
+        help="a file holding the bearer token the Prometheus scraper sends to /metrics",
     )
     serve.set_defaults(func=_serve)
 

@@ -30,6 +30,9 @@ class Settings:
     # Request bodies over this are refused (413) before parsing and before authentication;
     # a full AVL batch (10,000 fixes) is about 1.2 MB.
     max_body_bytes: int = 2 * 1024 * 1024
+    # A long-lived bearer token for the Prometheus scraper on /metrics (users with the
+    # metrics right may read it with their own token too).
+    metrics_token: str | None = None
     # Geolocation: a site's geocoding server (Nominatim API, via geopy), else the offline
     # gazetteer, to which a site may add its own CSV files (name,lat,lon).
     geocoder_url: str | None = None

@@ -5,11 +5,12 @@ from __future__ import annotations
 from fastapi import APIRouter, Request, Response
 
 from platform_api import auth
+from platform_api.auth import Authorised
 from platform_api.contract import LoginRequest, TokenPublic, UserCreate, UserPublic
 from platform_api.db.engine import write_session
 from platform_api.db.models import UserRow
 from platform_api.errors import Conflict
-from platform_api.routes.deps import ERRORS, Admin, AnyUser, settings_of
+from platform_api.routes.deps import ERRORS, settings_of
 
 router = APIRouter(prefix="/v1", tags=["auth"])
 
@@ -22,19 +23,19 @@ def login(request: Request, body: LoginRequest) -> TokenPublic:
 
 
 @router.post("/auth/logout", status_code=204, responses=ERRORS)
-def logout(request: Request, user: AnyUser, token: auth.BearerToken) -> Response:
+def logout(request: Request, user: Authorised, token: auth.BearerToken) -> Response:
     with write_session(request.app.state.engine) as session, session.begin():
         auth.logout(session, token)
     return Response(status_code=204)
 
 
 @router.get("/auth/me", response_model=UserPublic, responses=ERRORS)
-def me(user: AnyUser) -> UserPublic:
+def me(user: Authorised) -> UserPublic:
     return user.public()
 
 
 @router.post("/users", status_code=201, response_model=UserPublic, responses=ERRORS)
-def create_user(request: Request, body: UserCreate, user: Admin) -> UserPublic:
+def create_user(request: Request, body: UserCreate, user: Authorised) -> UserPublic:
     with write_session(request.app.state.engine) as session, session.begin():
         if session.get(UserRow, body.username) is not None:
             raise Conflict(f"user {body.username} exists", field="username")

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Request, Response
 
+from platform_api.auth import Authorised
 from platform_api.contract import CallClose, CallCreate, CallLink, IncidentCreate
+from platform_api.roles import Right, may
 from platform_api.routes.deps import (
     COMMAND,
-    CallHandler,
     EntityId,
-    GatewayOrCallHandler,
     IdempotencyHeader,
     IfMatchHeader,
     IfMatchRequired,
@@ -25,7 +25,7 @@ router = APIRouter(prefix="/v1/calls", tags=["calls"])
 
 @router.post("", status_code=201, **COMMAND)
 def receive_call(
-    request: Request, body: CallCreate, user: GatewayOrCallHandler, key: IdempotencyHeader = None
+    request: Request, body: CallCreate, user: Authorised, key: IdempotencyHeader = None
 ) -> Response:
     """A call arrives from the telephony gateway (or is keyed in by a call-taker)."""
     return run_command(
@@ -37,7 +37,7 @@ def receive_call(
 def answer_call(
     request: Request,
     call_id: EntityId,
-    user: CallHandler,
+    user: Authorised,
     if_match: IfMatchRequired,
     key: IdempotencyHeader = None,
 ) -> Response:
@@ -52,7 +52,7 @@ def answer_call(
 def abandon_call(
     request: Request,
     call_id: EntityId,
-    user: GatewayOrCallHandler,
+    user: Authorised,
     if_match: IfMatchHeader = None,
     key: IdempotencyHeader = None,
 ) -> Response:
@@ -68,7 +68,7 @@ def close_call(
     request: Request,
     call_id: EntityId,
     body: CallClose,
-    user: CallHandler,
+    user: Authorised,
     if_match: IfMatchRequired,
     key: IdempotencyHeader = None,
 ) -> Response:
@@ -78,7 +78,9 @@ def close_call(
         request,
         user,
         key,
-        lambda ctx: calls.close(ctx, call_id, version, body.reason),
+        lambda ctx: calls.close(
+            ctx, call_id, version, body.reason, others=may(user.role, Right.CLOSE_OTHERS_CALL)
+        ),
         body=body,
         if_match=version,
     )
@@ -89,7 +91,7 @@ def raise_incident(
     request: Request,
     call_id: EntityId,
     body: IncidentCreate,
-    user: CallHandler,
+    user: Authorised,
     if_match: IfMatchRequired,
     key: IdempotencyHeader = None,
 ) -> Response:
@@ -112,7 +114,7 @@ def link_call(
     request: Request,
     call_id: EntityId,
     body: CallLink,
-    user: CallHandler,
+    user: Authorised,
     if_match: IfMatchRequired,
     key: IdempotencyHeader = None,
 ) -> Response:

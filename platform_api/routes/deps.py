@@ -9,30 +9,11 @@ from typing import Annotated, Any
 from fastapi import Header, Path, Request, Response
 from pydantic import BaseModel
 
-from platform_api.auth import (
-    AUDITORS,
-    CALL_HANDLERS,
-    DISPATCHERS,
-    GATEWAYS,
-    SUPERVISORS,
-    CurrentUser,
-    User,
-    require,
-)
-from platform_api.contract import CommandResult, ErrorBody, Role
+from platform_api.auth import User
+from platform_api.contract import CommandResult, ErrorBody
 from platform_api.errors import Invalid, PreconditionRequired
 from platform_api.eventlog import CommandContext, EventLog, Idempotency
 from platform_api.settings import Settings
-
-CallHandler = Annotated[User, require(*CALL_HANDLERS)]
-Dispatcher = Annotated[User, require(*DISPATCHERS)]
-Supervisor = Annotated[User, require(*SUPERVISORS)]
-Gateway = Annotated[User, require(*GATEWAYS)]
-Auditor = Annotated[User, require(*AUDITORS)]
-GatewayOrCallHandler = Annotated[User, require(*GATEWAYS, *CALL_HANDLERS)]
-GatewayOrDispatcher = Annotated[User, require(*GATEWAYS, *DISPATCHERS)]
-Admin = Annotated[User, require(Role.ADMIN)]
-AnyUser = CurrentUser
 
 # Ids are uuid hex or, in recordings imported from elsewhere, short slugs ("sf-inc-123").
 EntityId = Annotated[

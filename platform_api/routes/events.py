@@ -17,11 +17,12 @@ from fastapi.concurrency import run_in_threadpool
 from sqlalchemy.orm import Session
 from sse_starlette import EventSourceResponse, ServerSentEvent
 
+from platform_api.auth import Authorised
 from platform_api.contract import ChainReport, EventPage
 from platform_api.errors import Conflict, Invalid
 from platform_api.eventlog import head_seq, iter_all, read_events, verify_chain, wire_json
 from platform_api.fanout import Broadcaster
-from platform_api.routes.deps import ERRORS, AnyUser, Auditor, settings_of
+from platform_api.routes.deps import ERRORS, settings_of
 
 router = APIRouter(prefix="/v1", tags=["events"])
 
@@ -52,7 +53,7 @@ def _start_seq(last_event_id: str | None, after: int | None) -> int | None:
 )
 async def events(
     request: Request,
-    user: AnyUser,
+    user: Authorised,
     after: Annotated[int | None, Query(ge=0, le=10**15)] = None,
     limit: Annotated[int | None, Query(ge=1, le=PAGE_LIMIT_MAX)] = None,
     last_event_id: Annotated[
@@ -134,7 +135,7 @@ async def _generate(
 
 
 @router.get("/audit/verify", response_model=ChainReport, responses=ERRORS)
-def verify(request: Request, user: Auditor) -> ChainReport:
+def verify(request: Request, user: Authorised) -> ChainReport:
     """Recompute the hash chain over the whole log (supervisors, trainers, admin)."""
     with Session(request.app.state.engine) as session, session.begin():
         return verify_chain(iter_all(session), head_seq(session))

@@ -13,11 +13,12 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query, Request
 from starlette.concurrency import run_in_threadpool
 
+from platform_api.auth import Authorised
 from platform_api.contract import ErrorBody, GeoResults, ReversePublic
 from platform_api.errors import Invalid
 from platform_api.geo import borough_at
 from platform_api.geocoding import Geocoder
-from platform_api.routes.deps import ERRORS, AnyUser
+from platform_api.routes.deps import ERRORS
 
 router = APIRouter(prefix="/v1/geo", tags=["geolocation"])
 
@@ -40,7 +41,9 @@ def geocoder_of(request: Request) -> Geocoder:
 
 
 @router.get("/search", response_model=GeoResults, responses=GEO_ERRORS)
-async def search(request: Request, user: AnyUser, q: SearchText, limit: Limit = 10) -> GeoResults:
+async def search(
+    request: Request, user: Authorised, q: SearchText, limit: Limit = 10
+) -> GeoResults:
     """Places matching `q`, best first: exact name, then prefix, then all words, then
     near misses. A `precision` other than "exact" means the point is only the place or
     borough the text names (an address the offline gazetteer cannot know)."""
@@ -51,7 +54,7 @@ async def search(request: Request, user: AnyUser, q: SearchText, limit: Limit = 
 
 
 @router.get("/reverse", response_model=ReversePublic, responses=GEO_ERRORS)
-async def reverse(request: Request, user: AnyUser, lat: Lat, lon: Lon) -> ReversePublic:
+async def reverse(request: Request, user: Authorised, lat: Lat, lon: Lon) -> ReversePublic:
     """What is here: the nearest known place (with `distance_m`) and the borough the point
     falls in. `inside_force_area` is false outside every borough."""
     geocoder = geocoder_of(request)

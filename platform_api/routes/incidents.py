@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Request, Response
 
+from platform_api.auth import Authorised
 from platform_api.contract import (
     GradeUpdate,
     IncidentClose,
@@ -13,8 +14,6 @@ from platform_api.contract import (
 )
 from platform_api.routes.deps import (
     COMMAND,
-    CallHandler,
-    Dispatcher,
     EntityId,
     IdempotencyHeader,
     IfMatchHeader,
@@ -31,7 +30,7 @@ router = APIRouter(prefix="/v1/incidents", tags=["incidents"])
 
 @router.post("", status_code=201, **COMMAND)
 def create_incident(
-    request: Request, body: IncidentCreate, user: CallHandler, key: IdempotencyHeader = None
+    request: Request, body: IncidentCreate, user: Authorised, key: IdempotencyHeader = None
 ) -> Response:
     """An incident with no call: a walk-in or officer-generated report."""
     prefix = settings_of(request).reference_prefix
@@ -50,7 +49,7 @@ def grade_incident(
     request: Request,
     incident_id: EntityId,
     body: GradeUpdate,
-    user: CallHandler,
+    user: Authorised,
     if_match: IfMatchRequired,
     key: IdempotencyHeader = None,
 ) -> Response:
@@ -70,7 +69,7 @@ def add_log_entry(
     request: Request,
     incident_id: EntityId,
     body: LogEntryCreate,
-    user: CallHandler,
+    user: Authorised,
     if_match: IfMatchHeader = None,
     key: IdempotencyHeader = None,
 ) -> Response:
@@ -91,7 +90,7 @@ def update_location(
     request: Request,
     incident_id: EntityId,
     body: LocationUpdate,
-    user: CallHandler,
+    user: Authorised,
     if_match: IfMatchRequired,
     key: IdempotencyHeader = None,
 ) -> Response:
@@ -111,7 +110,7 @@ def close_incident(
     request: Request,
     incident_id: EntityId,
     body: IncidentClose,
-    user: Dispatcher,
+    user: Authorised,
     if_match: IfMatchRequired,
     key: IdempotencyHeader = None,
 ) -> Response:

@@ -8,6 +8,7 @@ from fastapi import APIRouter, Query, Request, Response
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from platform_api.auth import Authorised
 from platform_api.contract import (
     AssignmentPublic,
     CallPublic,
@@ -17,7 +18,7 @@ from platform_api.contract import (
     UnitPublic,
 )
 from platform_api.db.models import AssignmentRow, CallRow, IncidentRow, UnitRow
-from platform_api.routes.deps import ERRORS, AnyUser, EntityId
+from platform_api.routes.deps import ERRORS, EntityId
 from platform_api.services.views import (
     assignment_public,
     call_public,
@@ -39,7 +40,7 @@ def _etag(response: Response, version: int) -> None:
 
 
 @router.get("/state", response_model=StatePublic, responses=ERRORS)
-def get_state(request: Request, user: AnyUser) -> StatePublic:
+def get_state(request: Request, user: Authorised) -> StatePublic:
     """Everything live now, and the seq it is as of: stream events from `as_of_seq`."""
     with _session(request) as session:
         return current_state(session)
@@ -48,7 +49,7 @@ def get_state(request: Request, user: AnyUser) -> StatePublic:
 @router.get("/calls", response_model=list[CallPublic], responses=ERRORS)
 def list_calls(
     request: Request,
-    user: AnyUser,
+    user: Authorised,
     state: CallState | None = None,
     limit: Annotated[int, Query(ge=1, le=1000)] = 100,
 ) -> list[CallPublic]:
@@ -61,7 +62,9 @@ def list_calls(
 
 
 @router.get("/calls/{call_id}", response_model=CallPublic, responses=ERRORS)
-def get_call(request: Request, response: Response, call_id: EntityId, user: AnyUser) -> CallPublic:
+def get_call(
+    request: Request, response: Response, call_id: EntityId, user: Authorised
+) -> CallPublic:
     with _session(request) as session:
         row = get_or_404(session, CallRow, call_id)
         _etag(response, row.version)
@@ -70,7 +73,7 @@ def get_call(request: Request, response: Response, call_id: EntityId, user: AnyU
 
 @router.get("/incidents/{incident_id}", response_model=IncidentPublic, responses=ERRORS)
 def get_incident(
-    request: Request, response: Response, incident_id: EntityId, user: AnyUser
+    request: Request, response: Response, incident_id: EntityId, user: Authorised
 ) -> IncidentPublic:
     with _session(request) as session:
         row = get_or_404(session, IncidentRow, incident_id)
@@ -79,7 +82,9 @@ def get_incident(
 
 
 @router.get("/units/{unit_id}", response_model=UnitPublic, responses=ERRORS)
-def get_unit(request: Request, response: Response, unit_id: EntityId, user: AnyUser) -> UnitPublic:
+def get_unit(
+    request: Request, response: Response, unit_id: EntityId, user: Authorised
+) -> UnitPublic:
     with _session(request) as session:
         row = get_or_404(session, UnitRow, unit_id)
         _etag(response, row.version)
@@ -88,7 +93,7 @@ def get_unit(request: Request, response: Response, unit_id: EntityId, user: AnyU
 
 @router.get("/assignments/{assignment_id}", response_model=AssignmentPublic, responses=ERRORS)
 def get_assignment(
-    request: Request, response: Response, assignment_id: EntityId, user: AnyUser
+    request: Request, response: Response, assignment_id: EntityId, user: Authorised
 ) -> AssignmentPublic:
     with _session(request) as session:
         row = get_or_404(session, AssignmentRow, assignment_id)

@@ -15,9 +15,10 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import StreamingResponse
 from sqlalchemy.orm import Session
 
+from platform_api.auth import Authorised
 from platform_api.contract import RecordingHeader
 from platform_api.export import Window, build_header, recording_chunks, resolve_window
-from platform_api.routes.deps import ERRORS, Auditor
+from platform_api.routes.deps import ERRORS
 from platform_api.wire_types import ZonedTime
 
 router = APIRouter(prefix="/v1", tags=["recordings"])
@@ -47,7 +48,7 @@ def _prepare(
 )
 async def export_recording(
     request: Request,
-    user: Auditor,
+    user: Authorised,
     from_ts: Annotated[ZonedTime | None, Query(alias="from")] = None,
     to_ts: Annotated[ZonedTime | None, Query(alias="to")] = None,
     from_seq: Annotated[int | None, Query(ge=1, le=10**15)] = None,

@@ -2,17 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Annotated
-
 from fastapi import APIRouter, Request, Response
 
-from platform_api.auth import User, require
+from platform_api.auth import Authorised
 from platform_api.contract import (
     AssignmentCreate,
     AssignmentProgress,
     PositionBatch,
     Reallocation,
-    Role,
     StandDown,
     UnitCreate,
     UnitStatusUpdate,
@@ -20,13 +17,9 @@ from platform_api.contract import (
 from platform_api.eventlog import CommandContext
 from platform_api.routes.deps import (
     COMMAND,
-    Dispatcher,
     EntityId,
-    Gateway,
-    GatewayOrDispatcher,
     IdempotencyHeader,
     IfMatchRequired,
-    Supervisor,
     required_version,
     run_command,
 )
@@ -34,13 +27,9 @@ from platform_api.services import units
 
 router = APIRouter(prefix="/v1", tags=["units"])
 
-# Units are created by the resource-management gateway (or an admin).
-UnitManager = Annotated[User, require(Role.GATEWAY)]
-
-
 @router.post("/units", status_code=201, **COMMAND)
 def create_unit(
-    request: Request, body: UnitCreate, user: UnitManager, key: IdempotencyHeader = None
+    request: Request, body: UnitCreate, user: Authorised, key: IdempotencyHeader = None
 ) -> Response:
     return run_command(
         request, user, key, lambda ctx: units.create(ctx, body), body=body, status_code=201
@@ -52,7 +41,7 @@ def change_unit_status(
     request: Request,
     unit_id: EntityId,
     body: UnitStatusUpdate,
-    user: GatewayOrDispatcher,
+    user: Authorised,
     if_match: IfMatchRequired,
     key: IdempotencyHeader = None,
 ) -> Response:
@@ -70,7 +59,7 @@ def change_unit_status(
 
 @router.post("/positions", **COMMAND)
 def post_positions(
-    request: Request, body: PositionBatch, user: Gateway, key: IdempotencyHeader = None
+    request: Request, body: PositionBatch, user: Authorised, key: IdempotencyHeader = None
 ) -> Response:
     """AVL fixes in a batch: one `unit.positions` event. Positions never bump versions."""
 
@@ -85,7 +74,7 @@ def assign_unit(
     request: Request,
     unit_id: EntityId,
     body: AssignmentCreate,
-    user: Dispatcher,
+    user: Authorised,
     if_match: IfMatchRequired,
     key: IdempotencyHeader = None,
 ) -> Response:
@@ -108,7 +97,7 @@ def stand_down_unit(
     request: Request,
     unit_id: EntityId,
     body: StandDown,
-    user: Dispatcher,
+    user: Authorised,
     if_match: IfMatchRequired,
     key: IdempotencyHeader = None,
 ) -> Response:
@@ -128,7 +117,7 @@ def reallocate_unit(
     request: Request,
     unit_id: EntityId,
     body: Reallocation,
-    user: Supervisor,
+    user: Authorised,
     if_match: IfMatchRequired,
     key: IdempotencyHeader = None,
 ) -> Response:
@@ -149,7 +138,7 @@ def assignment_progress(
     request: Request,
     assignment_id: EntityId,
     body: AssignmentProgress,
-    user: GatewayOrDispatcher,
+    user: Authorised,
     if_match: IfMatchRequired,
     key: IdempotencyHeader = None,
 ) -> Response:

@@ -85,7 +85,8 @@ def test_a_garbled_if_match_is_a_422_naming_it(gateway: Any, calltaker: Any) -> 
 def test_health_and_metrics_report_the_log(platform: EmbeddedPlatform, gateway: Any) -> None:
     make_call(gateway)
     assert httpx.get(f"{platform.url}/healthz").json()["head_seq"] == 1
-    metrics = httpx.get(f"{platform.url}/metrics").text
+    token = platform.login("supervisor")
+    metrics = httpx.get(f"{platform.url}/metrics", headers={"Authorization": f"Bearer {token}"}).text
     assert 'platform_events_total{type="call.received"} 1.0' in metrics
     assert "platform_request_seconds_bucket" in metrics
 
