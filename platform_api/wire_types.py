@@ -167,7 +167,11 @@ _ISO_TIME = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}[Tt][0-9]{2}:[0-9]{2}")
 
 
 def _iso_text(value: Any) -> Any:
-    """A time is an RFC 3339 string: pydantic alone would also take 1700000000 or "0.5"."""
+    """A time is an RFC 3339 string: pydantic alone would also take 1700000000 or "0.5".
+
+    (A datetime object is fine: that is Python code building a model, not the wire.)"""
+    if isinstance(value, datetime):
+        return value
     if not isinstance(value, str) or not _ISO_TIME.match(value):
         raise ValueError("give an ISO 8601 time with a zone, e.g. 2026-11-20T06:00:00Z")
     return value

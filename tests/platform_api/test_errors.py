@@ -86,7 +86,8 @@ def test_health_and_metrics_report_the_log(platform: EmbeddedPlatform, gateway: 
     make_call(gateway)
     assert httpx.get(f"{platform.url}/healthz").json()["head_seq"] == 1
     token = platform.login("supervisor")
-    metrics = httpx.get(f"{platform.url}/metrics", headers={"Authorization": f"Bearer {token}"}).text
+    auth = {"Authorization": f"Bearer {token}"}
+    metrics = httpx.get(f"{platform.url}/metrics", headers=auth).text
     assert 'platform_events_total{type="call.received"} 1.0' in metrics
     assert "platform_request_seconds_bucket" in metrics
 
