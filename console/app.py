@@ -21,6 +21,7 @@ from PySide6.QtWidgets import QApplication
 from console.client import PlatformClient
 from console.gui_gc import GuiThreadCollector
 from console.loop import close_event_loop, make_event_loop
+from console.reauth import with_password
 from console.session import Session
 from console.store import Store
 from platform_api.settings import APP_NAME
@@ -160,6 +161,8 @@ def _run(
     theme = args.theme or str(settings.value("theme", "day"))
     apply_theme(app, theme)
     session = Session.build(client, username, role, session_folder(url, username))
+    if not args.platform:  # the embedded demo platform: sign in again as the same demo user
+        session.sync.sign_in_again = with_password(client, username, "demo")
     # A screenshot shows the default layout, and must not overwrite the operator's own.
     window = MainWindow(
         session, settings, theme, remember_layout=not args.screenshot, tile_url=args.tile_url

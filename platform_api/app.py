@@ -14,11 +14,12 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from platform_api import auth, openapi
 from platform_api.contract import ErrorBody, ErrorDetail
 from platform_api.db.engine import make_engine, upgrade, write_session
-from platform_api.errors import PlatformError, PreconditionRequired
+from platform_api.errors import PlatformError, PreconditionRequired, TooManyAttempts
 from platform_api.eventlog import EventLog, WrittenEvent
 from platform_api.fanout import Broadcaster
 from platform_api.geocoding import make_geocoder
 from platform_api.guards import BodyLimit, LastResort
+from platform_api.login_guard import AddressThrottle
 from platform_api.metrics import Metrics
 from platform_api.roles import PUBLIC_ROUTES, ROUTE_RIGHTS
 from platform_api.routes import auth as auth_routes
@@ -34,6 +35,7 @@ from platform_api.routes import (
     units,
 )
 from platform_api.routes.deps import IF_MATCH_REQUIRED
+from platform_api.sessions import RevokedTokens
 from platform_api.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -63,7 +65,10 @@ def _field_of(loc: Sequence[object]) -> str:
 def _install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(PlatformError)
     async def _platform_error(request: Request, exc: PlatformError) -> JSONResponse:
-        return JSONResponse(exc.body().model_dump(), status_code=exc.status)
+        headers = None
+        if isinstance(exc, TooManyAttempts):
+            headers = {"Retry-After": str(exc.retry_after)}
+        return JSONResponse(exc.body().model_dump(), status_code=exc.status, headers=headers)
 
     @app.exception_handler(RequestValidationError)
     async def _validation_error(request: Request, exc: RequestValidationError) -> JSONResponse:
@@ -127,6 +132,8 @@ def create_app(settings: Settings) -> FastAPI:
     app.state.metrics = metrics
     app.state.event_log = EventLog(engine, publish)
     app.state.geocoder = make_geocoder(settings)
+    app.state.address_throttle = AddressThrottle(settings.login_policy)
+    app.state.revoked_tokens = RevokedTokens()
     _install_error_handlers(app)
     openapi.install(app)
 

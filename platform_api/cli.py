@@ -4,6 +4,7 @@ platform-api serve [--db URL] [--host H] [--port P] [--simulate] [--demo-users]
                    [--geocoder-url URL] [--gazetteer FILE]...
 platform-api verify [--db URL]
 platform-api user-add NAME ROLE [--db URL] [--display-name TEXT]   (password on stdin)
+platform-api unlock NAME [--db URL]  (lift a sign-in lockout)
 platform-api export [--db URL] [--from ISO] [--to ISO] [--from-seq N] [--to-seq N] FILE
 platform-api import-sf CSV FILE      (San Francisco fire calls -> a recording)
 """
@@ -109,6 +110,17 @@ def _user_add(args: argparse.Namespace) -> int:
     with write_session(engine) as session, session.begin():
         auth.add_user(session, args.name, args.display_name or args.name, Role(args.role), password)
     print(f"user {args.name} ({args.role}) added")
+    return 0
+
+
+def _unlock(args: argparse.Namespace) -> int:
+    from platform_api import login_guard
+
+    engine = make_engine(args.db)
+    upgrade(engine)
+    with write_session(engine) as session, session.begin():
+        lifted = login_guard.clear(session, args.name)
+    print(f"{args.name}: " + ("lockout lifted" if lifted else "no failed sign-ins"))
     return 0
 
 
@@ -233,6 +245,11 @@ def build_parser() -> argparse.ArgumentParser:
     user.add_argument("--display-name", default=None)
     user.add_argument("--db", default=None)
     user.set_defaults(func=_user_add)
+
+    unlock = sub.add_parser("unlock", help="lift a user's sign-in lockout")
+    unlock.add_argument("name")
+    unlock.add_argument("--db", default=None)
+    unlock.set_defaults(func=_unlock)
 
     export = sub.add_parser("export", help="write a window of the event log as a recording")
     export.add_argument("file", metavar="FILE")

@@ -107,6 +107,7 @@ ROUTE_RIGHTS: dict[tuple[str, str], Right] = {
     ("GET", "/v1/recordings"): Right.AUDIT,
     ("GET", "/metrics"): Right.METRICS,
     ("POST", "/v1/users"): Right.MANAGE_USERS,
+    ("DELETE", "/v1/users/{username}/lockout"): Right.MANAGE_USERS,
     ("POST", "/v1/training/seed"): Right.SEED_TRAINING,
 }
 

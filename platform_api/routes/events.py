@@ -5,10 +5,16 @@
 and no duplicate. The stream subscribes to live events *before* reading the backlog and
 skips any seq it has already sent, so an event committed while the backlog is being
 read is delivered exactly once. Without that Accept header the same URL returns a page.
+
+A stream ends on purpose with one `event: error` (no id): `unauthenticated` when its
+session ends (platform_api/sessions.py), `gap` when a seq is missing from the log, which
+it never skips in silence.
 """
 
 from __future__ import annotations
 
+import asyncio
+import json
 from collections.abc import AsyncIterator
 from typing import Annotated
 
@@ -17,12 +23,13 @@ from fastapi.concurrency import run_in_threadpool
 from sqlalchemy.orm import Session
 from sse_starlette import EventSourceResponse, ServerSentEvent
 
-from platform_api.auth import Authorised
+from platform_api.auth import Authorised, BearerToken
 from platform_api.contract import ChainReport, EventPage
 from platform_api.errors import Conflict, Invalid
 from platform_api.eventlog import head_seq, iter_all, read_events, verify_chain, wire_json
 from platform_api.fanout import Broadcaster
 from platform_api.routes.deps import ERRORS, settings_of
+from platform_api.sessions import StreamSession
 
 router = APIRouter(prefix="/v1", tags=["events"])
 
@@ -54,6 +61,7 @@ def _start_seq(last_event_id: str | None, after: int | None) -> int | None:
 async def events(
     request: Request,
     user: Authorised,
+    token: BearerToken,
     after: Annotated[int | None, Query(ge=0, le=10**15)] = None,
     limit: Annotated[int | None, Query(ge=1, le=PAGE_LIMIT_MAX)] = None,
     last_event_id: Annotated[
@@ -70,7 +78,7 @@ async def events(
     start = _start_seq(last_event_id, after)
     settings = settings_of(request)
     if "text/event-stream" in request.headers.get("accept", ""):
-        return await _stream(request, start)
+        return await _stream(request, start, token)
     max_limit = settings.page_limit_max
     if limit is not None and limit > max_limit:
         raise Invalid(f"limit may be at most {max_limit}", field="limit")
@@ -81,7 +89,7 @@ async def events(
     return Response(body, media_type="application/json")
 
 
-async def _stream(request: Request, start: int | None) -> Response:
+async def _stream(request: Request, start: int | None, token: str) -> Response:
     broadcaster: Broadcaster = request.app.state.broadcaster
     _, head = await run_in_threadpool(_read_wire, request, 0, 0)
     if start is None:
@@ -92,16 +100,36 @@ async def _stream(request: Request, start: int | None) -> Response:
             field="Last-Event-ID",
         )
     settings = settings_of(request)
+    stream_session = await run_in_threadpool(
+        StreamSession,
+        request.app.state.engine,
+        token,
+        request.app.state.revoked_tokens,
+        settings.sse_auth_check_s,
+    )
     return EventSourceResponse(
-        _generate(request, broadcaster, start),
+        _generate(request, broadcaster, start, stream_session),
         ping=int(settings.sse_ping_s),
         send_timeout=30,
         headers={"X-Accel-Buffering": "no"},
     )
 
 
+def _error_event(code: str, message: str) -> ServerSentEvent:
+    """The last event of a stream that ends on purpose; no id, so no client resumes at it."""
+    body = {"error": {"code": code, "message": message, "field": None}}
+    return ServerSentEvent(data=json.dumps(body), event="error")
+
+
+async def _session_ended(session: StreamSession) -> str | None:
+    reason = session.ended_here()
+    if reason is None and session.database_check_due():
+        reason = await run_in_threadpool(session.ended_in_database)
+    return reason
+
+
 async def _generate(
-    request: Request, broadcaster: Broadcaster, last: int
+    request: Request, broadcaster: Broadcaster, last: int, session: StreamSession
 ) -> AsyncIterator[ServerSentEvent]:
     sub = broadcaster.subscribe()  # before reading the backlog: see the module docstring
     try:
@@ -109,14 +137,30 @@ async def _generate(
             # Catch up from the log until it has nothing newer than what the queue will bring.
             while True:
                 rows, _ = await run_in_threadpool(_read_wire, request, last, CATCH_UP_BATCH)
+                if (ended := await _session_ended(session)) is not None:
+                    yield _error_event("unauthenticated", ended)
+                    return
                 for seq, type_, wire in rows:
+                    if seq != last + 1:  # a row is missing: never skip it in silence
+                        yield _error_event(
+                            "gap", f"event {last + 1} is missing from the log; run verify"
+                        )
+                        return
                     yield ServerSentEvent(data=wire, id=str(seq), event=type_)
                     last = seq
                 if len(rows) < CATCH_UP_BATCH:
                     break
             # Live: events arrive in seq order; anything unexpected sends us back to the log.
             while True:
-                item = await sub.queue.get()
+                try:
+                    item = await asyncio.wait_for(
+                        sub.queue.get(), timeout=session.seconds_to_next_check()
+                    )
+                except TimeoutError:
+                    item = None
+                if (ended := await _session_ended(session)) is not None:
+                    yield _error_event("unauthenticated", ended)
+                    return
                 if item is None:
                     if sub.closed:
                         return
