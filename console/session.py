@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from console.call_handling import CallHandling
+from console.chain_guard import ChainGuard
 from console.client import PlatformClient
 from console.dispatching import Dispatching
 from console.drafts import Drafts
@@ -39,8 +40,10 @@ class Session:
     mode: str = "live"
     handling: CallHandling = field(init=False)
     dispatching: Dispatching = field(init=False)
+    chain_guard: ChainGuard = field(init=False)
 
     def __post_init__(self) -> None:
+        self.chain_guard = ChainGuard(self.store)
         read_only = self.mode == REPLAY
         self.handling = CallHandling(
             self.store, self.client, self.outbox, self.username, read_only=read_only

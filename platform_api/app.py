@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Awaitable, Callable, Mapping, Sequence
+from pathlib import Path
 
 from fastapi import FastAPI, Request, Response
 from fastapi.exceptions import RequestValidationError
@@ -12,6 +13,7 @@ from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from platform_api import auth, openapi
+from platform_api.anchor import Checkpointer, wire_hash
 from platform_api.contract import ErrorBody, ErrorDetail
 from platform_api.db.engine import make_engine, upgrade, write_session
 from platform_api.errors import PlatformError, PreconditionRequired, TooManyAttempts
@@ -101,6 +103,17 @@ def _install_error_handlers(app: FastAPI) -> None:
         )
 
 
+def _checkpointer(settings: Settings) -> Checkpointer | None:
+    if not (settings.anchor_key_file and settings.anchor_file):
+        return None
+    return Checkpointer(
+        Path(settings.anchor_key_file),
+        Path(settings.anchor_file),
+        settings.checkpoint_every,
+        settings.checkpoint_s,
+    )
+
+
 def create_app(settings: Settings) -> FastAPI:
     engine = make_engine(settings.db_url)
     upgrade(engine)
@@ -111,12 +124,16 @@ def create_app(settings: Settings) -> FastAPI:
     metrics = Metrics()
     broadcaster = Broadcaster(max_backlog=settings.sse_max_backlog)
 
+    checkpointer = _checkpointer(settings)
+
     def publish(written: list[WrittenEvent]) -> None:
         broadcaster.publish(written)
         for event in written:
             metrics.events.labels(event.type).inc()
         if written:
             metrics.head_seq.set(written[-1].seq)
+            if checkpointer is not None:
+                checkpointer.written(written[-1].seq, wire_hash(written[-1].wire))
 
     app = FastAPI(
         title="Control-room platform API",

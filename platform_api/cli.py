@@ -2,7 +2,7 @@
 
 platform-api serve [--db URL] [--host H] [--port P] [--simulate] [--demo-users]
                    [--geocoder-url URL] [--gazetteer FILE]...
-platform-api verify [--db URL]
+platform-api verify [--db URL] [--anchor-key FILE] [--checkpoints FILE] [--no-anchor]
 platform-api user-add NAME ROLE [--db URL] [--display-name TEXT]   (password on stdin)
 platform-api unlock NAME [--db URL]  (lift a sign-in lockout)
 platform-api export [--db URL] [--from ISO] [--to ISO] [--from-seq N] [--to-seq N] FILE
@@ -22,16 +22,17 @@ from datetime import datetime
 from pathlib import Path
 from types import FrameType
 
+import platformdirs
 from sqlalchemy.orm import Session
 
-from platform_api import auth
+from platform_api import audit, auth
+from platform_api.anchor import default_paths, public_path
 from platform_api.contract import Role
 from platform_api.db.engine import make_engine, upgrade, write_session
 from platform_api.embedded import EmbeddedPlatform
-from platform_api.eventlog import head_seq, iter_all, verify_chain
 from platform_api.geocoding import GazetteerError
 from platform_api.geocoding.geopy_adapter import split_url
-from platform_api.settings import Settings, default_db_url
+from platform_api.settings import APP_NAME, Settings, default_db_url
 
 log = logging.getLogger("platform_api")
 
@@ -41,6 +42,7 @@ def _serve(args: argparse.Namespace) -> int:
         if not Path(path).is_file():
             print(f"no gazetteer file at {path}", file=sys.stderr)
             return 2
+    anchor = _anchor_paths(args)
     metrics_token = None
     if args.metrics_token_file:
         metrics_token = Path(args.metrics_token_file).read_text(encoding="utf-8").strip() or None
@@ -50,6 +52,8 @@ def _serve(args: argparse.Namespace) -> int:
         geocoder_url=args.geocoder_url,
         gazetteer_files=tuple(args.gazetteer),
         metrics_token=metrics_token,
+        anchor_key_file=str(anchor[0]) if anchor else None,
+        anchor_file=str(anchor[1]) if anchor else None,
     )
     if args.geocoder_url and args.gazetteer:
         print("note: --gazetteer is not used when --geocoder-url is given", file=sys.stderr)
@@ -92,10 +96,33 @@ def _serve(args: argparse.Namespace) -> int:
     return 0
 
 
+def _anchor_paths(args: argparse.Namespace) -> tuple[Path, Path] | None:
+    """The key and checkpoint files (`serve` and `verify` agree on the defaults)."""
+    if args.no_anchor:
+        return None
+    key, log = default_paths(Path(platformdirs.user_data_dir(APP_NAME, appauthor=False)), args.db)
+    return Path(args.anchor_key or key), Path(args.checkpoints or log)
+
+
+def _verify_anchor_paths(args: argparse.Namespace) -> tuple[Path, Path] | None:
+    """As `_anchor_paths`, except that defaults nobody ever wrote mean "not anchored"."""
+    paths = _anchor_paths(args)
+    if paths is None or args.anchor_key or args.checkpoints:
+        return paths
+    key, log = paths
+    return paths if key.exists() or log.exists() else None
+
+
 def _verify(args: argparse.Namespace) -> int:
     engine = make_engine(args.db)
+    paths = _verify_anchor_paths(args)
     with Session(engine) as session, session.begin():
-        report = verify_chain(iter_all(session), head_seq(session))
+        if paths is None:
+            report = audit.verify(session)
+        else:
+            key, checkpoints = paths
+            public = public_path(key) if public_path(key).exists() else key
+            report = audit.verify(session, checkpoints, public)
     print(report.model_dump_json(indent=2))
     return 0 if report.ok else 1
 
@@ -185,6 +212,26 @@ def _geocoder_url(value: str) -> str:
     return value.strip()
 
 
+def _anchor_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--anchor-key",
+        default=None,
+        metavar="FILE",
+        help="Ed25519 key that signs checkpoints of the log (made on first use; a verifier "
+        "may give the .pub beside it); default: in the user data dir",
+    )
+    parser.add_argument(
+        "--checkpoints",
+        default=None,
+        metavar="FILE",
+        help="append-only file of signed checkpoints; default: in the user data dir, one "
+        "per database",
+    )
+    parser.add_argument(
+        "--no-anchor", action="store_true", help="no signed checkpoints (not for a live room)"
+    )
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="platform-api",
@@ -233,10 +280,12 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="FILE",
         help="a file holding the bearer token the Prometheus scraper sends to /metrics",
     )
+    _anchor_arguments(serve)
     serve.set_defaults(func=_serve)
 
     verify = sub.add_parser("verify", help="recompute the event log's hash chain")
     verify.add_argument("--db", default=None)
+    _anchor_arguments(verify)
     verify.set_defaults(func=_verify)
 
     user = sub.add_parser("user-add", help="add a user; the password is read from stdin")

@@ -272,11 +272,16 @@ class CommandResult(BaseModel):
 
 
 class ChainReport(BaseModel):
+    """`verify`: the chain, the projections against the folded log, the signed checkpoints."""
+
     ok: bool
     checked: int
     head_seq: int
     first_bad_seq: int | None = None
     reason: str | None = None
+    projection_differences: list[str] = []  # "units/<id>: callsign differ"
+    checkpoints_checked: int | None = None  # None: no checkpoint file was given
+    checkpoint_problems: list[str] = []
 
 
 def _datetimes(model: BaseModel, prefix: str = "") -> list[tuple[str, datetime]]:

@@ -48,6 +48,13 @@ class Settings:
     # An open event stream re-checks its token this often (a logout on this instance ends
     # it at once; one on another instance, or a disabled account, within this time).
     sse_auth_check_s: float = 5.0
+    # Signed checkpoints of the log's head, outside the database (platform_api/anchor.py):
+    # the Ed25519 key file (made on first use) and the append-only checkpoint file. Both
+    # None: no anchoring (tests, the embedded console); `platform-api serve` sets them.
+    anchor_key_file: str | None = None
+    anchor_file: str | None = None
+    checkpoint_every: int = 1000  # events
+    checkpoint_s: float = 300.0  # or this long, whichever comes first
     # Geolocation: a site's geocoding server (Nominatim API, via geopy), else the offline
     # gazetteer, to which a site may add its own CSV files (name,lat,lon).
     geocoder_url: str | None = None

@@ -141,6 +141,7 @@ class MainWindow(QMainWindow):
             f"{user} · {role.replace('_', '-')}",
             self,
             replay=session.mode == "replay",
+            chain_guard=session.chain_guard,
         )
         self.setStatusBar(self.status)
         session.outbox.command_failed.connect(self._on_outbox_command_failed)
