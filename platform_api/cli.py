@@ -5,7 +5,8 @@ platform-api serve [--db URL] [--host H] [--port P] [--simulate] [--demo-users]
 platform-api verify [--db URL] [--anchor-key FILE] [--checkpoints FILE] [--no-anchor]
 platform-api user-add NAME ROLE [--db URL] [--display-name TEXT]   (password on stdin)
 platform-api unlock NAME [--db URL]  (lift a sign-in lockout)
-platform-api export [--db URL] [--from ISO] [--to ISO] [--from-seq N] [--to-seq N] FILE
+platform-api export [--db URL] [--from ISO] [--to ISO] [--from-seq N] [--to-seq N]
+                    [--redact] FILE
 platform-api import-sf CSV FILE      (San Francisco fire calls -> a recording)
 """
 
@@ -155,7 +156,7 @@ def _export(args: argparse.Namespace) -> int:
     from sqlalchemy.engine import make_url
 
     from platform_api.errors import PlatformError
-    from platform_api.export import build_header, recording_chunks, resolve_window
+    from platform_api.export import build_header, event_lines, recording_chunks, resolve_window
 
     engine = make_engine(args.db)
     source = f"platform {make_url(args.db).render_as_string(hide_password=True)}"
@@ -175,8 +176,16 @@ def _export(args: argparse.Namespace) -> int:
     out = Path(args.file)
     partial = out.with_name(out.name + ".partial")
     with partial.open("w", encoding="utf-8") as stream:
-        for chunk in recording_chunks(engine, header, window):
-            stream.write(chunk)
+        if args.redact:  # two passes over the events: the header needs the new last hash
+            from platform_api.recording import header_line
+            from platform_api.redact import redacted_events, redacted_header
+
+            stream.write(header_line(redacted_header(header, event_lines(engine, window))) + "\n")
+            for line in redacted_events(header, event_lines(engine, window)):
+                stream.write(line + "\n")
+        else:
+            for chunk in recording_chunks(engine, header, window):
+                stream.write(chunk)
     partial.replace(out)
     print(f"{header.event_count} events (seq {window.first_seq}..{window.last_seq}) -> {out}")
     return 0
@@ -307,6 +316,11 @@ def build_parser() -> argparse.ArgumentParser:
     export.add_argument("--to", dest="to_ts", type=_when, default=None, metavar="ISO")
     export.add_argument("--from-seq", type=int, default=None, metavar="N")
     export.add_argument("--to-seq", type=int, default=None, metavar="N")
+    export.add_argument(
+        "--redact",
+        action="store_true",
+        help="pseudonymise callers' numbers and names (for training rooms)",
+    )
     export.set_defaults(func=_export)
 
     sf = sub.add_parser("import-sf", help="turn the San Francisco fire calls CSV into a recording")

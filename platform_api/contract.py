@@ -300,6 +300,16 @@ def _datetimes(model: BaseModel, prefix: str = "") -> list[tuple[str, datetime]]
     return found
 
 
+class CallerReadPublic(BaseModel):
+    """One read of a caller's details (`GET /v1/audit/reads`); `call_id` empty for a
+    recording exported (`via` names its window)."""
+
+    at: datetime
+    username: str
+    call_id: str | None
+    via: str
+
+
 RECORDING_FORMAT = "control-room-recording/1"
 
 
@@ -325,6 +335,9 @@ class RecordingHeader(BaseModel):
     created_at: datetime
     initial_state_sha256: str
     initial_state: StatePublic
+    # True when callers are pseudonymised (`export --redact`): the events are chained again,
+    # so the file verifies on its own but no longer matches the platform's log.
+    redacted: bool = False
 
 
 class TrainingSeed(_Strict):

@@ -35,7 +35,7 @@ class Right(StrEnum):
     PROGRESS = "report an assignment's progress (en route, at scene, cleared)"
     DISPATCH = "assign and stand down units"
     REALLOCATE = "reallocate a committed unit (reason required)"
-    AUDIT = "verify the log, export recordings"
+    AUDIT = "verify the log, export recordings, see who read callers' details"
     METRICS = "read the Prometheus metrics"
     MANAGE_USERS = "add users, lift a sign-in lockout"
     SEED_TRAINING = "seed a training sandbox (training platforms only)"
@@ -105,6 +105,7 @@ ROUTE_RIGHTS: dict[tuple[str, str], Right] = {
     ("POST", "/v1/units/{unit_id}/reallocate"): Right.REALLOCATE,
     ("GET", "/v1/audit/verify"): Right.AUDIT,
     ("GET", "/v1/recordings"): Right.AUDIT,
+    ("GET", "/v1/audit/reads"): Right.AUDIT,
     ("GET", "/metrics"): Right.METRICS,
     ("POST", "/v1/users"): Right.MANAGE_USERS,
     ("DELETE", "/v1/users/{username}/lockout"): Right.MANAGE_USERS,

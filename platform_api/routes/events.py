@@ -24,9 +24,9 @@ from fastapi.concurrency import run_in_threadpool
 from sqlalchemy.orm import Session
 from sse_starlette import EventSourceResponse, ServerSentEvent
 
-from platform_api import audit
+from platform_api import audit, read_log
 from platform_api.auth import Authorised, BearerToken
-from platform_api.contract import ChainReport, EventPage
+from platform_api.contract import CallerReadPublic, ChainReport, EventPage
 from platform_api.errors import Conflict, Invalid
 from platform_api.eventlog import head_seq, read_events, wire_json
 from platform_api.fanout import Broadcaster
@@ -80,18 +80,19 @@ async def events(
     start = _start_seq(last_event_id, after)
     settings = settings_of(request)
     if "text/event-stream" in request.headers.get("accept", ""):
-        return await _stream(request, start, token)
+        return await _stream(request, start, token, user.username)
     max_limit = settings.page_limit_max
     if limit is not None and limit > max_limit:
         raise Invalid(f"limit may be at most {max_limit}", field="limit")
     rows, head = await run_in_threadpool(_read_wire, request, start or 0, limit or 1000)
+    await _log_reads(request, user.username, [w for _, _, w in rows], "GET /v1/events")
     next_after = rows[-1][0] if rows else (start or 0)
     events_json = ",".join(w for _, _, w in rows)
     body = f'{{"events":[{events_json}],"next_after":{next_after},"head_seq":{head}}}'
     return Response(body, media_type="application/json")
 
 
-async def _stream(request: Request, start: int | None, token: str) -> Response:
+async def _stream(request: Request, start: int | None, token: str, username: str) -> Response:
     broadcaster: Broadcaster = request.app.state.broadcaster
     _, head = await run_in_threadpool(_read_wire, request, 0, 0)
     if start is None:
@@ -110,7 +111,7 @@ async def _stream(request: Request, start: int | None, token: str) -> Response:
         settings.sse_auth_check_s,
     )
     return EventSourceResponse(
-        _generate(request, broadcaster, start, stream_session),
+        _generate(request, broadcaster, start, stream_session, username),
         ping=int(settings.sse_ping_s),
         send_timeout=30,
         headers={"X-Accel-Buffering": "no"},
@@ -130,8 +131,19 @@ async def _session_ended(session: StreamSession) -> str | None:
     return reason
 
 
+async def _log_reads(request: Request, username: str, wires: list[str], via: str) -> None:
+    """Log the callers whose details these events carry (platform_api.read_log)."""
+    ids = [i for wire in wires for i in read_log.calls_in_wire(wire)]
+    if ids:
+        await run_in_threadpool(read_log.record, request.app.state.engine, username, ids, via)
+
+
 async def _generate(
-    request: Request, broadcaster: Broadcaster, last: int, session: StreamSession
+    request: Request,
+    broadcaster: Broadcaster,
+    last: int,
+    session: StreamSession,
+    username: str,
 ) -> AsyncIterator[ServerSentEvent]:
     sub = broadcaster.subscribe()  # before reading the backlog: see the module docstring
     try:
@@ -142,6 +154,7 @@ async def _generate(
                 if (ended := await _session_ended(session)) is not None:
                     yield _error_event("unauthenticated", ended)
                     return
+                await _log_reads(request, username, [w for _, _, w in rows], "event stream")
                 for seq, type_, wire in rows:
                     if seq != last + 1:  # a row is missing: never skip it in silence
                         yield _error_event(
@@ -174,6 +187,7 @@ async def _generate(
                     continue
                 if item.seq != last + 1:
                     break
+                await _log_reads(request, username, [item.wire], "event stream")
                 yield ServerSentEvent(data=item.wire, id=str(item.seq), event=item.type)
                 last = item.seq
     finally:
@@ -190,3 +204,15 @@ def verify(request: Request, user: Authorised) -> ChainReport:
         if key and checkpoints:
             return audit.verify(session, Path(checkpoints), Path(key))
         return audit.verify(session)
+
+
+@router.get("/audit/reads", response_model=list[CallerReadPublic], responses=ERRORS)
+def caller_reads(
+    request: Request,
+    user: Authorised,
+    call_id: Annotated[str | None, Query(max_length=64, pattern=r"^[A-Za-z0-9_:-]+$")] = None,
+    username: Annotated[str | None, Query(max_length=64, pattern=r"^[a-z0-9_.-]+$")] = None,
+    limit: Annotated[int, Query(ge=1, le=1000)] = 100,
+) -> list[CallerReadPublic]:
+    """Who read callers' details, newest first; by call and/or by user (auditors)."""
+    return read_log.reads(request.app.state.engine, call_id, username, limit)

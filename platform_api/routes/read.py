@@ -1,13 +1,16 @@
-"""Reads: the whole current state, single entities (with ETag), and finished calls."""
+"""Reads: the whole current state, single entities (with ETag), and finished calls.
+
+Reads that return callers' details are logged (`platform_api.read_log`)."""
 
 from __future__ import annotations
 
 from typing import Annotated
 
 from fastapi import APIRouter, Query, Request, Response
-from sqlalchemy import select
+from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
+from platform_api import read_log
 from platform_api.auth import Authorised
 from platform_api.contract import (
     AssignmentPublic,
@@ -35,6 +38,11 @@ def _session(request: Request) -> Session:
     return Session(request.app.state.engine)
 
 
+def _engine(request: Request) -> Engine:
+    engine: Engine = request.app.state.engine
+    return engine
+
+
 def _etag(response: Response, version: int) -> None:
     response.headers["ETag"] = f'"{version}"'
 
@@ -43,7 +51,9 @@ def _etag(response: Response, version: int) -> None:
 def get_state(request: Request, user: Authorised) -> StatePublic:
     """Everything live now, and the seq it is as of: stream events from `as_of_seq`."""
     with _session(request) as session:
-        return current_state(session)
+        state = current_state(session)
+    read_log.record(_engine(request), user.username, [c.id for c in state.calls], "GET /v1/state")
+    return state
 
 
 @router.get("/calls", response_model=list[CallPublic], responses=ERRORS)
@@ -58,7 +68,9 @@ def list_calls(
     if state is not None:
         stmt = stmt.where(CallRow.state == state.value)
     with _session(request) as session:
-        return [call_public(c) for c in session.scalars(stmt)]
+        found = [call_public(c) for c in session.scalars(stmt)]
+    read_log.record(_engine(request), user.username, [c.id for c in found], "GET /v1/calls")
+    return found
 
 
 @router.get("/calls/{call_id}", response_model=CallPublic, responses=ERRORS)
@@ -68,7 +80,9 @@ def get_call(
     with _session(request) as session:
         row = get_or_404(session, CallRow, call_id)
         _etag(response, row.version)
-        return call_public(row)
+        call = call_public(row)
+    read_log.record(_engine(request), user.username, [call.id], "GET /v1/calls/{call_id}")
+    return call
 
 
 @router.get("/incidents/{incident_id}", response_model=IncidentPublic, responses=ERRORS)

@@ -15,6 +15,7 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import StreamingResponse
 from sqlalchemy.orm import Session
 
+from platform_api import read_log
 from platform_api.auth import Authorised
 from platform_api.contract import RecordingHeader
 from platform_api.export import Window, build_header, recording_chunks, resolve_window
@@ -57,6 +58,9 @@ async def export_recording(
     """A recording of `from <= ts < to` (or of seqs `from_seq..to_seq`): header line, events."""
     window, header = await run_in_threadpool(_prepare, request, from_ts, to_ts, from_seq, to_seq)
     name = f"recording-{window.first_seq}-{window.last_seq}.jsonl"
+    via = f"recording seq {window.first_seq}..{window.last_seq}"
+    engine = request.app.state.engine
+    await run_in_threadpool(read_log.record, engine, user.username, [], via, whole=True)
     return StreamingResponse(
         recording_chunks(request.app.state.engine, header, window),
         media_type=MEDIA_TYPE,
