@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Depends, Request, Response
 
-from platform_api.auth import Authorised
+from platform_api.auth import Authorised, CurrentUser
 from platform_api.contract import TrainingSeed
 from platform_api.errors import NotFound
 from platform_api.routes.deps import COMMAND, IdempotencyHeader, run_command, settings_of
@@ -19,8 +19,9 @@ from platform_api.services import training
 router = APIRouter(prefix="/v1", tags=["training"])
 
 
-def _training_only(request: Request) -> None:
-    """Runs before authentication, so a live platform answers 404 to everyone."""
+def _training_only(request: Request, user: CurrentUser) -> None:
+    """Runs before the role check: a live platform answers 404 to every signed-in role
+    (and 401, as every route does, to a request without a token)."""
     if not settings_of(request).training:
         raise NotFound("this platform is not a training sandbox", field="path")
 
