@@ -1,4 +1,4 @@
-"""What every route shares: the app's parts, role-narrowed users, If-Match, commands."""
+"""What every route shares: ids in paths, If-Match, Idempotency-Key, errors, commands."""
 
 from __future__ import annotations
 
