@@ -69,6 +69,17 @@ def _unify_newlines(value: str) -> str:
 
 
 _LINE_PATTERN = _pattern(f"{_C0_LINE}{_OTHERS}", non_blank=True)
+LINE_PATTERN = _LINE_PATTERN  # for parameters that check it in code (geo search)
+
+
+def line_problem(value: str) -> str | None:
+    """Why `value` is not acceptable single-line text (blank, a control character), or None."""
+    bad = _FORBIDDEN_LINE.search(value)
+    if bad is not None:
+        return f"control character U+{ord(bad.group()):04X} is not allowed"
+    if not value.strip():
+        return "type something to search for"
+    return None
 _LINE_PATTERN_MAY_BE_EMPTY = _pattern(f"{_C0_LINE}{_OTHERS}", non_blank=False)
 _MULTI_PATTERN = _pattern(f"{_C0_MULTI}{_OTHERS}", non_blank=True)
 

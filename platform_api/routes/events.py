@@ -167,12 +167,15 @@ async def _generate(
                     break
             # Live: events arrive in seq order; anything unexpected sends us back to the log.
             while True:
-                try:
-                    item = await asyncio.wait_for(
-                        sub.queue.get(), timeout=session.seconds_to_next_check()
-                    )
-                except TimeoutError:
-                    item = None
+                if not sub.queue.empty():  # busy: no timer needed (wait_for costs a task)
+                    item = sub.queue.get_nowait()
+                else:
+                    try:
+                        item = await asyncio.wait_for(
+                            sub.queue.get(), timeout=session.seconds_to_next_check()
+                        )
+                    except TimeoutError:
+                        item = None
                 if (ended := await _session_ended(session)) is not None:
                     yield _error_event("unauthenticated", ended)
                     return
