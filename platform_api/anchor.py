@@ -4,7 +4,7 @@ The chain makes the log tamper-evident only against someone who cannot recompute
 can write the database can edit a row and rewrite every hash after it. So the platform signs
 checkpoints of its head, `(seq, hash, at)`, with an Ed25519 key kept in a file outside the
 database, every `checkpoint_every` events or `checkpoint_s` seconds (whichever comes first,
-checked as events are written), and appends them as JSON lines to a file outside the
+checked as events are written) and when the platform stops, and appends them as JSON lines to a file outside the
 database, opened append-only. `verify` checks each line's signature with the public key and
 that the log's event at that seq still has that hash: a rewritten chain no longer matches the
 checkpoints taken before the rewrite, and forging new ones needs the private key.
@@ -35,8 +35,11 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import (
     Ed25519PrivateKey,
     Ed25519PublicKey,
 )
+from sqlalchemy import Engine
+from sqlalchemy.orm import Session
 
 from platform_api.chain import PAYLOAD_KEY
+from platform_api.db.models import LogHead
 from platform_api.eventlog import utc_now
 
 
@@ -206,3 +209,11 @@ def default_paths(data_dir: Path, db_url: str) -> tuple[Path, Path]:
     one checkpoint file per database (named by a digest of its URL)."""
     digest = hashlib.sha256(db_url.encode()).hexdigest()[:12]
     return data_dir / "anchor-key.pem", data_dir / f"checkpoints-{digest}.jsonl"
+
+
+def checkpoint_head(checkpointer: Checkpointer, engine: Engine) -> None:
+    """Sign the log's head now (at shutdown), so no event is left unanchored."""
+    with Session(engine) as session:
+        head = session.get(LogHead, 1)
+        if head is not None and head.seq > 0:
+            checkpointer.checkpoint(head.seq, head.hash)

@@ -149,6 +149,7 @@ def create_app(settings: Settings) -> FastAPI:
     app.state.metrics = metrics
     app.state.event_log = EventLog(engine, publish)
     app.state.geocoder = make_geocoder(settings)
+    app.state.checkpointer = checkpointer  # None unless anchored; stop() signs the head
     app.state.address_throttle = AddressThrottle(settings.login_policy)
     app.state.revoked_tokens = RevokedTokens()
     _install_error_handlers(app)

@@ -176,3 +176,20 @@ def test_a_missing_seq_ends_the_stream_with_an_error(
                 received.append((sse.event, sse.id))
     assert received[0] == ("call.received", "2")
     assert received[-1][0] == "error" and len(received) == 2  # never 4 after 2
+
+
+def test_stopping_the_platform_signs_its_head(tmp_path: Path) -> None:
+    settings = Settings(
+        db_url=f"sqlite:///{tmp_path / 'p.db'}",
+        demo_users=True,
+        anchor_key_file=str(tmp_path / "k.pem"),
+        anchor_file=str(tmp_path / "c.jsonl"),
+    )
+    with EmbeddedPlatform(settings) as platform:
+        gateway = Api(platform.url, platform.login("gateway"))
+        make_call(gateway)
+        make_call(gateway)
+        gateway.close()
+        assert not (tmp_path / "c.jsonl").exists()  # 1,000 events or 5 minutes not reached
+    lines = (tmp_path / "c.jsonl").read_text().splitlines()
+    assert [json.loads(line)["seq"] for line in lines] == [2]
