@@ -5,9 +5,10 @@ can write the database can edit a row and rewrite every hash after it. So the pl
 checkpoints of its head, `(seq, hash, at)`, with an Ed25519 key kept in a file outside the
 database, every `checkpoint_every` events or `checkpoint_s` seconds (whichever comes first,
 checked as events are written) and when the platform stops, and appends them as JSON lines
-to a file outside the database, opened append-only. `verify` checks each line's signature with the public key and
-that the log's event at that seq still has that hash: a rewritten chain no longer matches the
-checkpoints taken before the rewrite, and forging new ones needs the private key.
+to a file outside the database, opened append-only. `verify` checks each line's signature
+with the public key and that the log's event at that seq still has that hash: a rewritten
+chain no longer matches the checkpoints taken before the rewrite, and forging new ones needs
+the private key.
 
 Keep the key where the database's administrators cannot read it, and the checkpoint file
 where they cannot rewrite it (another host, a WORM bucket, a syslog); the public key
