@@ -21,6 +21,7 @@ Modes:
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -33,6 +34,7 @@ from console.command_service import CommandService
 from console.drafts import Drafts
 from console.message import MessageBridge
 from console.outbox import Outbox
+from console.reauth import with_password
 from console.recording import RecordingError, open_recording
 from console.replay import Player
 from console.session import LIVE, REPLAY, TRAINING, Session
@@ -61,6 +63,8 @@ class SignedIn:
     client: PlatformClient
     username: str
     role: str
+    # signs the client in again when the platform ends its session (None: the operator must)
+    sign_in_again: Callable[[], Awaitable[bool]] | None = None
 
 
 @dataclass(frozen=True)
@@ -143,6 +147,7 @@ async def bootstrap(
         apply_theme(app, theme)
 
     session = _session(mode, signed, folder)
+    session.sync.sign_in_again = signed.sign_in_again
     window = MainWindow(
         session,
         layout,
@@ -184,7 +189,12 @@ async def _sign_in(url: str, username: str, password: str) -> SignedIn:
     except BaseException:
         await client.aclose()
         raise
-    return SignedIn(client, token.user.username, token.user.role.value)
+    return SignedIn(
+        client,
+        token.user.username,
+        token.user.role.value,
+        with_password(client, token.user.username, password),
+    )
 
 
 def _session(mode: str, signed: SignedIn, folder: Path) -> Session:

@@ -18,7 +18,14 @@ import httpx
 from httpx_sse import aconnect_sse
 from pydantic import TypeAdapter
 
-from console.errors import PlatformError, Timeout, Unauthorised, Unreachable, rejected_from
+from console.errors import (
+    PlatformError,
+    Timeout,
+    Unauthorised,
+    Unreachable,
+    rejected_from,
+    stream_error,
+)
 from platform_api.contract import (
     CallPublic,
     CallState,
@@ -173,6 +180,8 @@ class PlatformClient:
                     raise rejected_from(source.response.status_code, source.response.json())
                 async with contextlib.aclosing(source.aiter_sse()) as messages:
                     async for sse in messages:
+                        if sse.event == "error":  # the platform ends the stream on purpose
+                            raise stream_error(json.loads(sse.data))
                         if sse.data:
                             event: dict[str, Any] = json.loads(sse.data)
                             yield event

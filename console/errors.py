@@ -87,3 +87,11 @@ def rejected_from(status: int, body: Any) -> Rejected:
         error.get("field"),
         error.get("current_version"),
     )
+
+
+def stream_error(body: Any) -> Rejected:
+    """The `error` event that ends an event stream: signed out (401) or a gap in the log."""
+    error = body.get("error", {}) if isinstance(body, dict) else {}
+    if error.get("code") == "unauthenticated":
+        return Unauthorised(401, "unauthenticated", str(error.get("message", "sign in again")))
+    return rejected_from(502, body)

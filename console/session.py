@@ -6,8 +6,9 @@ builds one (tests included: they call the bootstrap too).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
+from console.chain_guard import ChainGuard
 from console.client import PlatformClient
 from console.command_service import CommandService
 from console.drafts import Drafts
@@ -38,6 +39,11 @@ class Session:
     # "live", "replay" (the Store fed by a recording: no command may leave) or "training"
     # (a sandbox platform: commands go to it, and only to it).
     mode: str = LIVE
+    # checks every applied event's hash chain; the status bar turns a break into an alarm
+    chain_guard: ChainGuard = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.chain_guard = ChainGuard(self.store)
 
     def start(self) -> None:
         self.watchdog.start()

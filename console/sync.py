@@ -2,6 +2,9 @@
 
 On a dropped stream it reconnects with backoff (0.5 s doubling to 10 s) and resumes from
 the Store's seq, so nothing is lost and nothing applied twice; on a gap it bootstraps again.
+When the platform ends the stream because the session ended (signed out, token expired), it
+calls `sign_in_again` if the composition root set one, and on success resumes from the
+Store's seq as after any drop; without one (or if it fails) the console goes offline.
 
 Signals:
     link_changed(state, since): "connecting", "connected", "reconnecting", "offline" or
@@ -15,6 +18,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
 
 from PySide6.QtCore import QObject, Signal
@@ -41,6 +45,8 @@ class Sync(QObject):
         self._store = store
         self._task: asyncio.Task[None] | None = None
         self._need_bootstrap = True
+        # Set by the composition root: signs the client in again (new token); True on success.
+        self.sign_in_again: Callable[[], Awaitable[bool]] | None = None
         self.state = "connecting"
         self.since = datetime.now(UTC)
         store.gap_detected.connect(self._on_store_gap_detected)
@@ -79,6 +85,15 @@ class Sync(QObject):
         log.warning("event stream gap: expected seq %d, got %d; bootstrapping again", expected, got)
         self._need_bootstrap = True
 
+    async def _signed_in_again(self) -> bool:
+        assert self.sign_in_again is not None
+        self._set_state("reconnecting")
+        try:
+            return await self.sign_in_again()
+        except (Unreachable, Rejected) as exc:
+            log.warning("signing in again failed: %s", exc)
+            return False
+
     async def _run(self) -> None:
         backoff = BACKOFF_START_S
         trouble_since: float | None = None
@@ -101,6 +116,8 @@ class Sync(QObject):
                 if self._need_bootstrap:
                     continue
             except Unauthorised:
+                if self.sign_in_again is not None and await self._signed_in_again():
+                    continue  # resume from the Store's seq with the new token
                 self._set_state("offline")
                 self.failed.emit("The platform signed this console out: sign in again.")
                 return

@@ -6,7 +6,8 @@ import contextlib
 import logging
 import threading
 import time
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Callable, Mapping, Sequence
+from pathlib import Path
 
 from fastapi import FastAPI, Request, Response
 from fastapi.exceptions import RequestValidationError
@@ -15,7 +16,8 @@ from sqlalchemy import exc as sa_exc
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.routing import NoMatchFound
 
-from platform_api import auth
+from platform_api import auth, openapi
+from platform_api.anchor import Checkpointer, wire_hash
 from platform_api.contract import ErrorBody, ErrorDetail
 from platform_api.db.engine import (
     is_current,
@@ -25,13 +27,16 @@ from platform_api.db.engine import (
     seeding_session,
     upgrade,
 )
-from platform_api.errors import PlatformError
+from platform_api.errors import PlatformError, PreconditionRequired, TooManyAttempts
 from platform_api.eventlog import EventLog, WrittenEvent
 from platform_api.fanout import Broadcaster
 from platform_api.geocoding import make_geocoder
+from platform_api.guards import BodyLimit, LastResort
+from platform_api.login_guard import AddressThrottle
 from platform_api.logs import log_request
 from platform_api.metrics import Metrics
 from platform_api.relay import LogRelay
+from platform_api.roles import PUBLIC_ROUTES, ROUTE_RIGHTS
 from platform_api.routes import auth as auth_routes
 from platform_api.routes import (
     calls,
@@ -44,6 +49,8 @@ from platform_api.routes import (
     training,
     units,
 )
+from platform_api.routes.deps import IF_MATCH_REQUIRED
+from platform_api.sessions import RevokedTokens
 from platform_api.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -54,9 +61,15 @@ class NotMigrated(RuntimeError):
     to the newest schema."""
 
 
-def _error(status: int, code: str, message: str, field: str | None = None) -> JSONResponse:
+def _error(
+    status: int,
+    code: str,
+    message: str,
+    field: str | None = None,
+    headers: Mapping[str, str] | None = None,
+) -> JSONResponse:
     body = ErrorBody(error=ErrorDetail(code=code, message=message, field=field))
-    return JSONResponse(body.model_dump(), status_code=status)
+    return JSONResponse(body.model_dump(), status_code=status, headers=headers)
 
 
 def _field_of(loc: Sequence[object]) -> str:
@@ -87,19 +100,30 @@ def _data_message(exc: sa_exc.DataError) -> str:
 def _install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(PlatformError)
     async def _platform_error(request: Request, exc: PlatformError) -> JSONResponse:
-        return JSONResponse(exc.body().model_dump(), status_code=exc.status)
+        headers = None
+        if isinstance(exc, TooManyAttempts):
+            headers = {"Retry-After": str(exc.retry_after)}
+        return JSONResponse(exc.body().model_dump(), status_code=exc.status, headers=headers)
 
     @app.exception_handler(RequestValidationError)
     async def _validation_error(request: Request, exc: RequestValidationError) -> JSONResponse:
         errors = exc.errors()
         first = errors[0] if errors else {"loc": ("body",), "msg": "invalid request"}
-        field = _field_of(first.get("loc", ()))
-        return _error(422, "invalid", f"{field}: {first.get('msg', 'invalid')}", field)
+        loc = tuple(first.get("loc", ()))
+        if loc == ("header", "If-Match") and first.get("type") == "missing":
+            err = PreconditionRequired(IF_MATCH_REQUIRED, field="If-Match")
+            return JSONResponse(err.body().model_dump(), status_code=err.status)
+        field = _field_of(loc)
+        message = str(first.get("msg", "invalid")).removeprefix("Value error, ")
+        return _error(422, "invalid", f"{field}: {message}", field)
 
     @app.exception_handler(StarletteHTTPException)
     async def _http_error(request: Request, exc: StarletteHTTPException) -> JSONResponse:
         code = {404: "not_found", 405: "method_not_allowed"}.get(exc.status_code, "bad_request")
-        return _error(exc.status_code, code, str(exc.detail))
+        headers = dict(exc.headers or {})
+        if exc.status_code == 405:  # every method served at this path, from any module
+            headers["Allow"] = ", ".join(openapi.allowed_methods(app, request.scope))
+        return _error(exc.status_code, code, str(exc.detail), headers=headers)
 
     @app.exception_handler(sa_exc.DataError)
     async def _data_error(request: Request, exc: sa_exc.DataError) -> JSONResponse:
@@ -135,7 +159,23 @@ def _install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(Exception)
     async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
         log.exception("unexpected error on %s %s", request.method, request.url.path)
-        return _error(500, "internal", "the platform failed; nothing was changed")
+        return _error(
+            500,
+            "internal",
+            "the platform failed; nothing was changed",
+            headers={"Connection": "close"},
+        )
+
+
+def _checkpointer(settings: Settings) -> Checkpointer | None:
+    if not (settings.anchor_key_file and settings.anchor_file):
+        return None
+    return Checkpointer(
+        Path(settings.anchor_key_file),
+        Path(settings.anchor_file),
+        settings.checkpoint_every,
+        settings.checkpoint_s,
+    )
 
 
 def create_app(settings: Settings) -> FastAPI:
@@ -151,12 +191,16 @@ def create_app(settings: Settings) -> FastAPI:
     metrics = Metrics()
     broadcaster = Broadcaster(max_backlog=settings.sse_max_backlog)
 
+    checkpointer = _checkpointer(settings)
+
     def publish(written: list[WrittenEvent]) -> None:
         broadcaster.publish(written)
         for event in written:
             metrics.events.labels(event.type).inc()
         if written:
             metrics.head_seq.set(written[-1].seq)
+            if checkpointer is not None:
+                checkpointer.written(written[-1].seq, wire_hash(written[-1].wire))
 
     app = FastAPI(
         title="Control-room platform API",
@@ -180,7 +224,11 @@ def create_app(settings: Settings) -> FastAPI:
     app.state.geocoder = make_geocoder(settings)
     app.state.schema_head = schema_head()
     app.state.readiness = ops.readiness_state()
+    app.state.checkpointer = checkpointer  # None unless anchored; stop() signs the head
+    app.state.address_throttle = AddressThrottle(settings.login_policy)
+    app.state.revoked_tokens = RevokedTokens()
     _install_error_handlers(app)
+    openapi.install(app)
     access_log = settings.access_log
 
     @app.middleware("http")
@@ -199,9 +247,14 @@ def create_app(settings: Settings) -> FastAPI:
             log_request(request.method, request.url.path, response.status_code, elapsed, client)
         return response
 
+    # Outermost last: the body limit runs before anything reads the body or the token.
+    app.add_middleware(LastResort)
+    app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
+
     modules = (auth_routes, read, events, calls, incidents, units, ops, geo, recordings, training)
     for module in modules:
         app.include_router(module.router)
+    _check_every_route_has_a_right(app)
     _build_routes(app)
     if relay is not None:
         relay.start()
@@ -223,3 +276,17 @@ def _build_routes(app: FastAPI) -> None:
     """
     with _BUILD_LOCK, contextlib.suppress(NoMatchFound):
         app.url_path_for("_resolve_every_route_")
+
+
+def _check_every_route_has_a_right(app: FastAPI) -> None:
+    """The role matrix (`platform_api.roles`) is the one place rights live: a route it
+    does not know would be open or shut by accident, so the platform refuses to start."""
+    missing = [
+        f"{method.upper()} {path}"
+        for path, item in app.openapi().get("paths", {}).items()
+        for method in item
+        if (method.upper(), path) not in ROUTE_RIGHTS
+        and (method.upper(), path) not in PUBLIC_ROUTES
+    ]
+    if missing:
+        raise RuntimeError(f"routes without a right in platform_api.roles: {missing}")

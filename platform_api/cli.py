@@ -3,9 +3,11 @@
 platform-api serve [--db URL] [--host H] [--port P] [--simulate] [--demo-users]
                    [--geocoder-url URL] [--gazetteer FILE]... [--no-access-log] [--no-migrate]
 platform-api migrate [--db URL]     (bring the schema to the newest; safe to run concurrently)
-platform-api verify [--db URL]
+platform-api verify [--db URL] [--anchor-key FILE] [--checkpoints FILE] [--no-anchor]
 platform-api user-add NAME ROLE [--db URL] [--display-name TEXT]   (password on stdin)
-platform-api export [--db URL] [--from ISO] [--to ISO] [--from-seq N] [--to-seq N] FILE
+platform-api unlock NAME [--db URL]  (lift a sign-in lockout)
+platform-api export [--db URL] [--from ISO] [--to ISO] [--from-seq N] [--to-seq N]
+                    [--redact] FILE
 platform-api import-calls CSV OUT --mapping MAPPING.toml [--pack NAME|PATH]
 platform-api import-sf CSV OUT       (import-calls with the San Francisco mapping)
 platform-api copy --from URL --to URL   (every table; the chain verified at the end)
@@ -29,10 +31,12 @@ from datetime import datetime
 from pathlib import Path
 from types import FrameType
 
+import platformdirs
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
-from platform_api import auth, logs
+from platform_api import audit, auth, logs
+from platform_api.anchor import default_paths, public_path
 from platform_api.app import NotMigrated
 from platform_api.contract import Role
 from platform_api.db.engine import make_engine, snapshot_session, upgrade, write_session
@@ -48,11 +52,10 @@ from platform_api.envconfig import (
     env_str,
     mask_url,
 )
-from platform_api.eventlog import head_seq, iter_all, verify_chain
 from platform_api.geocoding import GazetteerError
 from platform_api.geocoding.geopy_adapter import split_url
 from platform_api.imports.command import add_commands as add_import_commands
-from platform_api.settings import Settings, default_db_url
+from platform_api.settings import APP_NAME, Settings, default_db_url
 
 log = logging.getLogger("platform_api")
 
@@ -63,6 +66,10 @@ def _serve(args: argparse.Namespace) -> int:
         if not Path(path).is_file():
             log.error("no gazetteer file at %s", path)
             return 2
+    anchor = _anchor_paths(args)
+    metrics_token = None
+    if args.metrics_token_file:
+        metrics_token = Path(args.metrics_token_file).read_text(encoding="utf-8").strip() or None
     settings = Settings(
         db_url=args.db,
         demo_users=args.demo_users or args.simulate,
@@ -70,6 +77,9 @@ def _serve(args: argparse.Namespace) -> int:
         gazetteer_files=tuple(gazetteer),
         access_log=args.access_log,
         migrate=not args.no_migrate,
+        metrics_token=metrics_token,
+        anchor_key_file=str(anchor[0]) if anchor else None,
+        anchor_file=str(anchor[1]) if anchor else None,
     )
     if args.geocoder_url and gazetteer:
         log.warning("--gazetteer is not used when --geocoder-url is given")
@@ -124,11 +134,34 @@ def _migrate(args: argparse.Namespace) -> int:
     return 0
 
 
+def _anchor_paths(args: argparse.Namespace) -> tuple[Path, Path] | None:
+    """The key and checkpoint files (`serve` and `verify` agree on the defaults)."""
+    if args.no_anchor:
+        return None
+    key, log = default_paths(Path(platformdirs.user_data_dir(APP_NAME, appauthor=False)), args.db)
+    return Path(args.anchor_key or key), Path(args.checkpoints or log)
+
+
+def _verify_anchor_paths(args: argparse.Namespace) -> tuple[Path, Path] | None:
+    """As `_anchor_paths`, except that defaults nobody ever wrote mean "not anchored"."""
+    paths = _anchor_paths(args)
+    if paths is None or args.anchor_key or args.checkpoints:
+        return paths
+    key, log = paths
+    return paths if key.exists() or log.exists() else None
+
+
 def _verify(args: argparse.Namespace) -> int:
     engine = make_engine(args.db)
+    paths = _verify_anchor_paths(args)
     try:
         with Session(engine) as session, session.begin():
-            report = verify_chain(iter_all(session), head_seq(session))
+            if paths is None:
+                report = audit.verify(session)
+            else:
+                key, checkpoints = paths
+                public = public_path(key) if public_path(key).exists() else key
+                report = audit.verify(session, checkpoints, public)
     finally:
         engine.dispose()
     print(report.model_dump_json(indent=2))
@@ -155,7 +188,7 @@ def _user_add(args: argparse.Namespace) -> int:
 
 def _export(args: argparse.Namespace) -> int:
     from platform_api.errors import PlatformError
-    from platform_api.export import build_header, recording_chunks, resolve_window
+    from platform_api.export import build_header, event_lines, recording_chunks, resolve_window
 
     engine = make_engine(args.db)
     source = f"platform {mask_url(args.db)}"
@@ -172,8 +205,17 @@ def _export(args: argparse.Namespace) -> int:
         out = Path(args.file)
         partial = out.with_name(out.name + ".partial")
         with partial.open("w", encoding="utf-8") as stream:
-            for chunk in recording_chunks(engine, header, window):
-                stream.write(chunk)
+            if args.redact:  # two passes over the events: the header needs the new last hash
+                from platform_api.recording import header_line
+                from platform_api.redact import redacted_events, redacted_header
+
+                events = event_lines(engine, window)
+                stream.write(header_line(redacted_header(header, events)) + "\n")
+                for line in redacted_events(header, event_lines(engine, window)):
+                    stream.write(line + "\n")
+            else:
+                for chunk in recording_chunks(engine, header, window):
+                    stream.write(chunk)
         partial.replace(out)
     except PlatformError as exc:
         print(f"{exc.field}: {exc.message}", file=sys.stderr)
@@ -181,6 +223,17 @@ def _export(args: argparse.Namespace) -> int:
     finally:
         engine.dispose()
     print(f"{header.event_count} events (seq {window.first_seq}..{window.last_seq}) -> {out}")
+    return 0
+
+
+def _unlock(args: argparse.Namespace) -> int:
+    from platform_api import login_guard
+
+    engine = make_engine(args.db)
+    upgrade(engine)
+    with write_session(engine) as session, session.begin():
+        lifted = login_guard.clear(session, args.name)
+    print(f"{args.name}: " + ("lockout lifted" if lifted else "no failed sign-ins"))
     return 0
 
 
@@ -229,6 +282,26 @@ def _db_option(parser: argparse.ArgumentParser) -> None:
         metavar="URL",
         help="SQLAlchemy URL (env CR_DB_URL, or CR_DB_URL_FILE naming a file that holds it; "
         "default: SQLite in the user data dir)",
+    )
+
+
+def _anchor_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--anchor-key",
+        default=None,
+        metavar="FILE",
+        help="Ed25519 key that signs checkpoints of the log (made on first use; a verifier "
+        "may give the .pub beside it); default: in the user data dir",
+    )
+    parser.add_argument(
+        "--checkpoints",
+        default=None,
+        metavar="FILE",
+        help="append-only file of signed checkpoints; default: in the user data dir, one "
+        "per database",
+    )
+    parser.add_argument(
+        "--no-anchor", action="store_true", help="no signed checkpoints (not for a live room)"
     )
 
 
@@ -315,6 +388,13 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="do not migrate at start (run `platform-api migrate` first); refuse an old schema",
     )
+    serve.add_argument(
+        "--metrics-token-file",
+        default=None,
+        metavar="FILE",
+        help="a file holding the bearer token the Prometheus scraper sends to /metrics",
+    )
+    _anchor_arguments(serve)
     serve.set_defaults(func=_serve)
 
     migrate = sub.add_parser(
@@ -325,6 +405,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     verify = sub.add_parser("verify", parents=[common], help="recompute the event log's hash chain")
     _db_option(verify)
+    _anchor_arguments(verify)
     verify.set_defaults(func=_verify)
 
     user = sub.add_parser(
@@ -336,6 +417,11 @@ def build_parser() -> argparse.ArgumentParser:
     _db_option(user)
     user.set_defaults(func=_user_add)
 
+    unlock = sub.add_parser("unlock", parents=[common], help="lift a user's sign-in lockout")
+    unlock.add_argument("name")
+    _db_option(unlock)
+    unlock.set_defaults(func=_unlock)
+
     export = sub.add_parser(
         "export", parents=[common], help="write a window of the event log as a recording"
     )
@@ -345,6 +431,11 @@ def build_parser() -> argparse.ArgumentParser:
     export.add_argument("--to", dest="to_ts", type=_when, default=None, metavar="ISO")
     export.add_argument("--from-seq", type=int, default=None, metavar="N")
     export.add_argument("--to-seq", type=int, default=None, metavar="N")
+    export.add_argument(
+        "--redact",
+        action="store_true",
+        help="pseudonymise callers' numbers and names (for training rooms)",
+    )
     export.set_defaults(func=_export)
 
     add_import_commands(sub)

@@ -16,6 +16,7 @@ from types import TracebackType
 import httpx
 import uvicorn
 
+from platform_api.anchor import checkpoint_head
 from platform_api.app import create_app
 from platform_api.auth import DEMO_PASSWORD
 from platform_api.settings import Settings
@@ -82,6 +83,8 @@ class EmbeddedPlatform:
             self._thread.join(timeout=10)
         if self._sock is not None:
             self._sock.close()
+        if self._app.state.checkpointer is not None:  # sign the head: nothing unanchored
+            checkpoint_head(self._app.state.checkpointer, self._app.state.engine)
         self._app.state.engine.dispose()
         self._server = None
 

@@ -9,7 +9,8 @@
     │                                        answered, unit not available); carries
     │                                        `current_version`
     ├── StaleVersion                   (412) If-Match differs from the current version
-    └── PreconditionRequired           (428) If-Match missing on a command that needs it
+    ├── PreconditionRequired           (428) If-Match missing on a command that needs it
+    └── TooManyAttempts                (429) sign-in throttled; carries `retry_after` (s)
 
 Every error body is `contract.ErrorBody`; nothing a client sends may produce a 500.
 """
@@ -77,3 +78,12 @@ class StaleVersion(PlatformError):
 class PreconditionRequired(PlatformError):
     status = 428
     code = "if_match_required"
+
+
+class TooManyAttempts(PlatformError):
+    status = 429
+    code = "too_many_attempts"
+
+    def __init__(self, message: str, *, retry_after: int, field: str | None = None) -> None:
+        super().__init__(message, field=field)
+        self.retry_after = retry_after

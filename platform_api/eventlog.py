@@ -36,7 +36,7 @@ from platform_api.contract.chain import GENESIS_HASH, canonical_header, dumps, w
 from platform_api.contract.chain import chain_hash as _chain_hash
 from platform_api.db.engine import WRITE
 from platform_api.db.models import EventRow, IdempotencyRow, LogHead
-from platform_api.errors import Invalid
+from platform_api.errors import Conflict
 
 
 def utc_now() -> datetime:
@@ -250,7 +250,7 @@ def _stored_response(session: Session, idem: Idempotency) -> StoredResponse | No
     if row is None:
         return None
     if row.fingerprint != idem.fingerprint:
-        raise Invalid(
+        raise Conflict(
             "this Idempotency-Key was already used for a different request",
             field="Idempotency-Key",
         )

@@ -18,6 +18,16 @@ def default_db_url() -> str:
 
 
 @dataclass(frozen=True)
+class LoginPolicy:
+    """Sign-in throttling (platform_api/login_guard.py)."""
+
+    max_failures: int = 5  # in a row, per user name, then a lockout
+    lockout_s: int = 15 * 60
+    address_max_failures: int = 30  # per client address within the window
+    address_window_s: int = 5 * 60
+
+
+@dataclass(frozen=True)
 class Settings:
     db_url: str
     # Demo users (one per role, password "demo") exist only in embedded/simulated mode.
@@ -27,6 +37,24 @@ class Settings:
     sse_ping_s: float = 15.0
     sse_max_backlog: int = 20_000
     page_limit_max: int = 10_000
+    # Request bodies over this are refused (413) before parsing and before authentication;
+    # a full AVL batch (10,000 fixes) is about 1.2 MB.
+    max_body_bytes: int = 2 * 1024 * 1024
+    # A long-lived bearer token for the Prometheus scraper on /metrics (users with the
+    # metrics right may read it with their own token too).
+    metrics_token: str | None = None
+    # Sign-in throttling (platform_api/login_guard.py).
+    login_policy: LoginPolicy = LoginPolicy()
+    # An open event stream re-checks its token this often (a logout on this instance ends
+    # it at once; one on another instance, or a disabled account, within this time).
+    sse_auth_check_s: float = 5.0
+    # Signed checkpoints of the log's head, outside the database (platform_api/anchor.py):
+    # the Ed25519 key file (made on first use) and the append-only checkpoint file. Both
+    # None: no anchoring (tests, the embedded console); `platform-api serve` sets them.
+    anchor_key_file: str | None = None
+    anchor_file: str | None = None
+    checkpoint_every: int = 1000  # events
+    checkpoint_s: float = 300.0  # or this long, whichever comes first
     # Geolocation: a site's geocoding server (Nominatim API, via geopy), else the offline
     # gazetteer, to which a site may add its own CSV files (name,lat,lon).
     geocoder_url: str | None = None

@@ -149,6 +149,7 @@ class MainWindow(QMainWindow):
             f"{user} · {role.replace('_', '-')}",
             self,
             replay=session.mode == REPLAY,
+            chain_guard=session.chain_guard,
         )
         self.setStatusBar(self.status)
         self.message_view = MessageView(session.messages, self.status, self)

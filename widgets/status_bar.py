@@ -9,6 +9,7 @@ from typing import Any
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QLabel, QStatusBar, QWidget
 
+from console.chain_guard import ChainGuard
 from console.outbox import Outbox
 from console.store import Store
 from console.sync import Sync
@@ -35,6 +36,7 @@ class StatusBar(QStatusBar):
         parent: QWidget | None = None,
         *,
         replay: bool = False,
+        chain_guard: ChainGuard | None = None,
     ) -> None:
         super().__init__(parent)
         self.replay = replay
@@ -56,6 +58,12 @@ class StatusBar(QStatusBar):
             "how late the screen ran its timers in the last second (0 is ideal)"
         )
         self.clock = QLabel(self)
+        # Hidden until the event log's hash chain breaks (console/chain_guard.py).
+        self.chain_alarm = QLabel(self)
+        self.chain_alarm.hide()
+        if chain_guard is not None:
+            chain_guard.chain_broken.connect(self._on_chain_guard_chain_broken)
+        self.addWidget(self.chain_alarm)
         self.addWidget(self.link)
         self.addWidget(self.user)
         for label in (self.seq, self.delay, self.outbox, self.lateness, self.clock):
@@ -69,6 +77,17 @@ class StatusBar(QStatusBar):
         self._timer.timeout.connect(self.refresh)
         self._timer.start(1000)
         self.refresh()
+
+    def _on_chain_guard_chain_broken(self, seq: int, reason: str) -> None:
+        self.chain_alarm.setText(
+            f"<b style='color:#ffffff; background:#e5484d'>&nbsp;LOG TAMPERED at seq {seq}"
+            "&nbsp;</b>"
+        )
+        self.chain_alarm.setToolTip(
+            f"The event log's hash chain is broken at seq {seq}: {reason}. "
+            "What this console shows may have been altered; tell a supervisor."
+        )
+        self.chain_alarm.show()
 
     def _on_outbox_pending_changed(self, count: int) -> None:
         self._pending = count

@@ -14,9 +14,25 @@ from __future__ import annotations
 
 from datetime import datetime
 from enum import StrEnum
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
+
+from platform_api.wire_types import (
+    AccuracyMetres,
+    Address,
+    Callsign,
+    Capability,
+    Heading,
+    Latitude,
+    Longitude,
+    LongText,
+    PhoneNumber,
+    RecentTime,
+    SpeedKmh,
+    Text,
+    ZonedTime,
+)
 
 API_PREFIX = "/v1"
 
@@ -99,11 +115,6 @@ ACTIVE_ASSIGNMENT_STATES = frozenset(
     {AssignmentState.DISPATCHED, AssignmentState.EN_ROUTE, AssignmentState.AT_SCENE}
 )
 
-Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
-LongText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=4000)]
-Latitude = Annotated[float, Field(ge=-90, le=90, allow_inf_nan=False)]
-Longitude = Annotated[float, Field(ge=-180, le=180, allow_inf_nan=False)]
-
 
 class _Strict(BaseModel):
     """Commands reject unknown fields so that a typo is an error, not a silent no-op."""
@@ -122,11 +133,11 @@ class Point(_Strict):
 class HandsetLocation(Point):
     """An automatic mobile location (AML) fix with its accuracy radius."""
 
-    accuracy_m: Annotated[float, Field(gt=0, le=100_000, allow_inf_nan=False)]
+    accuracy_m: AccuracyMetres
 
 
 class IncidentLocation(Point):
-    address: Annotated[str, StringConstraints(strip_whitespace=True, max_length=300)] | None = None
+    address: Address | None = None
 
 
 class LocatedPublic(IncidentLocation):
@@ -301,11 +312,42 @@ class CommandResult(BaseModel):
 
 
 class ChainReport(BaseModel):
+    """`verify`: the chain, the projections against the folded log, the signed checkpoints."""
+
     ok: bool
     checked: int
     head_seq: int
     first_bad_seq: int | None = None
     reason: str | None = None
+    projection_differences: list[str] = []  # "units/<id>: callsign differ"
+    checkpoints_checked: int | None = None  # None: no checkpoint file was given
+    checkpoint_problems: list[str] = []
+
+
+def _datetimes(model: BaseModel, prefix: str = "") -> list[tuple[str, datetime]]:
+    """Every datetime in a model, with its dotted path (nested models included)."""
+    found: list[tuple[str, datetime]] = []
+    for name in type(model).model_fields:
+        value = getattr(model, name)
+        if isinstance(value, datetime):
+            found.append((prefix + name, value))
+        elif isinstance(value, BaseModel):
+            found.extend(_datetimes(value, f"{prefix}{name}."))
+        elif isinstance(value, list):
+            for j, item in enumerate(value):
+                if isinstance(item, BaseModel):
+                    found.extend(_datetimes(item, f"{prefix}{name}[{j}]."))
+    return found
+
+
+class CallerReadPublic(BaseModel):
+    """One read of a caller's details (`GET /v1/audit/reads`); `call_id` empty for a
+    recording exported (`via` names its window)."""
+
+    at: datetime
+    username: str
+    call_id: str | None
+    via: str
 
 
 RECORDING_FORMAT = "control-room-recording/1"
@@ -333,6 +375,9 @@ class RecordingHeader(BaseModel):
     created_at: datetime
     initial_state_sha256: str
     initial_state: StatePublic
+    # True when callers are pseudonymised (`export --redact`): the events are chained again,
+    # so the file verifies on its own but no longer matches the platform's log.
+    redacted: bool = False
 
 
 class TrainingSeed(_Strict):
@@ -343,7 +388,16 @@ class TrainingSeed(_Strict):
     """
 
     state: StatePublic
-    at: datetime
+    at: ZonedTime
+
+    @model_validator(mode="after")
+    def _times_have_zones(self) -> TrainingSeed:
+        for kind in ("calls", "incidents", "units", "assignments"):
+            for i, entity in enumerate(getattr(self.state, kind)):
+                for name, value in _datetimes(entity):
+                    if value.tzinfo is None:
+                        raise ValueError(f"state.{kind}[{i}].{name} needs a time zone")
+        return self
 
 
 # ---------------------------------------------------------------- commands
@@ -351,9 +405,7 @@ class TrainingSeed(_Strict):
 
 class CallCreate(_Strict):
     line: Line
-    caller_number: Annotated[
-        str, StringConstraints(strip_whitespace=True, min_length=1, max_length=32)
-    ]
+    caller_number: PhoneNumber
     caller_name: Text | None = None
     handset_location: HandsetLocation | None = None
 
@@ -392,25 +444,27 @@ class IncidentClose(_Strict):
 
 
 class UnitCreate(_Strict):
-    callsign: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=16)]
+    callsign: Callsign
     type: UnitType
-    capabilities: list[Text] = []
+    capabilities: Annotated[list[Capability], Field(max_length=20)] = []
     home_station: Text
     borough: Text | None = None
     position: Point | None = None
 
 
 class UnitStatusUpdate(_Strict):
-    status: UnitStatus
+    """Only the statuses a person or an MDT sets; the others follow assignments."""
+
+    status: Literal[UnitStatus.AVAILABLE, UnitStatus.COMMITTED, UnitStatus.UNAVAILABLE]
 
 
 class PositionReport(_Strict):
     unit_id: Text
     lat: Latitude
     lon: Longitude
-    at: datetime | None = None
-    heading: Annotated[float, Field(ge=0, lt=360, allow_inf_nan=False)] | None = None
-    speed_kmh: Annotated[float, Field(ge=0, le=400, allow_inf_nan=False)] | None = None
+    at: RecentTime | None = None
+    heading: Heading | None = None
+    speed_kmh: SpeedKmh | None = None
 
 
 class PositionBatch(_Strict):

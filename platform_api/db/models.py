@@ -203,3 +203,28 @@ class CounterRow(Base):
     __tablename__ = "counters"
     name: Mapped[str] = mapped_column(String(64), primary_key=True)
     value: Mapped[int] = mapped_column(Integer)
+
+
+class LoginFailureRow(Base):
+    """Failed sign-ins per user name (known or not, so a lockout reveals nothing).
+
+    In the database rather than in memory so that every platform instance sees one count
+    and `platform-api unlock` (another process) can lift a lockout.
+    """
+
+    __tablename__ = "login_failures"
+    username: Mapped[str] = mapped_column(String(200), primary_key=True)
+    failures: Mapped[int] = mapped_column(Integer)
+    last_failed_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class CallerReadRow(Base):
+    """Who read callers' details, when, and through what (append-only)."""
+
+    __tablename__ = "caller_reads"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+    username: Mapped[str] = mapped_column(String(64), index=True)
+    call_id: Mapped[str | None] = mapped_column(String(64), index=True)
+    via: Mapped[str] = mapped_column(String(200))

@@ -4,13 +4,15 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Request, Response
 
+from platform_api.auth import Authorised
 from platform_api.contract import CallClose, CallCreate, CallLink, IncidentCreate
+from platform_api.roles import Right, may
 from platform_api.routes.deps import (
     COMMAND,
-    CallHandler,
-    GatewayOrCallHandler,
+    EntityId,
     IdempotencyHeader,
     IfMatchHeader,
+    IfMatchRequired,
     optional_version,
     required_version,
     run_command,
@@ -23,7 +25,7 @@ router = APIRouter(prefix="/v1/calls", tags=["calls"])
 
 @router.post("", status_code=201, **COMMAND)
 def receive_call(
-    request: Request, body: CallCreate, user: GatewayOrCallHandler, key: IdempotencyHeader = None
+    request: Request, body: CallCreate, user: Authorised, key: IdempotencyHeader = None
 ) -> Response:
     """A call arrives from the telephony gateway (or is keyed in by a call-taker)."""
     return run_command(
@@ -34,9 +36,9 @@ def receive_call(
 @router.post("/{call_id}/answer", **COMMAND)
 def answer_call(
     request: Request,
-    call_id: str,
-    user: CallHandler,
-    if_match: IfMatchHeader = None,
+    call_id: EntityId,
+    user: Authorised,
+    if_match: IfMatchRequired,
     key: IdempotencyHeader = None,
 ) -> Response:
     """Take a queued call for this operator; a second operator gets 409 naming the first."""
@@ -49,8 +51,8 @@ def answer_call(
 @router.post("/{call_id}/abandon", **COMMAND)
 def abandon_call(
     request: Request,
-    call_id: str,
-    user: GatewayOrCallHandler,
+    call_id: EntityId,
+    user: Authorised,
     if_match: IfMatchHeader = None,
     key: IdempotencyHeader = None,
 ) -> Response:
@@ -64,10 +66,10 @@ def abandon_call(
 @router.post("/{call_id}/close", **COMMAND)
 def close_call(
     request: Request,
-    call_id: str,
+    call_id: EntityId,
     body: CallClose,
-    user: CallHandler,
-    if_match: IfMatchHeader = None,
+    user: Authorised,
+    if_match: IfMatchRequired,
     key: IdempotencyHeader = None,
 ) -> Response:
     """Finish an answered call that needs no incident."""
@@ -76,7 +78,9 @@ def close_call(
         request,
         user,
         key,
-        lambda ctx: calls.close(ctx, call_id, version, body.reason),
+        lambda ctx: calls.close(
+            ctx, call_id, version, body.reason, others=may(user.role, Right.CLOSE_OTHERS_CALL)
+        ),
         body=body,
         if_match=version,
     )
@@ -85,10 +89,10 @@ def close_call(
 @router.post("/{call_id}/incident", status_code=201, **COMMAND)
 def raise_incident(
     request: Request,
-    call_id: str,
+    call_id: EntityId,
     body: IncidentCreate,
-    user: CallHandler,
-    if_match: IfMatchHeader = None,
+    user: Authorised,
+    if_match: IfMatchRequired,
     key: IdempotencyHeader = None,
 ) -> Response:
     """Create an incident from an answered call (If-Match: the call's version)."""
@@ -108,10 +112,10 @@ def raise_incident(
 @router.post("/{call_id}/link", **COMMAND)
 def link_call(
     request: Request,
-    call_id: str,
+    call_id: EntityId,
     body: CallLink,
-    user: CallHandler,
-    if_match: IfMatchHeader = None,
+    user: Authorised,
+    if_match: IfMatchRequired,
     key: IdempotencyHeader = None,
 ) -> Response:
     """Link an answered call to an existing open incident (a duplicate report)."""

@@ -1,4 +1,4 @@
-"""What every route shares: the app's parts, role-narrowed users, If-Match, commands."""
+"""What every route shares: ids in paths, If-Match, Idempotency-Key, errors, commands."""
 
 from __future__ import annotations
 
@@ -6,74 +6,79 @@ import hashlib
 from collections.abc import Callable
 from typing import Annotated, Any
 
-from fastapi import Header, Request, Response
+from fastapi import Header, Path, Request, Response
 from pydantic import BaseModel
 
-from platform_api.auth import (
-    AUDITORS,
-    CALL_HANDLERS,
-    DISPATCHERS,
-    GATEWAYS,
-    SUPERVISORS,
-    CurrentUser,
-    User,
-    require,
-)
-from platform_api.contract import CommandResult, ErrorBody, Role
-from platform_api.errors import PlatformError, PreconditionRequired
+from platform_api.auth import User
+from platform_api.contract import CommandResult, ErrorBody
+from platform_api.errors import Invalid, PreconditionRequired
 from platform_api.eventlog import CommandContext, EventLog, Idempotency
 from platform_api.settings import Settings
 
-CallHandler = Annotated[User, require(*CALL_HANDLERS)]
-Dispatcher = Annotated[User, require(*DISPATCHERS)]
-Supervisor = Annotated[User, require(*SUPERVISORS)]
-Gateway = Annotated[User, require(*GATEWAYS)]
-Auditor = Annotated[User, require(*AUDITORS)]
-GatewayOrCallHandler = Annotated[User, require(*GATEWAYS, *CALL_HANDLERS)]
-GatewayOrDispatcher = Annotated[User, require(*GATEWAYS, *DISPATCHERS)]
-Admin = Annotated[User, require(Role.ADMIN)]
-AnyUser = CurrentUser
+# Ids are uuid hex or, in recordings imported from elsewhere, short slugs ("sf-inc-123").
+EntityId = Annotated[
+    str, Path(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_:-]+$", description="an id")
+]
 
+# `3`, `"3"` (an ETag as sent back) or `W/"3"`; ASCII digits only (`int()` takes more).
+IF_MATCH_PATTERN = r'^(W/)?("[0-9]{1,12}"|[0-9]{1,12})$'
+_IF_MATCH_DOC = (
+    'the version you last saw: 3, "3" or W/"3" (the ETag of a read). Missing: 428; '
+    "a version that is no longer current: 412 with the current version"
+)
 IfMatchHeader = Annotated[
     str | None,
-    Header(alias="If-Match", description='the version you last saw, e.g. 3 or "3"'),
+    Header(alias="If-Match", pattern=IF_MATCH_PATTERN, description=_IF_MATCH_DOC),
 ]
+IfMatchRequired = Annotated[
+    str,
+    Header(alias="If-Match", pattern=IF_MATCH_PATTERN, description=_IF_MATCH_DOC),
+]
+IDEMPOTENCY_DOC = (
+    "Any string of 1-200 characters, unique per user and command. A retry with the same "
+    "key and the same request (method, path, If-Match, body) takes effect once and gets the "
+    "first answer again, with `Idempotent-Replayed: true`. The same key with a different "
+    "request is refused with 409 (code `conflict`, field `Idempotency-Key`). A command that "
+    "failed stored nothing, so its retry is evaluated afresh."
+)
 IdempotencyHeader = Annotated[
     str | None,
-    Header(
-        alias="Idempotency-Key",
-        max_length=200,
-        description="any unique string; a retry with the same key takes effect once",
-    ),
+    Header(alias="Idempotency-Key", min_length=1, max_length=200, description=IDEMPOTENCY_DOC),
 ]
 
 ERRORS: dict[int | str, dict[str, Any]] = {
-    code: {"model": ErrorBody} for code in (400, 401, 403, 404, 409, 412, 422, 428)
+    code: {"model": ErrorBody} for code in (400, 401, 403, 404, 409, 412, 413, 422, 428)
 }
+
+
+IF_MATCH_REQUIRED = (
+    "send If-Match with the version you last saw, so a stale write cannot "
+    "overwrite someone else's change"
+)
 
 
 def required_version(value: str | None) -> int:
     """The If-Match version of a command that changes an entity; missing is a 428."""
     version = optional_version(value)
     if version is None:
-        raise PreconditionRequired(
-            "send If-Match with the version you last saw, so a stale write cannot "
-            "overwrite someone else's change",
-            field="If-Match",
-        )
+        raise PreconditionRequired(IF_MATCH_REQUIRED, field="If-Match")
     return version
 
 
 def optional_version(value: str | None) -> int | None:
-    """Accept `3`, `"3"` or `W/"3"`; anything else is a 400 naming If-Match."""
-    if value is None or not value.strip():
+    """Accept `3`, `"3"` or `W/"3"`; anything else is a 422 naming If-Match.
+
+    The header's schema pattern already refuses the rest; this is the belt to its braces
+    (`str.isdigit()` is true of "²", which `int()` refuses).
+    """
+    if value is None:
         return None
     text = value.strip()
     if text.startswith("W/"):
         text = text[2:]
     text = text.strip('"')
-    if not text.isdigit() or len(text) > 12:
-        raise PlatformError(f"If-Match must be a version number, not {value!r}", field="If-Match")
+    if not (text.isascii() and text.isdigit()) or len(text) > 12:
+        raise Invalid(f"If-Match must be a version number, not {value!r}", field="If-Match")
     return int(text)
 
 

@@ -5,11 +5,18 @@
 and no duplicate. The stream subscribes to live events *before* reading the backlog and
 skips any seq it has already sent, so an event committed while the backlog is being
 read is delivered exactly once. Without that Accept header the same URL returns a page.
+
+A stream ends on purpose with one `event: error` (no id): `unauthenticated` when its
+session ends (platform_api/sessions.py), `gap` when a seq is missing from the log, which
+it never skips in silence.
 """
 
 from __future__ import annotations
 
+import asyncio
+import json
 from collections.abc import AsyncIterator
+from pathlib import Path
 from typing import Annotated
 
 from fastapi import APIRouter, Header, Query, Request, Response
@@ -17,15 +24,19 @@ from fastapi.concurrency import run_in_threadpool
 from sqlalchemy.orm import Session
 from sse_starlette import EventSourceResponse, ServerSentEvent
 
-from platform_api.contract import ChainReport, EventPage
-from platform_api.errors import Invalid, PlatformError
-from platform_api.eventlog import head_seq, iter_all, read_events, verify_chain, wire_json
+from platform_api import audit, read_log
+from platform_api.auth import Authorised, BearerToken
+from platform_api.contract import CallerReadPublic, ChainReport, EventPage
+from platform_api.errors import Conflict, Invalid
+from platform_api.eventlog import head_seq, read_events, wire_json
 from platform_api.fanout import Broadcaster
-from platform_api.routes.deps import ERRORS, AnyUser, Auditor, settings_of
+from platform_api.routes.deps import ERRORS, settings_of
+from platform_api.sessions import StreamSession
 
 router = APIRouter(prefix="/v1", tags=["events"])
 
 CATCH_UP_BATCH = 500
+PAGE_LIMIT_MAX = 10_000  # Settings.page_limit_max may lower it
 
 
 def _read_wire(request: Request, after: int, limit: int) -> tuple[list[tuple[int, str, str]], int]:
@@ -35,10 +46,11 @@ def _read_wire(request: Request, after: int, limit: int) -> tuple[list[tuple[int
 
 
 def _start_seq(last_event_id: str | None, after: int | None) -> int | None:
-    if last_event_id is not None and last_event_id.strip():
+    if last_event_id is not None:
         text = last_event_id.strip()
-        if not text.isdigit() or len(text) > 15:
-            raise PlatformError("Last-Event-ID must be an event seq", field="Last-Event-ID")
+        # ASCII digits only: `str.isdigit()` is also true of "²", which `int()` refuses.
+        if not (text.isascii() and text.isdigit()) or len(text) > 15:
+            raise Invalid("Last-Event-ID must be an event seq", field="Last-Event-ID")
         return int(text)
     return after
 
@@ -50,46 +62,88 @@ def _start_seq(last_event_id: str | None, after: int | None) -> int | None:
 )
 async def events(
     request: Request,
-    user: AnyUser,
+    user: Authorised,
+    token: BearerToken,
     after: Annotated[int | None, Query(ge=0, le=10**15)] = None,
-    limit: Annotated[int | None, Query(ge=1)] = None,
-    last_event_id: Annotated[str | None, Header(alias="Last-Event-ID")] = None,
+    limit: Annotated[int | None, Query(ge=1, le=PAGE_LIMIT_MAX)] = None,
+    last_event_id: Annotated[
+        str | None,
+        Header(
+            alias="Last-Event-ID",
+            pattern=r"^[0-9]{1,15}$",
+            description="resume after this seq (wins over `after`); a seq beyond the log's "
+            "end is a 409: the log was replaced, bootstrap again",
+        ),
+    ] = None,
 ) -> Response:
+    """The log after a seq: a page of JSON, or with `Accept: text/event-stream` a stream."""
     start = _start_seq(last_event_id, after)
     settings = settings_of(request)
     if "text/event-stream" in request.headers.get("accept", ""):
-        return await _stream(request, start)
+        return await _stream(request, start, token, user.username)
     max_limit = settings.page_limit_max
     if limit is not None and limit > max_limit:
         raise Invalid(f"limit may be at most {max_limit}", field="limit")
     rows, head = await run_in_threadpool(_read_wire, request, start or 0, limit or 1000)
+    await _log_reads(request, user.username, [w for _, _, w in rows], "GET /v1/events")
     next_after = rows[-1][0] if rows else (start or 0)
     events_json = ",".join(w for _, _, w in rows)
     body = f'{{"events":[{events_json}],"next_after":{next_after},"head_seq":{head}}}'
     return Response(body, media_type="application/json")
 
 
-async def _stream(request: Request, start: int | None) -> Response:
+async def _stream(request: Request, start: int | None, token: str, username: str) -> Response:
     broadcaster: Broadcaster = request.app.state.broadcaster
     _, head = await run_in_threadpool(_read_wire, request, 0, 0)
     if start is None:
         start = head
     elif start > head:
-        raise Invalid(
+        raise Conflict(
             f"seq {start} is beyond the end of the log ({head}); bootstrap again",
             field="Last-Event-ID",
         )
     settings = settings_of(request)
+    stream_session = await run_in_threadpool(
+        StreamSession,
+        request.app.state.engine,
+        token,
+        request.app.state.revoked_tokens,
+        settings.sse_auth_check_s,
+    )
     return EventSourceResponse(
-        _generate(request, broadcaster, start),
+        _generate(request, broadcaster, start, stream_session, username),
         ping=int(settings.sse_ping_s),
         send_timeout=30,
         headers={"X-Accel-Buffering": "no"},
     )
 
 
+def _error_event(code: str, message: str) -> ServerSentEvent:
+    """The last event of a stream that ends on purpose; no id, so no client resumes at it."""
+    body = {"error": {"code": code, "message": message, "field": None}}
+    return ServerSentEvent(data=json.dumps(body), event="error")
+
+
+async def _session_ended(session: StreamSession) -> str | None:
+    reason = session.ended_here()
+    if reason is None and session.database_check_due():
+        reason = await run_in_threadpool(session.ended_in_database)
+    return reason
+
+
+async def _log_reads(request: Request, username: str, wires: list[str], via: str) -> None:
+    """Log the callers whose details these events carry (platform_api.read_log)."""
+    ids = [i for wire in wires for i in read_log.calls_in_wire(wire)]
+    if ids:
+        await run_in_threadpool(read_log.record, request.app.state.engine, username, ids, via)
+
+
 async def _generate(
-    request: Request, broadcaster: Broadcaster, last: int
+    request: Request,
+    broadcaster: Broadcaster,
+    last: int,
+    session: StreamSession,
+    username: str,
 ) -> AsyncIterator[ServerSentEvent]:
     sub = broadcaster.subscribe()  # before reading the backlog: see the module docstring
     try:
@@ -97,14 +151,34 @@ async def _generate(
             # Catch up from the log until it has nothing newer than what the queue will bring.
             while True:
                 rows, _ = await run_in_threadpool(_read_wire, request, last, CATCH_UP_BATCH)
+                if (ended := await _session_ended(session)) is not None:
+                    yield _error_event("unauthenticated", ended)
+                    return
+                await _log_reads(request, username, [w for _, _, w in rows], "event stream")
                 for seq, type_, wire in rows:
+                    if seq != last + 1:  # a row is missing: never skip it in silence
+                        yield _error_event(
+                            "gap", f"event {last + 1} is missing from the log; run verify"
+                        )
+                        return
                     yield ServerSentEvent(data=wire, id=str(seq), event=type_)
                     last = seq
                 if len(rows) < CATCH_UP_BATCH:
                     break
             # Live: events arrive in seq order; anything unexpected sends us back to the log.
             while True:
-                item = await sub.queue.get()
+                if not sub.queue.empty():  # busy: no timer needed (wait_for costs a task)
+                    item = sub.queue.get_nowait()
+                else:
+                    try:
+                        item = await asyncio.wait_for(
+                            sub.queue.get(), timeout=session.seconds_to_next_check()
+                        )
+                    except TimeoutError:
+                        item = None
+                if (ended := await _session_ended(session)) is not None:
+                    yield _error_event("unauthenticated", ended)
+                    return
                 if item is None:
                     if sub.closed:
                         return
@@ -116,6 +190,7 @@ async def _generate(
                     continue
                 if item.seq != last + 1:
                     break
+                await _log_reads(request, username, [item.wire], "event stream")
                 yield ServerSentEvent(data=item.wire, id=str(item.seq), event=item.type)
                 last = item.seq
     finally:
@@ -123,7 +198,24 @@ async def _generate(
 
 
 @router.get("/audit/verify", response_model=ChainReport, responses=ERRORS)
-def verify(request: Request, user: Auditor) -> ChainReport:
-    """Recompute the hash chain over the whole log (supervisors, trainers, admin)."""
+def verify(request: Request, user: Authorised) -> ChainReport:
+    """Recompute the hash chain, compare the projections with the folded log and check the
+    signed checkpoints (supervisors, trainers, admin)."""
+    settings = settings_of(request)
+    key, checkpoints = settings.anchor_key_file, settings.anchor_file
     with Session(request.app.state.engine) as session, session.begin():
-        return verify_chain(iter_all(session), head_seq(session))
+        if key and checkpoints:
+            return audit.verify(session, Path(checkpoints), Path(key))
+        return audit.verify(session)
+
+
+@router.get("/audit/reads", response_model=list[CallerReadPublic], responses=ERRORS)
+def caller_reads(
+    request: Request,
+    user: Authorised,
+    call_id: Annotated[str | None, Query(max_length=64, pattern=r"^[A-Za-z0-9_:-]+$")] = None,
+    username: Annotated[str | None, Query(max_length=64, pattern=r"^[a-z0-9_.-]+$")] = None,
+    limit: Annotated[int, Query(ge=1, le=1000)] = 100,
+) -> list[CallerReadPublic]:
+    """Who read callers' details, newest first; by call and/or by user (auditors)."""
+    return read_log.reads(request.app.state.engine, call_id, username, limit)

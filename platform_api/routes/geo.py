@@ -13,11 +13,13 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query, Request
 from starlette.concurrency import run_in_threadpool
 
+from platform_api.auth import Authorised
 from platform_api.contract import ErrorBody, GeoResults, ReversePublic
 from platform_api.errors import Invalid
 from platform_api.geo import borough_at
 from platform_api.geocoding import Geocoder
-from platform_api.routes.deps import ERRORS, AnyUser
+from platform_api.routes.deps import ERRORS
+from platform_api.wire_types import LINE_PATTERN, line_problem
 
 router = APIRouter(prefix="/v1/geo", tags=["geolocation"])
 
@@ -27,7 +29,13 @@ GEO_ERRORS: dict[int | str, dict[str, Any]] = {
 }
 
 SearchText = Annotated[
-    str, Query(min_length=1, max_length=200, description="a place, station or address")
+    str,
+    Query(
+        min_length=1,
+        max_length=200,
+        description="a place, station or address",
+        json_schema_extra={"pattern": LINE_PATTERN},
+    ),
 ]
 Limit = Annotated[int, Query(ge=1, le=50, description="at most this many results")]
 Lat = Annotated[float, Query(ge=-90, le=90, allow_inf_nan=False)]
@@ -40,18 +48,21 @@ def geocoder_of(request: Request) -> Geocoder:
 
 
 @router.get("/search", response_model=GeoResults, responses=GEO_ERRORS)
-async def search(request: Request, user: AnyUser, q: SearchText, limit: Limit = 10) -> GeoResults:
+async def search(
+    request: Request, user: Authorised, q: SearchText, limit: Limit = 10
+) -> GeoResults:
     """Places matching `q`, best first: exact name, then prefix, then all words, then
     near misses. A `precision` other than "exact" means the point is only the place or
     borough the text names (an address the offline gazetteer cannot know)."""
-    if not q.strip():
-        raise Invalid("q: type something to search for", field="q")
+    problem = line_problem(q)
+    if problem is not None:
+        raise Invalid(f"q: {problem}", field="q")
     places = await run_in_threadpool(geocoder_of(request).search, q.strip(), limit)
     return GeoResults(results=[p.public() for p in places])
 
 
 @router.get("/reverse", response_model=ReversePublic, responses=GEO_ERRORS)
-async def reverse(request: Request, user: AnyUser, lat: Lat, lon: Lon) -> ReversePublic:
+async def reverse(request: Request, user: Authorised, lat: Lat, lon: Lon) -> ReversePublic:
     """What is here: the nearest known place (with `distance_m`) and the borough the point
     falls in. `inside_force_area` is false outside every borough."""
     geocoder = geocoder_of(request)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Request, Response
 
+from platform_api.auth import Authorised
 from platform_api.contract import (
     GradeUpdate,
     IncidentClose,
@@ -13,10 +14,10 @@ from platform_api.contract import (
 )
 from platform_api.routes.deps import (
     COMMAND,
-    CallHandler,
-    Dispatcher,
+    EntityId,
     IdempotencyHeader,
     IfMatchHeader,
+    IfMatchRequired,
     optional_version,
     required_version,
     run_command,
@@ -29,7 +30,7 @@ router = APIRouter(prefix="/v1/incidents", tags=["incidents"])
 
 @router.post("", status_code=201, **COMMAND)
 def create_incident(
-    request: Request, body: IncidentCreate, user: CallHandler, key: IdempotencyHeader = None
+    request: Request, body: IncidentCreate, user: Authorised, key: IdempotencyHeader = None
 ) -> Response:
     """An incident with no call: a walk-in or officer-generated report."""
     prefix = settings_of(request).reference_prefix
@@ -46,10 +47,10 @@ def create_incident(
 @router.post("/{incident_id}/grade", **COMMAND)
 def grade_incident(
     request: Request,
-    incident_id: str,
+    incident_id: EntityId,
     body: GradeUpdate,
-    user: CallHandler,
-    if_match: IfMatchHeader = None,
+    user: Authorised,
+    if_match: IfMatchRequired,
     key: IdempotencyHeader = None,
 ) -> Response:
     version = required_version(if_match)
@@ -66,9 +67,9 @@ def grade_incident(
 @router.post("/{incident_id}/log", **COMMAND)
 def add_log_entry(
     request: Request,
-    incident_id: str,
+    incident_id: EntityId,
     body: LogEntryCreate,
-    user: CallHandler,
+    user: Authorised,
     if_match: IfMatchHeader = None,
     key: IdempotencyHeader = None,
 ) -> Response:
@@ -87,10 +88,10 @@ def add_log_entry(
 @router.post("/{incident_id}/location", **COMMAND)
 def update_location(
     request: Request,
-    incident_id: str,
+    incident_id: EntityId,
     body: LocationUpdate,
-    user: CallHandler,
-    if_match: IfMatchHeader = None,
+    user: Authorised,
+    if_match: IfMatchRequired,
     key: IdempotencyHeader = None,
 ) -> Response:
     version = required_version(if_match)
@@ -107,10 +108,10 @@ def update_location(
 @router.post("/{incident_id}/close", **COMMAND)
 def close_incident(
     request: Request,
-    incident_id: str,
+    incident_id: EntityId,
     body: IncidentClose,
-    user: Dispatcher,
-    if_match: IfMatchHeader = None,
+    user: Authorised,
+    if_match: IfMatchRequired,
     key: IdempotencyHeader = None,
 ) -> Response:
     """Close with a closing classification; units still attached become available."""

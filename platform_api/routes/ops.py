@@ -21,15 +21,17 @@ import logging
 import threading
 from typing import Any
 
-from fastapi import APIRouter, Request, Response
+from fastapi import APIRouter, Depends, Request, Response
 from fastapi.responses import JSONResponse
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from pydantic import BaseModel
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
+from platform_api.auth import metrics_reader
 from platform_api.db.engine import schema_revision
 from platform_api.eventlog import head_seq
+from platform_api.routes.deps import ERRORS
 
 router = APIRouter(tags=["ops"])
 log = logging.getLogger(__name__)
@@ -125,8 +127,14 @@ def healthz(request: Request) -> JSONResponse:
     return _ready(request)
 
 
-@router.get("/metrics", response_class=Response)
+@router.get(
+    "/metrics",
+    response_class=Response,
+    dependencies=[Depends(metrics_reader)],
+    responses={**ERRORS, 200: {"content": {CONTENT_TYPE_LATEST: {}}}},
+)
 def metrics(request: Request) -> Response:
+    """Prometheus metrics: a bearer token is required (the scraper's, or a supervisor's)."""
     m = request.app.state.metrics
     m.subscribers.set(request.app.state.broadcaster.count)
     return Response(generate_latest(m.registry), media_type=CONTENT_TYPE_LATEST)

@@ -1,13 +1,17 @@
-"""Reads: the whole current state, single entities (with ETag), and finished calls."""
+"""Reads: the whole current state, single entities (with ETag), and finished calls.
+
+Reads that return callers' details are logged (`platform_api.read_log`)."""
 
 from __future__ import annotations
 
 from typing import Annotated
 
 from fastapi import APIRouter, Query, Request, Response
-from sqlalchemy import select
+from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
+from platform_api import read_log
+from platform_api.auth import Authorised
 from platform_api.contract import (
     AssignmentPublic,
     CallPublic,
@@ -18,7 +22,7 @@ from platform_api.contract import (
 )
 from platform_api.db.engine import snapshot_session
 from platform_api.db.models import AssignmentRow, CallRow, IncidentRow, UnitRow
-from platform_api.routes.deps import ERRORS, AnyUser
+from platform_api.routes.deps import ERRORS, EntityId
 from platform_api.services.views import (
     assignment_public,
     call_public,
@@ -32,7 +36,13 @@ router = APIRouter(prefix="/v1", tags=["read"])
 
 
 def _session(request: Request) -> Session:
-    return Session(request.app.state.engine)
+    """One consistent moment of the database (REPEATABLE READ on PostgreSQL)."""
+    return snapshot_session(request.app.state.engine)
+
+
+def _engine(request: Request) -> Engine:
+    engine: Engine = request.app.state.engine
+    return engine
 
 
 def _etag(response: Response, version: int) -> None:
@@ -40,16 +50,18 @@ def _etag(response: Response, version: int) -> None:
 
 
 @router.get("/state", response_model=StatePublic, responses=ERRORS)
-def get_state(request: Request, user: AnyUser) -> StatePublic:
+def get_state(request: Request, user: Authorised) -> StatePublic:
     """Everything live now, and the seq it is as of: stream events from `as_of_seq`."""
-    with snapshot_session(request.app.state.engine) as session:
-        return current_state(session)
+    with _session(request) as session:
+        state = current_state(session)
+    read_log.record(_engine(request), user.username, [c.id for c in state.calls], "GET /v1/state")
+    return state
 
 
 @router.get("/calls", response_model=list[CallPublic], responses=ERRORS)
 def list_calls(
     request: Request,
-    user: AnyUser,
+    user: Authorised,
     state: CallState | None = None,
     limit: Annotated[int, Query(ge=1, le=1000)] = 100,
 ) -> list[CallPublic]:
@@ -58,20 +70,26 @@ def list_calls(
     if state is not None:
         stmt = stmt.where(CallRow.state == state.value)
     with _session(request) as session:
-        return [call_public(c) for c in session.scalars(stmt)]
+        found = [call_public(c) for c in session.scalars(stmt)]
+    read_log.record(_engine(request), user.username, [c.id for c in found], "GET /v1/calls")
+    return found
 
 
 @router.get("/calls/{call_id}", response_model=CallPublic, responses=ERRORS)
-def get_call(request: Request, response: Response, call_id: str, user: AnyUser) -> CallPublic:
+def get_call(
+    request: Request, response: Response, call_id: EntityId, user: Authorised
+) -> CallPublic:
     with _session(request) as session:
         row = get_or_404(session, CallRow, call_id)
         _etag(response, row.version)
-        return call_public(row)
+        call = call_public(row)
+    read_log.record(_engine(request), user.username, [call.id], "GET /v1/calls/{call_id}")
+    return call
 
 
 @router.get("/incidents/{incident_id}", response_model=IncidentPublic, responses=ERRORS)
 def get_incident(
-    request: Request, response: Response, incident_id: str, user: AnyUser
+    request: Request, response: Response, incident_id: EntityId, user: Authorised
 ) -> IncidentPublic:
     with _session(request) as session:
         row = get_or_404(session, IncidentRow, incident_id)
@@ -80,7 +98,9 @@ def get_incident(
 
 
 @router.get("/units/{unit_id}", response_model=UnitPublic, responses=ERRORS)
-def get_unit(request: Request, response: Response, unit_id: str, user: AnyUser) -> UnitPublic:
+def get_unit(
+    request: Request, response: Response, unit_id: EntityId, user: Authorised
+) -> UnitPublic:
     with _session(request) as session:
         row = get_or_404(session, UnitRow, unit_id)
         _etag(response, row.version)
@@ -89,7 +109,7 @@ def get_unit(request: Request, response: Response, unit_id: str, user: AnyUser) 
 
 @router.get("/assignments/{assignment_id}", response_model=AssignmentPublic, responses=ERRORS)
 def get_assignment(
-    request: Request, response: Response, assignment_id: str, user: AnyUser
+    request: Request, response: Response, assignment_id: EntityId, user: Authorised
 ) -> AssignmentPublic:
     with _session(request) as session:
         row = get_or_404(session, AssignmentRow, assignment_id)

@@ -14,10 +14,13 @@ from fastapi import APIRouter, Query, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import StreamingResponse
 
+from platform_api import read_log
+from platform_api.auth import Authorised
 from platform_api.contract import RecordingHeader
 from platform_api.db.engine import snapshot_session
 from platform_api.export import Window, build_header, recording_chunks, resolve_window
-from platform_api.routes.deps import ERRORS, Auditor
+from platform_api.routes.deps import ERRORS
+from platform_api.wire_types import ZonedTime
 
 router = APIRouter(prefix="/v1", tags=["recordings"])
 
@@ -46,15 +49,18 @@ def _prepare(
 )
 async def export_recording(
     request: Request,
-    user: Auditor,
-    from_ts: Annotated[datetime | None, Query(alias="from")] = None,
-    to_ts: Annotated[datetime | None, Query(alias="to")] = None,
+    user: Authorised,
+    from_ts: Annotated[ZonedTime | None, Query(alias="from")] = None,
+    to_ts: Annotated[ZonedTime | None, Query(alias="to")] = None,
     from_seq: Annotated[int | None, Query(ge=1, le=10**15)] = None,
     to_seq: Annotated[int | None, Query(ge=0, le=10**15)] = None,
 ) -> StreamingResponse:
     """A recording of `from <= ts < to` (or of seqs `from_seq..to_seq`): header line, events."""
     window, header = await run_in_threadpool(_prepare, request, from_ts, to_ts, from_seq, to_seq)
     name = f"recording-{window.first_seq}-{window.last_seq}.jsonl"
+    via = f"recording seq {window.first_seq}..{window.last_seq}"
+    engine = request.app.state.engine
+    await run_in_threadpool(read_log.record, engine, user.username, [], via, whole=True)
     return StreamingResponse(
         recording_chunks(request.app.state.engine, header, window),
         media_type=MEDIA_TYPE,

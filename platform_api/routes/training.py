@@ -8,23 +8,32 @@ temporary database.
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Request, Response
+from fastapi import APIRouter, Depends, Request, Response
 
+from platform_api.auth import Authorised, CurrentUser
 from platform_api.contract import TrainingSeed
 from platform_api.errors import NotFound
-from platform_api.routes.deps import COMMAND, Admin, IdempotencyHeader, run_command, settings_of
+from platform_api.routes.deps import COMMAND, IdempotencyHeader, run_command, settings_of
 from platform_api.services import training
 
 router = APIRouter(prefix="/v1", tags=["training"])
 
 
-@router.post("/training/seed", **COMMAND)
-def seed(
-    request: Request, body: TrainingSeed, user: Admin, idempotency_key: IdempotencyHeader = None
-) -> Response:
-    """Load a recorded state into an empty training platform (admin; training only)."""
+def _training_only(request: Request, user: CurrentUser) -> None:
+    """Runs before the role check: a live platform answers 404 to every signed-in role
+    (and 401, as every route does, to a request without a token)."""
     if not settings_of(request).training:
         raise NotFound("this platform is not a training sandbox", field="path")
+
+
+@router.post("/training/seed", dependencies=[Depends(_training_only)], **COMMAND)
+def seed(
+    request: Request,
+    body: TrainingSeed,
+    user: Authorised,
+    idempotency_key: IdempotencyHeader = None,
+) -> Response:
+    """Load a recorded state into an empty training platform (admin; training only)."""
     return run_command(
         request, user, idempotency_key, lambda ctx: training.seed(ctx, body), body=body
     )

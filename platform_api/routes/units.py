@@ -2,17 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Annotated
-
 from fastapi import APIRouter, Request, Response
 
-from platform_api.auth import User, require
+from platform_api.auth import Authorised
 from platform_api.contract import (
     AssignmentCreate,
     AssignmentProgress,
     PositionBatch,
     Reallocation,
-    Role,
     StandDown,
     UnitCreate,
     UnitStatusUpdate,
@@ -20,12 +17,9 @@ from platform_api.contract import (
 from platform_api.eventlog import CommandContext
 from platform_api.routes.deps import (
     COMMAND,
-    Dispatcher,
-    Gateway,
-    GatewayOrDispatcher,
+    EntityId,
     IdempotencyHeader,
-    IfMatchHeader,
-    Supervisor,
+    IfMatchRequired,
     required_version,
     run_command,
 )
@@ -33,13 +27,9 @@ from platform_api.services import units
 
 router = APIRouter(prefix="/v1", tags=["units"])
 
-# Units are created by the resource-management gateway (or an admin).
-UnitManager = Annotated[User, require(Role.GATEWAY)]
-
-
 @router.post("/units", status_code=201, **COMMAND)
 def create_unit(
-    request: Request, body: UnitCreate, user: UnitManager, key: IdempotencyHeader = None
+    request: Request, body: UnitCreate, user: Authorised, key: IdempotencyHeader = None
 ) -> Response:
     return run_command(
         request, user, key, lambda ctx: units.create(ctx, body), body=body, status_code=201
@@ -49,10 +39,10 @@ def create_unit(
 @router.post("/units/{unit_id}/status", **COMMAND)
 def change_unit_status(
     request: Request,
-    unit_id: str,
+    unit_id: EntityId,
     body: UnitStatusUpdate,
-    user: GatewayOrDispatcher,
-    if_match: IfMatchHeader = None,
+    user: Authorised,
+    if_match: IfMatchRequired,
     key: IdempotencyHeader = None,
 ) -> Response:
     """Available, committed or unavailable; assignment statuses follow assignments."""
@@ -69,7 +59,7 @@ def change_unit_status(
 
 @router.post("/positions", **COMMAND)
 def post_positions(
-    request: Request, body: PositionBatch, user: Gateway, key: IdempotencyHeader = None
+    request: Request, body: PositionBatch, user: Authorised, key: IdempotencyHeader = None
 ) -> Response:
     """AVL fixes in a batch: one `unit.positions` event. Positions never bump versions."""
 
@@ -82,10 +72,10 @@ def post_positions(
 @router.post("/units/{unit_id}/assign", status_code=201, **COMMAND)
 def assign_unit(
     request: Request,
-    unit_id: str,
+    unit_id: EntityId,
     body: AssignmentCreate,
-    user: Dispatcher,
-    if_match: IfMatchHeader = None,
+    user: Authorised,
+    if_match: IfMatchRequired,
     key: IdempotencyHeader = None,
 ) -> Response:
     """Dispatch an available unit (If-Match: the unit's version). Two dispatchers racing
@@ -105,10 +95,10 @@ def assign_unit(
 @router.post("/units/{unit_id}/stand-down", **COMMAND)
 def stand_down_unit(
     request: Request,
-    unit_id: str,
+    unit_id: EntityId,
     body: StandDown,
-    user: Dispatcher,
-    if_match: IfMatchHeader = None,
+    user: Authorised,
+    if_match: IfMatchRequired,
     key: IdempotencyHeader = None,
 ) -> Response:
     version = required_version(if_match)
@@ -125,10 +115,10 @@ def stand_down_unit(
 @router.post("/units/{unit_id}/reallocate", **COMMAND)
 def reallocate_unit(
     request: Request,
-    unit_id: str,
+    unit_id: EntityId,
     body: Reallocation,
-    user: Supervisor,
-    if_match: IfMatchHeader = None,
+    user: Authorised,
+    if_match: IfMatchRequired,
     key: IdempotencyHeader = None,
 ) -> Response:
     """Supervisors only: move a committed unit to another incident, with a reason."""
@@ -146,10 +136,10 @@ def reallocate_unit(
 @router.post("/assignments/{assignment_id}/progress", **COMMAND)
 def assignment_progress(
     request: Request,
-    assignment_id: str,
+    assignment_id: EntityId,
     body: AssignmentProgress,
-    user: GatewayOrDispatcher,
-    if_match: IfMatchHeader = None,
+    user: Authorised,
+    if_match: IfMatchRequired,
     key: IdempotencyHeader = None,
 ) -> Response:
     """En route, at scene, cleared (from the dispatcher or the unit's MDT via a gateway)."""

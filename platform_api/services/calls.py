@@ -6,7 +6,7 @@ import uuid
 
 from platform_api.contract import CallCreate, CallState, IncidentAppended, IncidentCreate
 from platform_api.db.models import CallRow, IncidentRow
-from platform_api.errors import Conflict
+from platform_api.errors import Conflict, Forbidden
 from platform_api.eventlog import CommandContext
 from platform_api.services.incidents import new_incident
 from platform_api.services.views import call_public, check_version, get_or_404, incident_fields
@@ -68,10 +68,19 @@ def abandon(ctx: CommandContext, call_id: str, if_match: int | None) -> None:
     ctx.emit("call.abandoned", "call", row.id, changes={"calls": [call_public(row)]})
 
 
-def close(ctx: CommandContext, call_id: str, if_match: int, reason: str | None) -> None:
-    """Finish an answered call that needs no incident (advice given, wrong number...)."""
+def close(
+    ctx: CommandContext, call_id: str, if_match: int, reason: str | None, *, others: bool
+) -> None:
+    """Finish an answered call that needs no incident (advice given, wrong number...).
+
+    Only the operator who answered it closes it, unless `others` (a supervisor's right).
+    """
     row = get_or_404(ctx.session, CallRow, call_id)
     _require_state(row, CallState.ANSWERED, doing="close it")
+    if row.answered_by != ctx.actor and not others:
+        raise Forbidden(
+            f"the call was answered by {row.answered_by}: only they or a supervisor may close it"
+        )
     check_version(row, if_match)
     _finish(ctx, row)
     ctx.emit("call.closed", "call", row.id, changes={"calls": [call_public(row)]}, reason=reason)

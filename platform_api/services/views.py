@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 from typing import TypeVar
 
 from sqlalchemy import select
@@ -161,8 +162,9 @@ def current_state(session: Session) -> StatePublic:
 
     Closed incidents, finished calls and cleared assignments stay in the log but not here:
     a console needs what is live, and the state would otherwise grow without bound.
+    Inside a transaction the caller began (`audit.verify`), it reads in that one.
     """
-    with session.begin():
+    with contextlib.nullcontext() if session.in_transaction() else session.begin():
         seq = head_seq(session)
         calls = session.scalars(
             select(CallRow).where(

@@ -1,8 +1,9 @@
 """The simulator's view of the platform: signed-in clients and a local copy of the state.
 
-It is an API client like any gateway: it reads `/v1/state`, sends commands with an
-Idempotency-Key (and If-Match where needed), and folds each command's `changes` into its
-copy. Refusals (another console got there first) are counted, never fatal.
+It is an API client like any gateway: it reads `/v1/state` (as its dispatcher user: the
+gateway role reads nothing of callers), sends commands with an Idempotency-Key (and If-Match
+where needed), and folds each command's `changes` into its copy. Refusals (another console
+got there first) are counted, never fatal.
 """
 
 from __future__ import annotations

@@ -85,7 +85,7 @@ class Simulator:
         cfg = self.config
         for who in (cfg.gateway_user, cfg.calltaker_user, cfg.dispatcher_user):
             self._api.sign_in(who, cfg.password)
-        self._api.refresh(cfg.gateway_user)
+        self._api.refresh(cfg.dispatcher_user)
         if not self._world.units:
             self._seed()
         now = time.monotonic()
@@ -144,7 +144,7 @@ class Simulator:
     def _tick(self, now: float) -> None:
         cfg = self.config
         if now >= self._next_refresh:
-            self._api.refresh(cfg.gateway_user)
+            self._api.refresh(cfg.dispatcher_user)
             self._next_refresh = now + cfg.refresh_s
         while now >= self._next_call:
             self._ring(now)

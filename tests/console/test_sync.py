@@ -50,7 +50,7 @@ def test_commands_issued_while_the_platform_is_down_apply_once_when_it_returns(
     async def body() -> None:
         for n in range(3):
             result = await seed.send(
-                Command("/v1/calls", {"line": "999", "caller_number": f"0{n}"}, "seed")
+                Command("/v1/calls", {"line": "999", "caller_number": f"07700 90000{n}"}, "seed")
             )
             holder.setdefault("calls", []).append(result.changes.calls[0])
         async with console_core(first.url, tmp_path) as core:

@@ -30,6 +30,9 @@ def test_an_untouched_log_verifies(gateway: Any, calltaker: Any, supervisor: Any
         "head_seq": 3,
         "first_bad_seq": None,
         "reason": None,
+        "projection_differences": [],
+        "checkpoints_checked": None,
+        "checkpoint_problems": [],
     }
 
 

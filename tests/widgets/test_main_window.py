@@ -88,3 +88,17 @@ def test_the_night_theme_can_be_switched_at_run_time(
             assert window.theme == "day"
 
     run(aloop, body())
+
+
+def test_a_broken_hash_chain_shows_a_red_alarm(
+    aloop: qasync.QEventLoop, platform: EmbeddedPlatform, tmp_path: Path, qtbot: Any
+) -> None:
+    async def body() -> None:
+        async with console_on(platform.url, tmp_path, qtbot) as window:
+            window.show()
+            assert not window.status.chain_alarm.isVisible()
+            window.session.chain_guard.chain_broken.emit(7, "its content does not match")
+            assert window.status.chain_alarm.isVisible()
+            assert "TAMPERED at seq 7" in window.status.chain_alarm.text()
+
+    run(aloop, body())
