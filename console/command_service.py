@@ -24,6 +24,7 @@ Signals:
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 
 from PySide6.QtCore import QObject, Signal
@@ -90,13 +91,25 @@ class CommandService(QObject):
         spawn(self._answer(call))
         return True
 
+    async def _who_answered(self, call_id: str, refusal: Conflict, wait_s: float = 2.0) -> str:
+        """"YR12 has already answered this call": the winner's answer reaches this console's
+        Store a moment after the platform refused ours, so wait for it a little; the
+        platform's own words if it does not come."""
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + wait_s
+        while True:
+            current = self._store.calls.get(call_id)
+            if current is not None and current.answered_by:
+                return f"{current.answered_by} has already answered this call."
+            if current is None or loop.time() > deadline:
+                return f"Someone else was first: {refusal.message}."
+            await asyncio.sleep(0.05)
+
     async def _answer(self, call: CallPublic) -> None:
         try:
             result = await self._client.send(commands.answer(call))
-        except Conflict:
-            current = self._store.calls.get(call.id)
-            who = current.answered_by if current and current.answered_by else "another operator"
-            self.answer_refused.emit(call.id, f"{who} has already answered this call.")
+        except Conflict as exc:
+            self.answer_refused.emit(call.id, await self._who_answered(call.id, exc))
         except Unreachable as exc:
             self.answer_refused.emit(
                 call.id,
