@@ -53,7 +53,7 @@ def live(tmp_path_factory: pytest.TempPathFactory) -> Iterator[EmbeddedPlatform]
 @pytest.mark.slow
 @pytest.mark.parametrize("username", ROLES)
 def test_schemathesis_finds_no_failure_for_any_role(
-    live: EmbeddedPlatform, username: str
+    live: EmbeddedPlatform, username: str, tmp_path: Path
 ) -> None:
     token = live.login(username)
     # Every phase for the first role; the coverage phase walks each parameter's edge cases
@@ -79,7 +79,10 @@ def test_schemathesis_finds_no_failure_for_any_role(
         f"Authorization: Bearer {token}",
         "--no-color",
     ]
-    run = subprocess.run(command, capture_output=True, text=True, timeout=300, check=False)
+    # In a temporary folder: `st` keeps a cache (.schemathesis/) in its working directory.
+    run = subprocess.run(
+        command, capture_output=True, text=True, timeout=300, check=False, cwd=tmp_path
+    )
     summary = run.stdout[-3000:]
     tested = re.search(r"Tested: (\d+)", run.stdout)
     cases = re.search(r"(\d+) generated", run.stdout)
