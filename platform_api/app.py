@@ -254,7 +254,6 @@ def create_app(settings: Settings) -> FastAPI:
     modules = (auth_routes, read, events, calls, incidents, units, ops, geo, recordings, training)
     for module in modules:
         app.include_router(module.router)
-    _check_every_route_has_a_right(app)
     _build_routes(app)
     if relay is not None:
         relay.start()
@@ -274,8 +273,12 @@ def _build_routes(app: FastAPI) -> None:
     `AttributeError: __pydantic_core_schema__`. Looking up a name that no route has walks
     (and so resolves) every route.
     """
-    with _BUILD_LOCK, contextlib.suppress(NoMatchFound):
-        app.url_path_for("_resolve_every_route_")
+    with _BUILD_LOCK:
+        # the role check builds the OpenAPI document: the same pydantic work, so it too
+        # runs one app at a time
+        _check_every_route_has_a_right(app)
+        with contextlib.suppress(NoMatchFound):
+            app.url_path_for("_resolve_every_route_")
 
 
 def _check_every_route_has_a_right(app: FastAPI) -> None:

@@ -30,7 +30,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from sqlalchemy import Connection, Engine, Table, func, inspect, select, text
+from sqlalchemy import Connection, Engine, Table, delete, func, inspect, select, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
@@ -180,6 +180,8 @@ def _copy(source: Engine, target: Engine, report: CopyReport) -> None:
             raise CopyRefused(f"the target already holds platform data ({held}); give an empty one")
         upgrade(target)
         with target.execution_options(**WRITE).begin() as dst:
+            # `upgrade` made the empty log's head row; the source's takes its place
+            dst.execute(delete(LogHead))
             for table in _tables():
                 report.rows[table.name] = _copy_table(src, dst, table)
             _advance_sequences(dst)

@@ -104,7 +104,8 @@ def test_a_target_holding_data_is_refused(
     with sqlite3.connect(other) as conn:
         before = conn.execute("SELECT count(*) FROM users").fetchone()
     assert cli_main(["copy", "--from", platform.settings.db_url, "--to", _url(other)]) == 2
-    assert "the target already holds platform data (users" in caplog.text
+    assert "the target already holds platform data (" in caplog.text
+    assert "users 8" in caplog.text
     with sqlite3.connect(other) as conn:
         assert conn.execute("SELECT count(*) FROM users").fetchone() == before
         assert conn.execute("SELECT count(*) FROM units").fetchone() == (0,)

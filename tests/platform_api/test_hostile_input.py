@@ -118,7 +118,9 @@ def test_narratives_keep_lines_and_lose_carriage_returns(gateway: Any, calltaker
     incident = make_incident(gateway, calltaker)
     path = f"/v1/incidents/{incident['id']}/log"
     ok = calltaker.ok(path, {"text": "first line\r\nsecond\tline"})
-    assert ok["changes"]["incidents"][0]["log"][-1]["text"] == "first line\nsecond\tline"
+    # the event carries the entry it adds (`appended`), not the whole log
+    (entry,) = ok["appended"]["incidents"][incident["id"]]["log"]
+    assert entry["text"] == "first line\nsecond\tline"
     assert _field(calltaker.post(path, {"text": "bell\x07"})) == "text"
     assert _field(calltaker.post(path, {"text": "   "})) == "text"  # whitespace only
 
