@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import platformdirs
@@ -36,3 +36,7 @@ class Settings:
     # A training sandbox (platform_api.sandbox): says so on /livez and /readyz and accepts
     # POST /v1/training/seed. Never set for a live platform; no command-line flag sets it.
     training: bool = False
+    # Seconds a unit has to acknowledge a dispatch, by grade ("immediate": 60): site data
+    # every console sees as an assignment's `ack_due_at`; a grade left out keeps
+    # `contract.ACK_WITHIN_S`.
+    ack_within_s: dict[str, int] = field(default_factory=dict)

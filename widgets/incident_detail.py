@@ -46,7 +46,12 @@ class IncidentDetail(QWidget):
             f"<tr><td><b>{escape(self._store.units[a.unit_id].callsign)}</b></td>"
             f"<td>{a.state.value.replace('_', ' ')}</td>"
             f"<td>sent {_hm(a.dispatched_at)} by {escape(a.dispatched_by)}</td>"
-            f"<td>en route {_hm(a.en_route_at)}</td><td>at scene {_hm(a.at_scene_at)}</td></tr>"
+            + (
+                "<td><b style='color:#e5484d'>NOT ACKNOWLEDGED</b></td>"
+                if a.unacknowledged_at(self._store.now())
+                else f"<td>ack {_hm(a.acknowledged_at)}</td>"
+            )
+            + f"<td>en route {_hm(a.en_route_at)}</td><td>at scene {_hm(a.at_scene_at)}</td></tr>"
             for a in sorted(self._store.assignments.values(), key=lambda a: a.dispatched_at)
             if a.incident_id == incident.id and a.unit_id in self._store.units
         )

@@ -89,15 +89,32 @@ class UnitType(StrEnum):
 
 
 class AssignmentState(StrEnum):
+    """Dispatched, acknowledged by the unit's device, en route, at scene, cleared."""
+
     DISPATCHED = "dispatched"
+    ACKNOWLEDGED = "acknowledged"
     EN_ROUTE = "en_route"
     AT_SCENE = "at_scene"
     CLEARED = "cleared"
 
 
 ACTIVE_ASSIGNMENT_STATES = frozenset(
-    {AssignmentState.DISPATCHED, AssignmentState.EN_ROUTE, AssignmentState.AT_SCENE}
+    {
+        AssignmentState.DISPATCHED,
+        AssignmentState.ACKNOWLEDGED,
+        AssignmentState.EN_ROUTE,
+        AssignmentState.AT_SCENE,
+    }
 )
+
+# Seconds a unit has to acknowledge a dispatch, by the incident's grade (site data: the
+# platform's `Settings.ack_within_s` overrides it). None: no deadline.
+ACK_WITHIN_S: dict[Grade, int | None] = {
+    Grade.IMMEDIATE: 60,
+    Grade.PRIORITY: 180,
+    Grade.SCHEDULED: 600,
+    Grade.RESOLVED_WITHOUT_DEPLOYMENT: None,
+}
 
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
 LongText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=4000)]
@@ -233,6 +250,18 @@ class AssignmentPublic(BaseModel):
     at_scene_at: datetime | None
     cleared_at: datetime | None
     cleared_reason: str | None
+    # When the unit's device acknowledged, and by when it had to (None: no deadline).
+    # Defaults keep recordings from before acknowledgement readable.
+    acknowledged_at: datetime | None = None
+    ack_due_at: datetime | None = None
+
+    def unacknowledged_at(self, now: datetime) -> bool:
+        """Still only dispatched after its acknowledgement deadline: flag it."""
+        return (
+            self.state == AssignmentState.DISPATCHED
+            and self.ack_due_at is not None
+            and now >= self.ack_due_at
+        )
 
 
 class Changes(BaseModel):
@@ -432,6 +461,12 @@ class Reallocation(_Strict):
 
 class AssignmentProgress(_Strict):
     state: AssignmentState
+
+
+class AssignmentAcknowledge(_Strict):
+    """`POST /v1/assignments/{id}/acknowledge` from the unit's device (a gateway)."""
+
+    note: Text | None = None
 
 
 # ---------------------------------------------------------------- auth

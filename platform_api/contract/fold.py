@@ -27,7 +27,7 @@ from platform_api.contract import GROWING_FIELDS, StatePublic
 
 KINDS = ("calls", "incidents", "units", "assignments")
 _LIVE_CALL = frozenset({"queued", "answered"})
-_LIVE_ASSIGNMENT = frozenset({"dispatched", "en_route", "at_scene"})
+_LIVE_ASSIGNMENT = frozenset({"dispatched", "acknowledged", "en_route", "at_scene"})
 
 
 def is_live_json(kind: str, entity: dict[str, Any]) -> bool:

@@ -8,8 +8,10 @@ from fastapi import APIRouter, Request, Response
 
 from platform_api.auth import User, require
 from platform_api.contract import (
+    AssignmentAcknowledge,
     AssignmentCreate,
     AssignmentProgress,
+    AssignmentState,
     PositionBatch,
     Reallocation,
     Role,
@@ -28,6 +30,7 @@ from platform_api.routes.deps import (
     Supervisor,
     required_version,
     run_command,
+    settings_of,
 )
 from platform_api.services import units
 
@@ -91,11 +94,12 @@ def assign_unit(
     """Dispatch an available unit (If-Match: the unit's version). Two dispatchers racing
     for one unit: one wins, the other gets 409 naming where the unit went."""
     version = required_version(if_match)
+    ack_within = settings_of(request).ack_within_s
     return run_command(
         request,
         user,
         key,
-        lambda ctx: units.assign(ctx, unit_id, version, body.incident_id),
+        lambda ctx: units.assign(ctx, unit_id, version, body.incident_id, ack_within),
         body=body,
         if_match=version,
         status_code=201,
@@ -133,11 +137,14 @@ def reallocate_unit(
 ) -> Response:
     """Supervisors only: move a committed unit to another incident, with a reason."""
     version = required_version(if_match)
+    ack_within = settings_of(request).ack_within_s
     return run_command(
         request,
         user,
         key,
-        lambda ctx: units.reallocate(ctx, unit_id, version, body.incident_id, body.reason),
+        lambda ctx: units.reallocate(
+            ctx, unit_id, version, body.incident_id, body.reason, ack_within
+        ),
         body=body,
         if_match=version,
     )
@@ -159,6 +166,29 @@ def assignment_progress(
         user,
         key,
         lambda ctx: units.progress(ctx, assignment_id, version, body.state),
+        body=body,
+        if_match=version,
+    )
+
+
+@router.post("/assignments/{assignment_id}/acknowledge", **COMMAND)
+def acknowledge_assignment(
+    request: Request,
+    assignment_id: str,
+    body: AssignmentAcknowledge,
+    user: Gateway,
+    if_match: IfMatchHeader = None,
+    key: IdempotencyHeader = None,
+) -> Response:
+    """The unit's device (through its gateway) acknowledges a dispatch (If-Match: the
+    assignment's version); an assignment past `ack_due_at` still unacknowledged is flagged
+    on every console."""
+    version = required_version(if_match)
+    return run_command(
+        request,
+        user,
+        key,
+        lambda ctx: units.progress(ctx, assignment_id, version, AssignmentState.ACKNOWLEDGED),
         body=body,
         if_match=version,
     )

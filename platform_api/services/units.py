@@ -7,14 +7,17 @@ make a dispatcher's status change or assignment fail as stale.
 from __future__ import annotations
 
 import uuid
-from datetime import datetime
+from collections.abc import Mapping
+from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import select, update
 
 from platform_api.contract import (
+    ACK_WITHIN_S,
     DIRECT_UNIT_STATUSES,
     AssignmentState,
+    Grade,
     IncidentStatus,
     PositionBatch,
     UnitCreate,
@@ -35,12 +38,14 @@ from platform_api.services.views import (
 # Unit status that follows each assignment state.
 _UNIT_STATUS_FOR = {
     AssignmentState.DISPATCHED: UnitStatus.ASSIGNED,
+    AssignmentState.ACKNOWLEDGED: UnitStatus.ASSIGNED,
     AssignmentState.EN_ROUTE: UnitStatus.ASSIGNED,
     AssignmentState.AT_SCENE: UnitStatus.AT_SCENE,
     AssignmentState.CLEARED: UnitStatus.AVAILABLE,
 }
 _ORDER = [
     AssignmentState.DISPATCHED,
+    AssignmentState.ACKNOWLEDGED,
     AssignmentState.EN_ROUTE,
     AssignmentState.AT_SCENE,
     AssignmentState.CLEARED,
@@ -143,7 +148,19 @@ class NotFoundInBatch(Invalid):
     """An unknown unit inside a batch is a 422 on that item, not a 404 of the URL."""
 
 
-def _dispatch(ctx: CommandContext, unit: UnitRow, incident: IncidentRow) -> AssignmentRow:
+AckWithin = Mapping[str, int]
+
+
+def ack_due(now: datetime, grade: str, ack_within: AckWithin) -> datetime | None:
+    """When a dispatch must be acknowledged by: the site's seconds for the grade, else the
+    contract's default; None for a grade with no deadline."""
+    seconds = ack_within.get(grade, ACK_WITHIN_S.get(Grade(grade)))
+    return None if seconds is None else now + timedelta(seconds=seconds)
+
+
+def _dispatch(
+    ctx: CommandContext, unit: UnitRow, incident: IncidentRow, ack_within: AckWithin
+) -> AssignmentRow:
     a = AssignmentRow(
         id=uuid.uuid4().hex,
         version=1,
@@ -152,6 +169,7 @@ def _dispatch(ctx: CommandContext, unit: UnitRow, incident: IncidentRow) -> Assi
         state=AssignmentState.DISPATCHED.value,
         dispatched_at=ctx.now,
         dispatched_by=ctx.actor,
+        ack_due_at=ack_due(ctx.now, incident.grade, ack_within),
     )
     ctx.session.add(a)
     unit.incident_id = incident.id
@@ -170,7 +188,13 @@ def _open_incident(ctx: CommandContext, incident_id: str) -> IncidentRow:
     return incident
 
 
-def assign(ctx: CommandContext, unit_id: str, if_match: int, incident_id: str) -> None:
+def assign(
+    ctx: CommandContext,
+    unit_id: str,
+    if_match: int,
+    incident_id: str,
+    ack_within: AckWithin | None = None,
+) -> None:
     unit = get_or_404(ctx.session, UnitRow, unit_id)
     incident = _open_incident(ctx, incident_id)
     # State before version: the dispatcher who lost a race must hear who has the unit.
@@ -186,7 +210,7 @@ def assign(ctx: CommandContext, unit_id: str, if_match: int, incident_id: str) -
             current_version=unit.version,
         )
     check_version(unit, if_match)
-    a = _dispatch(ctx, unit, incident)
+    a = _dispatch(ctx, unit, incident, ack_within or {})
     ctx.emit(
         "assignment.created",
         "assignment",
@@ -225,7 +249,12 @@ def stand_down(ctx: CommandContext, unit_id: str, if_match: int, reason: str | N
 
 
 def reallocate(
-    ctx: CommandContext, unit_id: str, if_match: int, incident_id: str, reason: str
+    ctx: CommandContext,
+    unit_id: str,
+    if_match: int,
+    incident_id: str,
+    reason: str,
+    ack_within: AckWithin | None = None,
 ) -> None:
     """Move a committed unit to another incident (supervisors); the reason is recorded."""
     unit = get_or_404(ctx.session, UnitRow, unit_id)
@@ -245,7 +274,7 @@ def reallocate(
             current_version=unit.version,
         )
     _clear(old, ctx.now, f"reallocated: {reason}")
-    new = _dispatch(ctx, unit, target)
+    new = _dispatch(ctx, unit, target, ack_within or {})
     ctx.emit(
         "assignment.reallocated",
         "assignment",
@@ -263,7 +292,8 @@ def reallocate(
 def progress(
     ctx: CommandContext, assignment_id: str, if_match: int, state: AssignmentState
 ) -> None:
-    """En route, at scene, cleared: each moves forward only, and stamps its time."""
+    """Acknowledged, en route, at scene, cleared: each moves forward only, and stamps its
+    time. A unit that goes en route without acknowledging has acknowledged by going."""
     a = get_or_404(ctx.session, AssignmentRow, assignment_id)
     check_version(a, if_match)
     current = AssignmentState(a.state)
@@ -278,9 +308,10 @@ def progress(
     else:
         a.state = state.value
         a.version += 1
+        a.acknowledged_at = a.acknowledged_at or ctx.now
         if state is AssignmentState.EN_ROUTE:
             a.en_route_at = ctx.now
-        else:
+        elif state is AssignmentState.AT_SCENE:
             a.at_scene_at = ctx.now
             a.en_route_at = a.en_route_at or ctx.now
     _set_status(ctx, unit, _UNIT_STATUS_FOR[state])

@@ -144,6 +144,8 @@ def assignment_public(row: AssignmentRow) -> AssignmentPublic:
         at_scene_at=row.at_scene_at,
         cleared_at=row.cleared_at,
         cleared_reason=row.cleared_reason,
+        acknowledged_at=row.acknowledged_at,
+        ack_due_at=row.ack_due_at,
     )
 
 

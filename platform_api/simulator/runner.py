@@ -8,6 +8,7 @@ an incident a human raised, are left to the human (only their units keep moving)
 from __future__ import annotations
 
 import logging
+import math
 import random
 import threading
 import time
@@ -77,6 +78,9 @@ class Simulator:
         self._next_avl = 0.0
         self._next_refresh = 0.0
         self._last_report: dict[str, float] = {}
+        # Dispatches the crews have seen: when they will respond, and whether they press
+        # acknowledge (False: they go en route later, after a radio call, without it).
+        self._responses: dict[str, tuple[float, bool]] = {}
 
     # ---------------------------------------------------------------- lifecycle
 
@@ -153,6 +157,7 @@ class Simulator:
             self._answer_calls(now)
             self._dispatch(now)
             self._close_finished(now)
+        self._crews_respond(now)
         if now >= self._next_avl:
             self._move_units(now)
             self._next_avl = now + cfg.avl_interval_s
@@ -262,14 +267,45 @@ class Simulator:
             )
             if result is not None:
                 self.stats.assignments += 1
-                assignment = result["changes"]["assignments"][0]
                 job.units_sent.add(unit["id"])
-                self._api.send(
-                    self.config.gateway_user,
-                    f"/v1/assignments/{assignment['id']}/progress",
-                    {"state": "en_route"},
-                    assignment["version"],
+
+    def _crews_respond(self, now: float) -> None:
+        """Every dispatch the crews know of (the room's or a person's): acknowledge after a
+        human delay and set off, or, now and then, set off late without acknowledging."""
+        rng, cfg = self._rng, self.config
+        for assignment in list(self._world.assignments.values()):
+            if assignment["state"] != "dispatched":
+                continue
+            planned = self._responses.get(assignment["id"])
+            if planned is None:
+                presses = rng.random() >= cfg.no_ack_share
+                if presses:
+                    delay = min(55.0, max(2.0, rng.lognormvariate(math.log(cfg.ack_median_s), 0.6)))
+                else:
+                    delay = rng.uniform(75.0, 150.0)
+                self._responses[assignment["id"]] = (now + delay / cfg.speed_factor, presses)
+                continue
+            due, presses = planned
+            if now < due:
+                continue
+            del self._responses[assignment["id"]]
+            version = assignment["version"]
+            if presses:
+                result = self._api.send(
+                    cfg.gateway_user,
+                    f"/v1/assignments/{assignment['id']}/acknowledge",
+                    {},
+                    version,
                 )
+                if result is None:
+                    continue
+                version = result["changes"]["assignments"][0]["version"]
+            self._api.send(
+                cfg.gateway_user,
+                f"/v1/assignments/{assignment['id']}/progress",
+                {"state": "en_route"},
+                version,
+            )
 
     def _nearest_unit(self, incident: dict[str, Any], needs: str | None) -> dict[str, Any] | None:
         loc = incident["location"]
@@ -321,7 +357,7 @@ class Simulator:
             if (
                 assignment is not None
                 and incident is not None
-                and assignment["state"] != "at_scene"
+                and assignment["state"] in ("acknowledged", "en_route")
             ):
                 fixes.append(self._drive(unit, assignment, incident, now))
             elif now - self._last_report.get(unit["id"], 0.0) >= cfg.patrol_report_s:

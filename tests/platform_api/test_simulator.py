@@ -83,6 +83,7 @@ def test_the_room_answers_raises_dispatches_and_units_move(sim: Simulator, dispa
         "call.answered",
         "incident.created",
         "assignment.created",
+        "assignment.acknowledged",
         "assignment.en_route",
         "unit.positions",
         "assignment.at_scene",
