@@ -6,7 +6,7 @@ bootstrap. Replay feeds the same Store, so no view can tell live from replay.
 Signals:
     reset(): the whole state was replaced (bootstrap); models re-read everything.
     changed(kind, upserted_ids, removed_ids): entities of one kind ("calls", "incidents",
-        "units", "assignments") were added or updated, or left the live state.
+        "units", "assignments", "markers") were added or updated, or left the live state.
     units_moved(ids): positions changed (no other field did).
     event_applied(event): an event was applied (for the event log view and the delay).
     gap_detected(expected_seq, got_seq): the stream skipped; the owner re-bootstraps.
@@ -29,18 +29,21 @@ from platform_api.contract import (
     CallState,
     IncidentPublic,
     IncidentStatus,
+    MarkerPublic,
+    MarkerStatus,
     PositionPublic,
     StatePublic,
     UnitPublic,
 )
 from platform_api.contract.fold import appended_of, complete
 
-KINDS = ("calls", "incidents", "units", "assignments")
+KINDS = ("calls", "incidents", "units", "assignments", "markers")
 _MODEL: dict[str, type[BaseModel]] = {
     "calls": CallPublic,
     "incidents": IncidentPublic,
     "units": UnitPublic,
     "assignments": AssignmentPublic,
+    "markers": MarkerPublic,
 }
 
 
@@ -56,6 +59,8 @@ def is_live(kind: str, entity: Any) -> bool:
         return bool(entity.status == IncidentStatus.OPEN)
     if kind == "assignments":
         return bool(entity.state in ACTIVE_ASSIGNMENT_STATES)
+    if kind == "markers":
+        return bool(entity.status == MarkerStatus.ACTIVE)
     return True
 
 
@@ -73,6 +78,7 @@ class Store(QObject):
         self.incidents: dict[str, IncidentPublic] = {}
         self.units: dict[str, UnitPublic] = {}
         self.assignments: dict[str, AssignmentPublic] = {}
+        self.markers: dict[str, MarkerPublic] = {}  # active warning markers
         self.last_event_ts: datetime | None = None
         # "Now" for everything shown from this Store (waits, ages, countdowns): the wall
         # clock live, the recording's clock in a replay (the Player sets it).
@@ -112,6 +118,7 @@ class Store(QObject):
         self.incidents = {i.id: i for i in state.incidents}
         self.units = {u.id: u for u in state.units}
         self.assignments = {a.id: a for a in state.assignments}
+        self.markers = {m.id: m for m in state.markers}
         self.reset.emit()
 
     def apply(self, event: dict[str, Any]) -> bool:

@@ -26,6 +26,7 @@ from platform_api.routes import (
     events,
     geo,
     incidents,
+    markers,
     ops,
     read,
     recordings,
@@ -127,7 +128,19 @@ def create_app(settings: Settings) -> FastAPI:
             log_request(request.method, request.url.path, response.status_code, elapsed, client)
         return response
 
-    modules = (auth_routes, read, events, calls, incidents, units, ops, geo, recordings, training)
+    modules = (
+        auth_routes,
+        read,
+        events,
+        calls,
+        incidents,
+        units,
+        markers,
+        ops,
+        geo,
+        recordings,
+        training,
+    )
     for module in modules:
         app.include_router(module.router)
     return app

@@ -12,11 +12,13 @@ disagree about a field. Naming follows `XCreate` (a command's body) and `XPublic
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from enum import StrEnum
-from typing import Annotated, Any
+from typing import Annotated, Any, Self
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
+
+from platform_api.contract.geodesy import haversine_m
 
 API_PREFIX = "/v1"
 
@@ -264,6 +266,48 @@ class AssignmentPublic(BaseModel):
         )
 
 
+class MarkerCategory(StrEnum):
+    """What a warning marker warns of (College of Policing warning signals, simplified)."""
+
+    OFFICER_SAFETY = "officer_safety"  # violent towards police, weapons
+    FIREARMS = "firearms"  # firearms or shotgun certificate holder at the address
+    VULNERABLE_PERSON = "vulnerable_person"  # e.g. dementia, child at risk
+    DOMESTIC_ABUSE = "domestic_abuse"
+    PREMISES_RISK = "premises_risk"  # dogs, structure, chemicals
+    HEALTH = "health"  # infectious disease, medical need
+    OTHER = "other"
+
+
+class MarkerStatus(StrEnum):
+    ACTIVE = "active"
+    RETIRED = "retired"
+
+
+class MarkerPublic(BaseModel):
+    """A warning marker on a place: every incident within `radius_m` shows it."""
+
+    id: str
+    version: int
+    category: MarkerCategory
+    text: str
+    source: str
+    review_date: date
+    location: LocatedPublic
+    radius_m: float
+    status: MarkerStatus
+    created_at: datetime
+    created_by: str
+    updated_at: datetime
+    updated_by: str
+    retired_reason: str | None = None
+
+    def covers(self, lat: float, lon: float) -> bool:
+        return haversine_m(self.location.lat, self.location.lon, lat, lon) <= self.radius_m
+
+    def due_for_review(self, today: date) -> bool:
+        return self.status == MarkerStatus.ACTIVE and self.review_date <= today
+
+
 class Changes(BaseModel):
     """The new form of every entity one event changed; consumers upsert them.
 
@@ -276,6 +320,7 @@ class Changes(BaseModel):
     incidents: list[IncidentFields] = []
     units: list[UnitPublic] = []
     assignments: list[AssignmentPublic] = []
+    markers: list[MarkerPublic] = []
 
 
 class IncidentAppended(BaseModel):
@@ -297,6 +342,8 @@ class StatePublic(BaseModel):
     incidents: list[IncidentPublic]
     units: list[UnitPublic]
     assignments: list[AssignmentPublic]
+    # Active warning markers (default: recordings from before markers).
+    markers: list[MarkerPublic] = []
 
 
 class EventPublic(BaseModel):
@@ -467,6 +514,43 @@ class AssignmentAcknowledge(_Strict):
     """`POST /v1/assignments/{id}/acknowledge` from the unit's device (a gateway)."""
 
     note: Text | None = None
+
+
+MarkerRadius = Annotated[float, Field(ge=5, le=2000, allow_inf_nan=False)]
+
+
+class MarkerCreate(_Strict):
+    """A supervisor's new marker: on a point (`location`) or on an `address` the platform's
+    geocoder places (refused when it finds only a borough or nothing)."""
+
+    category: MarkerCategory
+    text: LongText
+    source: Text
+    review_date: date
+    radius_m: MarkerRadius = 50.0
+    location: IncidentLocation | None = None
+    address: Text | None = None
+
+    @model_validator(mode="after")
+    def _one_place(self) -> Self:
+        if self.location is None and self.address is None:
+            raise ValueError("give a location (lat, lon) or an address")
+        return self
+
+
+class MarkerRevise(_Strict):
+    """Change some of a marker's fields (If-Match: its version); the rest are kept."""
+
+    category: MarkerCategory | None = None
+    text: LongText | None = None
+    source: Text | None = None
+    review_date: date | None = None
+    radius_m: MarkerRadius | None = None
+    location: IncidentLocation | None = None
+
+
+class MarkerRetire(_Strict):
+    reason: Text
 
 
 # ---------------------------------------------------------------- auth

@@ -27,6 +27,7 @@ from platform_api.db.models import AssignmentRow, IncidentRow, UnitRow
 from platform_api.errors import Conflict, Invalid
 from platform_api.eventlog import CommandContext
 from platform_api.geo import borough_at
+from platform_api.services import markers
 from platform_api.services.views import (
     active_assignment,
     assignment_public,
@@ -177,6 +178,13 @@ def _dispatch(
     return a
 
 
+def _briefing(ctx: CommandContext, incident: IncidentRow) -> list[dict[str, Any]]:
+    """The warning markers a unit gets with its dispatch: those covering the incident."""
+    return [
+        m.model_dump(mode="json") for m in markers.covering(ctx.session, incident.lat, incident.lon)
+    ]
+
+
 def _open_incident(ctx: CommandContext, incident_id: str) -> IncidentRow:
     incident = get_or_404(ctx.session, IncidentRow, incident_id, field="incident_id")
     if incident.status != IncidentStatus.OPEN.value:
@@ -216,6 +224,7 @@ def assign(
         "assignment",
         a.id,
         changes={"assignments": [assignment_public(a)], "units": [unit_public(unit)]},
+        markers=_briefing(ctx, incident),
     )
 
 
@@ -286,6 +295,7 @@ def reallocate(
         reason=reason,
         from_incident_id=old.incident_id,
         to_incident_id=target.id,
+        markers=_briefing(ctx, target),
     )
 
 

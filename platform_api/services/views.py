@@ -32,6 +32,7 @@ from platform_api.contract import (
 from platform_api.db.models import AssignmentRow, CallRow, IncidentRow, UnitRow
 from platform_api.errors import NotFound, StaleVersion
 from platform_api.eventlog import head_seq
+from platform_api.services import markers
 
 Row = TypeVar("Row", CallRow, IncidentRow, UnitRow, AssignmentRow)
 
@@ -187,4 +188,5 @@ def current_state(session: Session) -> StatePublic:
             incidents=[incident_public(i) for i in incidents],
             units=[unit_public(u) for u in units],
             assignments=[assignment_public(a) for a in assignments],
+            markers=markers.active(session),
         )
