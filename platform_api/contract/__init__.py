@@ -553,6 +553,41 @@ class MarkerRetire(_Strict):
     reason: Text
 
 
+# ---------------------------------------------------------------- history at answering
+
+
+class PastIncident(BaseModel):
+    id: str
+    reference: str
+    opening_classification: str
+    closing_classification: str | None
+    grade: Grade
+    status: IncidentStatus
+    created_at: datetime
+    closed_at: datetime | None
+    address: str | None
+    distance_m: float
+
+
+class PastCall(BaseModel):
+    id: str
+    line: Line
+    received_at: datetime
+    state: CallState
+    incident_id: str | None
+    incident_reference: str | None
+    result: str  # "LDN-…-0042: Violence, no further action", "abandoned"...
+
+
+class HistoryPublic(BaseModel):
+    """`GET /v1/history`: what happened near a place and from a number, newest first."""
+
+    radius_m: float
+    days: int
+    incidents: list[PastIncident]
+    calls: list[PastCall]
+
+
 # ---------------------------------------------------------------- auth
 
 
