@@ -94,7 +94,7 @@ def test_a_year_of_incidents_is_searched_through_the_indexes(
     assert "ix_incidents_cell_created" in plan
     assert "ix_calls_caller_received" in call_plan
     found = calltaker.get("/v1/history", lat=centre[0], lon=centre[1], radius_m=1000)
-    assert 0 < expected
+    assert expected > 0
     assert len(found["incidents"]) == min(expected, 50)
     assert all(i["distance_m"] <= 1000 for i in found["incidents"])
     times = [i["created_at"] for i in found["incidents"]]
