@@ -24,7 +24,7 @@ from console.outbox import Outbox
 from console.store import Store
 from console.tables import call_priority
 from console.tasks import spawn
-from platform_api.contract import CallPublic, CallState, Grade, IncidentPublic
+from platform_api.contract import CallPublic, CallState, Grade, HistoryPublic, IncidentPublic
 
 READ_ONLY_MESSAGE = "This is a replay: commands are disabled. Take over to train."
 
@@ -98,6 +98,15 @@ class CallHandling(QObject):
             # The form that opens next needs the call's new version: wait for our own event.
             await self._store.reached(result.seq)
             self.answered.emit(call.id)
+
+    async def history(
+        self, lat: float | None, lon: float | None, caller_number: str | None, call_id: str | None
+    ) -> HistoryPublic | None:
+        """The place's and the caller's history from the platform; None in a replay (the
+        platform's present is not the recording's past)."""
+        if self.read_only:
+            return None
+        return await self._client.history(lat, lon, caller_number, call_id)
 
     def raise_incident(self, call_id: str | None, body: dict[str, Any]) -> None:
         call = self._store.calls.get(call_id) if call_id else None

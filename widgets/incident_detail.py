@@ -7,6 +7,7 @@ from html import escape
 
 from PySide6.QtWidgets import QTextBrowser, QVBoxLayout, QWidget
 
+from console import warnings
 from console.grades import LABEL
 from console.store import Store
 from console.tables import GRADE_COLOUR
@@ -34,7 +35,7 @@ class IncidentDetail(QWidget):
         self.refresh()
 
     def _on_store_changed(self, kind: str, upserted: list[str], removed: list[str]) -> None:
-        if kind in ("incidents", "assignments"):
+        if kind in ("incidents", "assignments", "markers"):
             self.refresh()
 
     def refresh(self) -> None:
@@ -71,9 +72,17 @@ class IncidentDetail(QWidget):
             if incident.target_at
             else "no attendance target"
         )
+        found = warnings.for_incident(self._store, incident.id)
+        markers = "".join(f"<li>{escape(warnings.describe(m))}</li>" for m in found)
         self.text.setHtml(
             f"<h3>{escape(incident.reference)} — {escape(incident.opening_classification)}</h3>"
-            f"<p><span style='color:{GRADE_COLOUR[incident.grade]}'>■</span> "
+            + (
+                "<table width='100%' bgcolor='#e5484d'><tr><td style='color:white'>"
+                f"<b>⚠ WARNING MARKERS</b><ul>{markers}</ul></td></tr></table>"
+                if markers
+                else ""
+            )
+            + f"<p><span style='color:{GRADE_COLOUR[incident.grade]}'>■</span> "
             f"<b>{LABEL[incident.grade]}</b> · {target}</p>"
             f"<p>{escape(loc.address or '')} ({escape(loc.borough or 'outside force area')})"
             f" {loc.lat:.5f}, {loc.lon:.5f}</p>"
