@@ -13,6 +13,7 @@ Signals:
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 
 from PySide6.QtCore import QObject, Signal
@@ -54,6 +55,7 @@ class CallHandling(QObject):
         self._client = client
         self._outbox = outbox
         self.username = username
+        self._reads: set[asyncio.Task[HistoryPublic]] = set()
 
     def next_call(self) -> CallPublic | None:
         """The call to answer next: 999 before 101, then the longest wait."""
@@ -106,7 +108,24 @@ class CallHandling(QObject):
         platform's present is not the recording's past)."""
         if self.read_only:
             return None
-        return await self._client.history(lat, lon, caller_number, call_id)
+        # Kept so that `stop` can cancel a read still in flight when the console closes.
+        read = asyncio.ensure_future(self._client.history(lat, lon, caller_number, call_id))
+        self._reads.add(read)
+        try:
+            return await read
+        finally:
+            self._reads.discard(read)
+
+    async def stop(self, timeout_s: float = 3.0) -> None:
+        """Let reads in flight finish before the session closes its client (cancelling an
+        httpx request leaves anyio callbacks behind for a loop that may be gone)."""
+        reads = list(self._reads)
+        if not reads:
+            return
+        _done, pending = await asyncio.wait(reads, timeout=timeout_s)
+        for read in pending:
+            read.cancel()
+        await asyncio.gather(*reads, return_exceptions=True)
 
     def raise_incident(self, call_id: str | None, body: dict[str, Any]) -> None:
         call = self._store.calls.get(call_id) if call_id else None

@@ -48,6 +48,7 @@ class Session:
 
     async def stop(self) -> None:
         self.watchdog.stop()
+        await self.handling.stop()
         await self.outbox.stop()
         await self.sync.stop()
         await self.client.aclose()
