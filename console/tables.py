@@ -30,14 +30,18 @@ STATUS_RANK = {
     UnitStatus.ASSIGNED: 1,
     UnitStatus.AT_SCENE: 2,
     UnitStatus.COMMITTED: 3,
-    UnitStatus.UNAVAILABLE: 4,
+    UnitStatus.REFRESHMENT: 4,
+    UnitStatus.UNAVAILABLE: 5,
+    UnitStatus.OFF_DUTY: 6,
 }
 STATUS_LABEL = {
     UnitStatus.AVAILABLE: "Available",
     UnitStatus.ASSIGNED: "Assigned / en route",
     UnitStatus.AT_SCENE: "At scene",
     UnitStatus.COMMITTED: "Committed",
+    UnitStatus.REFRESHMENT: "Refreshment",
     UnitStatus.UNAVAILABLE: "Unavailable",
+    UnitStatus.OFF_DUTY: "Off duty",
 }
 
 
@@ -201,7 +205,9 @@ STATUS_COLOUR = {
     UnitStatus.ASSIGNED: "#0072B2",
     UnitStatus.AT_SCENE: "#CC79A7",
     UnitStatus.COMMITTED: "#7F7F7F",
+    UnitStatus.REFRESHMENT: "#E69F00",
     UnitStatus.UNAVAILABLE: "#c4c4c4",
+    UnitStatus.OFF_DUTY: "#e8e8e8",
 }
 
 
@@ -223,6 +229,16 @@ def _last_fix(unit: UnitPublic, now: datetime) -> str:
     )
 
 
+def _capabilities(unit: UnitPublic) -> str:
+    """The vehicle's capabilities, then the crew's collar numbers and extra skills."""
+    text = ", ".join(sorted(unit.capabilities))
+    if unit.crew:
+        skills = sorted(unit.all_capabilities() - set(unit.capabilities))
+        crew = "/".join(m.collar for m in unit.crew)
+        text += f"{'; ' if text else ''}crew {crew}" + (f": {', '.join(skills)}" if skills else "")
+    return text
+
+
 class UnitModel(EntityModel):
     STATUS_COLUMN = 3
     LAST_FIX_COLUMN = 7
@@ -234,7 +250,7 @@ class UnitModel(EntityModel):
         columns = [
             Column("Callsign", lambda u: u.callsign),
             Column("Type", lambda u: u.type.value.replace("_", " ")),
-            Column("Capabilities", lambda u: ", ".join(sorted(u.capabilities))),
+            Column("Capabilities", _capabilities),
             Column("Status", self._status_of, lambda u: STATUS_RANK[u.status]),
             Column("Borough", lambda u: u.borough or ""),
             Column("Incident", self._incident_of),
@@ -269,6 +285,8 @@ class UnitModel(EntityModel):
 
     def _status_of(self, unit: UnitPublic) -> str:
         label = STATUS_LABEL[unit.status]
+        if unit.status_until is not None and unit.status == UnitStatus.REFRESHMENT:
+            label += f" until {unit.status_until.astimezone():%H:%M}"
         return f"{label} · {acknowledgement.FLAG}" if self._unacknowledged(unit) else label
 
     def _incident_of(self, unit: UnitPublic) -> str:

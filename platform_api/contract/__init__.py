@@ -72,13 +72,29 @@ class UnitStatus(StrEnum):
     ASSIGNED = "assigned"  # dispatched or en route
     AT_SCENE = "at_scene"
     COMMITTED = "committed"  # busy, not at an incident
-    UNAVAILABLE = "unavailable"  # off duty, out of service
+    REFRESHMENT = "refreshment"  # a meal break, with the time it ends (`status_until`)
+    UNAVAILABLE = "unavailable"  # out of service (vehicle defect, at the custody suite)
+    OFF_DUTY = "off_duty"  # booked off: no crew
 
 
-# Statuses an operator or an MDT may set directly; the others follow assignments.
+# Statuses an operator or an MDT may set directly; the others follow assignments, and
+# off duty follows booking off.
 DIRECT_UNIT_STATUSES = frozenset(
-    {UnitStatus.AVAILABLE, UnitStatus.COMMITTED, UnitStatus.UNAVAILABLE}
+    {
+        UnitStatus.AVAILABLE,
+        UnitStatus.COMMITTED,
+        UnitStatus.REFRESHMENT,
+        UnitStatus.UNAVAILABLE,
+    }
 )
+
+
+class Shift(StrEnum):
+    """The three shifts of a 24-hour response team rota."""
+
+    EARLY = "early"  # 07:00-15:00
+    LATE = "late"  # 15:00-23:00
+    NIGHT = "night"  # 23:00-07:00
 
 
 class UnitType(StrEnum):
@@ -226,6 +242,21 @@ class PositionPublic(Point):
     speed_kmh: float | None = None
 
 
+Skill = Annotated[
+    str,
+    StringConstraints(strip_whitespace=True, to_lower=True, min_length=1, max_length=40),
+]
+
+
+class CrewMember(_Strict):
+    """One officer on a unit: collar number and the skills the unit gains ("taser",
+    "first aid", "advanced driver"), which recommendations count as capabilities."""
+
+    collar: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=16)]
+    name: Text | None = None
+    skills: Annotated[list[Skill], Field(max_length=20)] = []
+
+
 class UnitPublic(BaseModel):
     id: str
     version: int
@@ -238,6 +269,14 @@ class UnitPublic(BaseModel):
     status_since: datetime
     position: PositionPublic | None
     incident_id: str | None
+    # Defaults keep recordings from before crews readable.
+    crew: list[CrewMember] = []
+    shift: Shift | None = None
+    status_until: datetime | None = None  # when a refreshment break ends
+
+    def all_capabilities(self) -> frozenset[str]:
+        """The vehicle's capabilities and its crew's skills: what recommendations use."""
+        return frozenset(self.capabilities).union(*(m.skills for m in self.crew))
 
 
 class AssignmentPublic(BaseModel):
@@ -478,6 +517,18 @@ class UnitCreate(_Strict):
 
 class UnitStatusUpdate(_Strict):
     status: UnitStatus
+    until: datetime | None = None  # a refreshment break's end
+
+
+class BookOn(_Strict):
+    """`POST /v1/units/{id}/book-on`: the crew takes the unit for a shift."""
+
+    crew: Annotated[list[CrewMember], Field(min_length=1, max_length=8)]
+    shift: Shift | None = None
+
+
+class BookOff(_Strict):
+    reason: Text | None = None
 
 
 class PositionReport(_Strict):

@@ -155,6 +155,9 @@ class UnitRow(Base):
     heading: Mapped[float | None] = mapped_column(Float)
     speed_kmh: Mapped[float | None] = mapped_column(Float)
     incident_id: Mapped[str | None] = mapped_column(ForeignKey("incidents.id"))
+    crew: Mapped[list[dict[str, Any]] | None] = mapped_column(JSON)  # contract.CrewMember
+    shift: Mapped[str | None] = mapped_column(String(16))
+    status_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
 
 class AssignmentRow(Base):

@@ -12,6 +12,8 @@ from platform_api.contract import (
     AssignmentCreate,
     AssignmentProgress,
     AssignmentState,
+    BookOff,
+    BookOn,
     PositionBatch,
     Reallocation,
     Role,
@@ -64,7 +66,49 @@ def change_unit_status(
         request,
         user,
         key,
-        lambda ctx: units.change_status(ctx, unit_id, version, body.status),
+        lambda ctx: units.change_status(ctx, unit_id, version, body.status, body.until),
+        body=body,
+        if_match=version,
+    )
+
+
+@router.post("/units/{unit_id}/book-on", **COMMAND)
+def book_on(
+    request: Request,
+    unit_id: str,
+    body: BookOn,
+    user: GatewayOrDispatcher,
+    if_match: IfMatchHeader = None,
+    key: IdempotencyHeader = None,
+) -> Response:
+    """A crew books on (collar numbers and skills): the unit becomes available."""
+    version = required_version(if_match)
+    return run_command(
+        request,
+        user,
+        key,
+        lambda ctx: units.book_on(ctx, unit_id, version, body),
+        body=body,
+        if_match=version,
+    )
+
+
+@router.post("/units/{unit_id}/book-off", **COMMAND)
+def book_off(
+    request: Request,
+    unit_id: str,
+    body: BookOff,
+    user: GatewayOrDispatcher,
+    if_match: IfMatchHeader = None,
+    key: IdempotencyHeader = None,
+) -> Response:
+    """The crew books off: the unit is off duty with no crew."""
+    version = required_version(if_match)
+    return run_command(
+        request,
+        user,
+        key,
+        lambda ctx: units.book_off(ctx, unit_id, version, body.reason),
         body=body,
         if_match=version,
     )

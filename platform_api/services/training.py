@@ -127,6 +127,9 @@ def seed(ctx: CommandContext, body: TrainingSeed) -> None:
                 heading=pos.heading if pos else None,
                 speed_kmh=pos.speed_kmh if pos else None,
                 incident_id=u.incident_id if u.incident_id in incidents else None,
+                crew=[m.model_dump(exclude_none=True) for m in u.crew],
+                shift=u.shift.value if u.shift else None,
+                status_until=u.status_until,
             )
         )
     ctx.session.flush()

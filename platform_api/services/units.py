@@ -17,6 +17,7 @@ from platform_api.contract import (
     ACK_WITHIN_S,
     DIRECT_UNIT_STATUSES,
     AssignmentState,
+    BookOn,
     Grade,
     IncidentStatus,
     PositionBatch,
@@ -76,14 +77,23 @@ def create(ctx: CommandContext, body: UnitCreate) -> None:
     ctx.emit("unit.created", "unit", row.id, changes={"units": [unit_public(row)]})
 
 
-def _set_status(ctx: CommandContext, unit: UnitRow, status: UnitStatus) -> None:
+def _set_status(
+    ctx: CommandContext, unit: UnitRow, status: UnitStatus, until: datetime | None = None
+) -> None:
     if unit.status != status.value:
         unit.status = status.value
         unit.status_since = ctx.now
+    unit.status_until = until
     unit.version += 1
 
 
-def change_status(ctx: CommandContext, unit_id: str, if_match: int, status: UnitStatus) -> None:
+def change_status(
+    ctx: CommandContext,
+    unit_id: str,
+    if_match: int,
+    status: UnitStatus,
+    until: datetime | None = None,
+) -> None:
     unit = get_or_404(ctx.session, UnitRow, unit_id)
     check_version(unit, if_match)
     if status not in DIRECT_UNIT_STATUSES:
@@ -98,14 +108,58 @@ def change_status(ctx: CommandContext, unit_id: str, if_match: int, status: Unit
             field="status",
             current_version=unit.version,
         )
+    if unit.status == UnitStatus.OFF_DUTY.value:
+        raise Conflict(
+            f"{unit.callsign} is booked off; book a crew on first",
+            field="status",
+            current_version=unit.version,
+        )
+    if until is not None and until <= ctx.now:
+        raise Invalid("until must be in the future", field="until")
     previous = unit.status
-    _set_status(ctx, unit, status)
+    _set_status(ctx, unit, status, until)
     ctx.emit(
         "unit.status_changed",
         "unit",
         unit.id,
         changes={"units": [unit_public(unit)]},
         previous=previous,
+    )
+
+
+def book_on(ctx: CommandContext, unit_id: str, if_match: int, body: BookOn) -> None:
+    """A crew takes the unit: it becomes available with their skills."""
+    unit = get_or_404(ctx.session, UnitRow, unit_id)
+    check_version(unit, if_match)
+    if active_assignment(ctx.session, unit.id) is not None:
+        raise Conflict(
+            f"{unit.callsign} is on an incident; its crew changes when it clears",
+            field="unit_id",
+            current_version=unit.version,
+        )
+    collars = [m.collar for m in body.crew]
+    if len(set(collars)) != len(collars):
+        raise Invalid("a collar number appears twice in the crew", field="crew")
+    unit.crew = [m.model_dump(exclude_none=True) for m in body.crew]
+    unit.shift = body.shift.value if body.shift else None
+    _set_status(ctx, unit, UnitStatus.AVAILABLE)
+    ctx.emit("unit.booked_on", "unit", unit.id, changes={"units": [unit_public(unit)]})
+
+
+def book_off(ctx: CommandContext, unit_id: str, if_match: int, reason: str | None) -> None:
+    unit = get_or_404(ctx.session, UnitRow, unit_id)
+    check_version(unit, if_match)
+    if active_assignment(ctx.session, unit.id) is not None:
+        raise Conflict(
+            f"{unit.callsign} is on an incident; stand it down before booking off",
+            field="unit_id",
+            current_version=unit.version,
+        )
+    unit.crew = []
+    unit.shift = None
+    _set_status(ctx, unit, UnitStatus.OFF_DUTY)
+    ctx.emit(
+        "unit.booked_off", "unit", unit.id, changes={"units": [unit_public(unit)]}, reason=reason
     )
 
 

@@ -14,6 +14,7 @@ from platform_api.contract import (
     AssignmentState,
     CallPublic,
     CallState,
+    CrewMember,
     Grade,
     HandsetLocation,
     IncidentFields,
@@ -23,6 +24,7 @@ from platform_api.contract import (
     LocatedPublic,
     LogEntryPublic,
     PositionPublic,
+    Shift,
     StatePublic,
     Thrive,
     UnitPublic,
@@ -129,6 +131,9 @@ def unit_public(row: UnitRow) -> UnitPublic:
         status_since=row.status_since,
         position=pos,
         incident_id=row.incident_id,
+        crew=[CrewMember.model_validate(m) for m in row.crew or []],
+        shift=Shift(row.shift) if row.shift else None,
+        status_until=row.status_until,
     )
 
 

@@ -20,6 +20,10 @@ class SimConfig:
     # only after the room calls them on the radio (so the console's flag is seen).
     ack_median_s: float = 12.0
     no_ack_share: float = 0.08
+    # Crews book on and off at 07:00, 15:00 and 23:00 and take a 45-minute break mid-shift
+    # (platform_api/simulator/shifts.py); >1 runs the shift clock faster than the wall.
+    shift_speed: float = 1.0
+    rota_check_s: float = 5.0
     refresh_s: float = 20.0  # re-read /v1/state to see what other consoles did
     password: str = "demo"
     gateway_user: str = "gateway"

@@ -13,6 +13,7 @@ import random
 import threading
 import time
 from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import httpx
@@ -21,11 +22,13 @@ from platform_api.geo import haversine_m
 from platform_api.simulator import avl, scenarios
 from platform_api.simulator.api import Api, World
 from platform_api.simulator.config import SimConfig
+from platform_api.simulator.shifts import Rota
 from platform_api.simulator.world import plan_units
 
 log = logging.getLogger("platform_api.simulator")
 
 TICK_S = 0.25
+ROTA_BATCH = 12  # rota commands per tick at most, so a tick (and stop) stays short
 
 
 @dataclass
@@ -81,6 +84,8 @@ class Simulator:
         # Dispatches the crews have seen: when they will respond, and whether they press
         # acknowledge (False: they go en route later, after a radio call, without it).
         self._responses: dict[str, tuple[float, bool]] = {}
+        self._rota = Rota(self._rng, self.config.shift_speed, time.monotonic())
+        self._next_rota = 0.0
 
     # ---------------------------------------------------------------- lifecycle
 
@@ -158,6 +163,9 @@ class Simulator:
             self._dispatch(now)
             self._close_finished(now)
         self._crews_respond(now)
+        if now >= self._next_rota:
+            self._next_rota = now + cfg.rota_check_s
+            self._run_rota(now)
         if now >= self._next_avl:
             self._move_units(now)
             self._next_avl = now + cfg.avl_interval_s
@@ -268,6 +276,34 @@ class Simulator:
             if result is not None:
                 self.stats.assignments += 1
                 job.units_sent.add(unit["id"])
+
+    def _run_rota(self, now: float) -> None:
+        """Shift changes and refreshment breaks (platform_api/simulator/shifts.py)."""
+        who = self.config.gateway_user
+        done = 0
+        for unit in list(self._world.units.values()):
+            if done >= ROTA_BATCH or self._stop.is_set():
+                self._next_rota = now  # the rest at the next tick
+                return
+            action = self._rota.decide(unit, now)
+            if action is None:
+                continue
+            done += 1
+            path = f"/v1/units/{unit['id']}"
+            if action == "book_on":
+                shift, members = self._rota.new_crew(unit["id"], now)
+                body: dict[str, Any] = {"crew": members, "shift": shift}
+                self._api.send(who, f"{path}/book-on", body, unit["version"])
+            elif action == "book_off":
+                self._api.send(who, f"{path}/book-off", {}, unit["version"])
+            elif action == "break":
+                end = self._rota.break_end(unit["id"]) or now
+                until = datetime.now(UTC) + timedelta(seconds=max(1.0, end - now))
+                body = {"status": "refreshment", "until": until.isoformat()}
+                self._api.send(who, f"{path}/status", body, unit["version"])
+            else:  # back from the break
+                self._rota.ended_break(unit["id"])
+                self._api.send(who, f"{path}/status", {"status": "available"}, unit["version"])
 
     def _crews_respond(self, now: float) -> None:
         """Every dispatch the crews know of (the room's or a person's): acknowledge after a

@@ -129,3 +129,39 @@ def test_stop_returns_promptly(platform: EmbeddedPlatform) -> None:
     started = time.monotonic()
     simulator.stop()
     assert time.monotonic() - started < 2
+
+
+def test_crews_book_on_take_breaks_and_change_at_the_end_of_their_shift(
+    platform: EmbeddedPlatform, dispatcher: Any
+) -> None:
+    # A shift every 6 s of wall time; the room is quiet so most units stay free.
+    config = SimConfig(call_rate_per_hour=1, seed=11, shift_speed=4800, rota_check_s=0.5)
+    simulator = Simulator(platform.url, config)
+    simulator.start()
+    try:
+
+        def types() -> Counter[str]:
+            events = dispatcher.get("/v1/events", limit=10000)["events"]
+            return Counter(e["type"] for e in events)
+
+        wait_for(lambda: types()["unit.booked_off"] > 0, timeout_s=40)
+        events = dispatcher.get("/v1/events", limit=10000)["events"]
+        breaks = [
+            u
+            for e in events
+            if e["type"] == "unit.status_changed"
+            for u in e["payload"]["changes"]["units"]
+            if u["status"] == "refreshment"
+        ]
+        assert breaks and all(u["status_until"] for u in breaks)
+        booked = [
+            u
+            for e in events
+            if e["type"] == "unit.booked_on"
+            for u in e["payload"]["changes"]["units"]
+        ]
+        assert {u["shift"] for u in booked} <= {"early", "late", "night"}
+        assert all(1 <= len(u["crew"]) <= 2 for u in booked)
+        assert simulator.stats.errors == 0
+    finally:
+        simulator.stop()

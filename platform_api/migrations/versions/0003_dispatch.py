@@ -1,4 +1,4 @@
-"""dispatch: acknowledgement, warning markers, history indexes
+"""dispatch: acknowledgement, warning markers, history indexes, crews
 
 Revision ID: 0003
 Revises: 0001 (re-chain to 0002 when both are on main)
@@ -33,6 +33,12 @@ def upgrade() -> None:
         )
         batch_op.add_column(
             sa.Column("ack_due_at", platform_api.db.models.UTCDateTime(), nullable=True)
+        )
+    with op.batch_alter_table("units", schema=None) as batch_op:
+        batch_op.add_column(sa.Column("crew", sa.JSON(), nullable=True))
+        batch_op.add_column(sa.Column("shift", sa.String(length=16), nullable=True))
+        batch_op.add_column(
+            sa.Column("status_until", platform_api.db.models.UTCDateTime(), nullable=True)
         )
     with op.batch_alter_table("incidents", schema=None) as batch_op:
         batch_op.add_column(sa.Column("cell", sa.Integer(), nullable=True))
@@ -83,6 +89,10 @@ def downgrade() -> None:
     with op.batch_alter_table("incidents", schema=None) as batch_op:
         batch_op.drop_index("ix_incidents_cell_created")
         batch_op.drop_column("cell")
+    with op.batch_alter_table("units", schema=None) as batch_op:
+        batch_op.drop_column("status_until")
+        batch_op.drop_column("shift")
+        batch_op.drop_column("crew")
     with op.batch_alter_table("assignments", schema=None) as batch_op:
         batch_op.drop_column("ack_due_at")
         batch_op.drop_column("acknowledged_at")
