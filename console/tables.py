@@ -269,9 +269,11 @@ class UnitModel(EntityModel):
         self._assignment_seq = -1
         super().__init__(store, "units", columns, parent)
         store.units_moved.connect(self._on_store_units_moved)
-        store.changed.connect(self._on_store_changed)
+        store.changed.connect(self._on_store_assignments_changed)
 
-    def _on_store_changed(self, kind: str, upserted: list[str], removed: list[str]) -> None:
+    def _on_store_assignments_changed(
+        self, kind: str, upserted: list[str], removed: list[str]
+    ) -> None:
         if kind == "assignments" and self.rowCount():
             self.refresh_column(self.STATUS_COLUMN)
 
