@@ -66,10 +66,6 @@ def main() -> None:
         settings = ConsoleSettings(
             platform_url=url, username="dispatcher", password="demo", data_folder=tmp
         )
-        console = loop.run_until_complete(bootstrap("live", settings))
-        session = console.session
-        store, sync, watchdog = session.store, session.sync, session.watchdog
-
         delays: list[float] = []
         counted = {"events": 0, "positions": 0}
         measuring = {"on": False}
@@ -83,8 +79,6 @@ def main() -> None:
             counted["events"] += 1
             counted["positions"] += len(event["payload"].get("positions", []))
 
-        store.event_applied.connect(on_event_applied)
-
         ctx = mp.get_context("spawn")
         out: Any = ctx.Queue()
         poster = ctx.Process(
@@ -93,6 +87,12 @@ def main() -> None:
         )
 
         async def run() -> dict[str, Any]:
+            # Built inside the one run of the loop that uses it: no task of the console is
+            # left pending while the loop is stopped.
+            console = await bootstrap("live", settings)
+            session = console.session
+            store, sync, watchdog = session.store, session.sync, session.watchdog
+            store.event_applied.connect(on_event_applied)
             while sync.state != "connected" or len(store.units) < args.units:  # noqa: ASYNC110
                 await asyncio.sleep(0.05)  # polling two conditions of Qt-side state
             worst, elapsed, posted = await measured(poster, watchdog, measuring, args.duration, out)

@@ -8,6 +8,7 @@ Everything that builds the console lives in `console.bootstrap`.
 from __future__ import annotations
 
 import argparse
+import asyncio
 import logging
 import sys
 from collections.abc import Sequence
@@ -63,6 +64,13 @@ def build_parser() -> argparse.ArgumentParser:
         "https://tiles.example.org/{z}/{x}/{y}.png (default: none; the map stays offline)",
     )
     parser.add_argument(
+        "--pack",
+        default="london",
+        metavar="NAME",
+        help="the force pack whose map is shown: london (default), hampshire-thames-valley, "
+        "san-francisco (a replay shows its recording's own)",
+    )
+    parser.add_argument(
         "--allocation", metavar="TOML", type=Path, help="the site's allocation policy file"
     )
     parser.add_argument(
@@ -85,6 +93,7 @@ def settings_from(args: argparse.Namespace) -> tuple[str, ConsoleSettings]:
         recording=Path(args.replay) if args.replay else None,
         theme=args.theme,
         tile_url=args.tile_url,
+        pack=args.pack,
         screenshot=Path(args.screenshot) if args.screenshot else None,
         allocation_file=args.allocation,
         classifications_file=args.classifications,
@@ -113,20 +122,30 @@ def main(argv: Sequence[str] | None = None) -> int:
                 return 1
             overrides = Overrides(signed_in=SignedIn(*signed))
         try:
-            console = loop.run_until_complete(bootstrap(mode, settings, overrides))
+            return int(loop.run_until_complete(run(app, mode, settings, overrides)))
         except (OSError, RecordingError) as exc:
             if mode != REPLAY:
                 raise
             message = f"{settings.recording}\n\n{exc}"
             QMessageBox.critical(None, "Cannot open the recording", message)
             return 2
-        app.aboutToQuit.connect(console.window.save_layout)
-        loop.run_forever()
-        loop.run_until_complete(console.stop())
-        return 0
     finally:
         close_event_loop(loop)
 
+
+async def run(app: QApplication, mode: str, settings: ConsoleSettings, overrides: Overrides) -> int:
+    """The console's whole life inside one run of the loop, so that no task it starts is ever
+    left pending while the loop is stopped (httpx then fails with "no running event loop").
+    It ends when its last window closes (a screenshot closes its window when saved)."""
+    app.setQuitOnLastWindowClosed(False)
+    closed = asyncio.Event()
+    app.lastWindowClosed.connect(closed.set)
+    console = await bootstrap(mode, settings, overrides)
+    try:
+        await closed.wait()
+    finally:
+        await console.stop()
+    return 0
 
 if __name__ == "__main__":
     sys.exit(main())

@@ -24,19 +24,19 @@ import asyncio
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import QApplication
 
 from console.allocation import load_config
-from console.call_handling import CallHandling
 from console.classifications import Classifications
 from console.client import PlatformClient
-from console.dispatching import Dispatching
+from console.command_service import CommandService
 from console.drafts import Drafts
+from console.message import MessageBridge
 from console.outbox import Outbox
+from console.recording import RecordingError, open_recording
 from console.replay import Player
 from console.session import LIVE, REPLAY, TRAINING, Session
-from console.settings import DEMO_PASSWORD, DEMO_USERS, ConsoleSettings
+from console.settings import DEMO_PASSWORD, DEMO_USERS, ConsoleSettings, pack_for_area
 from console.store import Store
 from console.sync import Sync
 from console.tasks import spawn
@@ -90,8 +90,10 @@ class Console:
             self.player.pause()
         if self.take_over is not None:
             await self.take_over.stop()
-        self.window.close()
+        # The session first: work in flight (a look-up, a fetch) ends before its window goes.
         await self.session.stop()
+        self.window.close()
+        self.window.deleteLater()  # and every box it opened
         loop = asyncio.get_running_loop()
         if self.sandbox is not None:
             await loop.run_in_executor(None, self.sandbox.stop)
@@ -152,6 +154,7 @@ async def bootstrap(
         classifications=Classifications.load(settings.classifications_file),
         with_map=settings.with_map,
         tile_url=settings.tile_url,
+        pack=_pack_of(mode, settings),
     )
     if sandbox is not None:
         window.training.sandbox = sandbox
@@ -170,7 +173,7 @@ async def bootstrap(
         if console.player is not None:
             console.player.set_speed(60)
             console.player.play()
-        save_when_ready(window, session.store, settings.screenshot, QCoreApplication.quit)
+        save_when_ready(window, session.store, settings.screenshot, window.close)
     return console
 
 
@@ -189,33 +192,45 @@ def _session(mode: str, signed: SignedIn, folder: Path) -> Session:
     client, store = signed.client, Store()
     outbox = Outbox(folder / "outbox.db", client)
     read_only = mode == REPLAY
+    sync = Sync(client, store)
+    messages = MessageBridge()
+    # An unexpected failure anywhere in this console: the status bar must not say Connected.
+    messages.failed.connect(sync.mark_faulty)
     return Session(
         client=client,
         store=store,
-        sync=Sync(client, store),
+        sync=sync,
         outbox=outbox,
         watchdog=LoopWatchdog(),
         username=signed.username,
         role=signed.role,
         drafts=Drafts(folder / "drafts.json"),
-        handling=CallHandling(store, client, outbox, signed.username, read_only=read_only),
-        dispatching=Dispatching(store, client, outbox, read_only=read_only),
+        commands=CommandService(store, client, outbox, signed.username, read_only=read_only),
+        messages=messages,
         mode=TRAINING if mode == TRAINING else REPLAY if read_only else LIVE,
     )
 
 
 async def _open_recording(console: Console, path: Path) -> None:
-    """Load the recording (off the GUI thread) and show its area; on failure, stop and raise."""
+    """Open the recording (its start at once, the check after); on failure, stop and raise."""
     assert console.player is not None
     try:
         await console.player.open(path)
     except BaseException:
         await console.stop()
         raise
-    recording = console.player.recording
-    view = console.window.map
-    if recording is not None and recording.header.area == "san_francisco" and view is not None:
-        view.run_js("CAD.map.setView([37.765, -122.44], 12)")
+
+
+def _pack_of(mode: str, settings: ConsoleSettings) -> str:
+    """The pack whose map the window shows: a recording's own (replay, and training taken
+    over from one), else the settings'. The header is read here only for its area; an
+    unreadable file falls back, and opening it later says what is wrong."""
+    if settings.recording is not None and mode in (REPLAY, TRAINING):
+        try:
+            return pack_for_area(open_recording(settings.recording).header.area)
+        except RecordingError:
+            return settings.pack
+    return settings.pack
 
 
 @dataclass
@@ -227,11 +242,16 @@ class TakeOver:
     consoles: list[Console] = field(default_factory=list)
 
     def start(self, _time: float = 0.0, _seq: int = 0) -> None:
-        player, window = self.replay.player, self.replay.window
+        player = self.replay.player
         assert player is not None
         player.pause()
-        window.status.showMessage("Starting a training sandbox from here…")
-        spawn(self._start(), lambda exc: window.status.showMessage(f"{exc}"))
+        messages = self.replay.session.messages
+        messages.info("Starting a training sandbox from here…", 0)
+        spawn(
+            self._start(),
+            lambda exc: messages.error(f"No training sandbox: {exc}"),
+            expected=(Exception,),  # a sandbox that cannot start is said, not a console fault
+        )
 
     async def _start(self) -> Console:
         player = self.replay.player
@@ -247,7 +267,7 @@ class TakeOver:
             sandbox.stop()
             raise
         self.consoles.append(console)
-        self.replay.window.status.showMessage(f"Training sandbox at {sandbox.url}", 10000)
+        self.replay.session.messages.info(f"Training sandbox at {sandbox.url}", 10000)
         return console
 
     async def stop(self) -> None:

@@ -1,41 +1,61 @@
-"""Operator commands as `Command`s: one place that knows the platform's paths and bodies.
+"""Operator commands as `Command`s: the one place that knows the platform's paths.
 
-Widgets and the command line build commands here and hand them to the outbox (or send them
-directly when the operator must know at once, e.g. answering a call).
+Each body is one of the contract's schemas (`IncidentCreate`, `GradeUpdate`, ...), so a field
+the platform would refuse is caught here, and the console and the server cannot disagree
+about a name. Widgets and the command line build commands here and hand them to the command
+service (`console.command_service`), which says how each one is sent.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
+from pydantic import BaseModel
+
 from console.client import Command
 from console.grades import WORD
 from platform_api.contract import (
+    AssignmentCreate,
+    CallLink,
     CallPublic,
     Grade,
+    GradeUpdate,
+    IncidentCreate,
     IncidentPublic,
+    LogEntryCreate,
+    Reallocation,
+    StandDown,
     UnitPublic,
     UnitStatus,
+    UnitStatusUpdate,
 )
+
+
+class _Empty(BaseModel):
+    """The body of a command that carries nothing but its path and If-Match."""
+
+
+def _body(model: BaseModel) -> dict[str, Any]:
+    return model.model_dump(mode="json", exclude_none=True)
 
 
 def answer(call: CallPublic) -> Command:
     return Command(
         path=f"/v1/calls/{call.id}/answer",
-        body={},
+        body=_body(_Empty()),
         label=f"Answer {call.line.value} call from {call.caller_number}",
         if_match=call.version,
     )
 
 
-def raise_incident(call: CallPublic | None, body: dict[str, Any]) -> Command:
+def raise_incident(call: CallPublic | None, body: IncidentCreate) -> Command:
     """A new incident: from an answered call (If-Match its version), or a walk-in."""
-    what = f"{body['opening_classification']} ({WORD[Grade(body['grade'])]})"
+    what = f"{body.opening_classification} ({WORD[body.grade]})"
     if call is None:
-        return Command(path="/v1/incidents", body=body, label=f"New incident: {what}")
+        return Command(path="/v1/incidents", body=_body(body), label=f"New incident: {what}")
     return Command(
         path=f"/v1/calls/{call.id}/incident",
-        body=body,
+        body=_body(body),
         label=f"New incident from {call.caller_number}: {what}",
         if_match=call.version,
     )
@@ -44,19 +64,16 @@ def raise_incident(call: CallPublic | None, body: dict[str, Any]) -> Command:
 def link_call(call: CallPublic, incident: IncidentPublic) -> Command:
     return Command(
         path=f"/v1/calls/{call.id}/link",
-        body={"incident_id": incident.id},
+        body=_body(CallLink(incident_id=incident.id)),
         label=f"Link call from {call.caller_number} to {incident.reference}",
         if_match=call.version,
     )
 
 
 def grade(incident: IncidentPublic, new_grade: Grade, reason: str | None = None) -> Command:
-    body: dict[str, Any] = {"grade": new_grade.value}
-    if reason:
-        body["reason"] = reason
     return Command(
         path=f"/v1/incidents/{incident.id}/grade",
-        body=body,
+        body=_body(GradeUpdate(grade=new_grade, reason=reason or None)),
         label=f"Grade {incident.reference} {WORD[new_grade]}",
         if_match=incident.version,
     )
@@ -67,7 +84,7 @@ def add_log(incident: IncidentPublic, text: str) -> Command:
     short = text if len(text) <= 40 else text[:39] + "…"
     return Command(
         path=f"/v1/incidents/{incident.id}/log",
-        body={"text": text},
+        body=_body(LogEntryCreate(text=text)),
         label=f"Log on {incident.reference}: {short}",
     )
 
@@ -75,7 +92,7 @@ def add_log(incident: IncidentPublic, text: str) -> Command:
 def assign(unit: UnitPublic, incident: IncidentPublic) -> Command:
     return Command(
         path=f"/v1/units/{unit.id}/assign",
-        body={"incident_id": incident.id},
+        body=_body(AssignmentCreate(incident_id=incident.id)),
         label=f"Assign {unit.callsign} to {incident.reference}",
         if_match=unit.version,
     )
@@ -84,7 +101,7 @@ def assign(unit: UnitPublic, incident: IncidentPublic) -> Command:
 def set_status(unit: UnitPublic, status: UnitStatus) -> Command:
     return Command(
         path=f"/v1/units/{unit.id}/status",
-        body={"status": status.value},
+        body=_body(UnitStatusUpdate(status=status)),
         label=f"{unit.callsign} {status.value.replace('_', ' ')}",
         if_match=unit.version,
     )
@@ -93,7 +110,7 @@ def set_status(unit: UnitPublic, status: UnitStatus) -> Command:
 def stand_down(unit: UnitPublic, reason: str | None = None) -> Command:
     return Command(
         path=f"/v1/units/{unit.id}/stand-down",
-        body={"reason": reason} if reason else {},
+        body=_body(StandDown(reason=reason or None)),
         label=f"Stand down {unit.callsign}",
         if_match=unit.version,
     )
@@ -102,7 +119,7 @@ def stand_down(unit: UnitPublic, reason: str | None = None) -> Command:
 def reallocate(unit: UnitPublic, incident: IncidentPublic, reason: str) -> Command:
     return Command(
         path=f"/v1/units/{unit.id}/reallocate",
-        body={"incident_id": incident.id, "reason": reason},
+        body=_body(Reallocation(incident_id=incident.id, reason=reason)),
         label=f"Reallocate {unit.callsign} to {incident.reference}",
         if_match=unit.version,
     )

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 
 from platform_api.contract import IncidentPublic, IncidentStatus
 from platform_api.contract.geodesy import haversine_m
@@ -25,8 +25,8 @@ class Duplicate:
     distance_m: float
     same_classification: bool
 
-    def describe(self) -> str:
-        age_min = (datetime.now(UTC) - self.incident.created_at).total_seconds() / 60
+    def describe(self, now: datetime) -> str:
+        age_min = (now - self.incident.created_at).total_seconds() / 60
         return (
             f"{self.incident.reference}  {self.incident.opening_classification}  "
             f"{self.distance_m:.0f} m away, {age_min:.0f} min ago"
@@ -41,9 +41,10 @@ def find_duplicates(
     *,
     radius_m: float = DEFAULT_RADIUS_M,
     window_min: float = DEFAULT_WINDOW_MIN,
-    now: datetime | None = None,
+    now: datetime,
 ) -> list[Duplicate]:
-    since = (now or datetime.now(UTC)) - timedelta(minutes=window_min)
+    """Open incidents near (lat, lon) raised since `now - window_min` (the Store's clock)."""
+    since = now - timedelta(minutes=window_min)
     wanted = classification.strip().casefold()
     found: list[Duplicate] = []
     for incident in incidents:

@@ -15,10 +15,14 @@ import sys
 import qasync
 from PySide6.QtCore import QCoreApplication
 
+from console.message import on_loop_exception
+
 
 def make_event_loop(app: QCoreApplication) -> qasync.QEventLoop:
     loop = qasync.QEventLoop(app)
     asyncio.set_event_loop(loop)
+    # A failure no task expected is shown to the operator (and marks the link faulty).
+    loop.set_exception_handler(on_loop_exception)
     sys.set_asyncgen_hooks(
         firstiter=loop._asyncgen_firstiter_hook,
         finalizer=loop._asyncgen_finalizer_hook,

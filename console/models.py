@@ -7,7 +7,7 @@ bootstrap does.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -20,7 +20,7 @@ from PySide6.QtCore import (
     Qt,
 )
 
-from console.store import Store
+from console.store import Change, Store
 
 ID_ROLE = Qt.ItemDataRole.UserRole + 1
 SORT_ROLE = Qt.ItemDataRole.UserRole + 2
@@ -127,10 +127,10 @@ class EntityModel(QAbstractTableModel):
         self._reindex()
         self.endResetModel()
 
-    def _on_store_changed(self, kind: str, upserted: list[str], removed: list[str]) -> None:
-        if kind != self._kind:
+    def _on_store_changed(self, change: Change) -> None:
+        if change.kind != self._kind:
             return
-        for entity_id in removed:
+        for entity_id in change.removed:
             row = self._row.get(entity_id)
             if row is None:
                 continue
@@ -138,9 +138,9 @@ class EntityModel(QAbstractTableModel):
             del self._ids[row]
             self._reindex()
             self.endRemoveRows()
-        self._rows_upserted(upserted)
+        self._rows_upserted(change.upserted)
 
-    def _rows_upserted(self, ids: list[str]) -> None:
+    def _rows_upserted(self, ids: Iterable[str]) -> None:
         last = len(self._columns) - 1
         for entity_id in ids:
             row = self._row.get(entity_id)

@@ -10,6 +10,8 @@ Signals:
     pending_changed(count): commands waiting to be sent changed.
     command_sent(key, result): the platform accepted a command (result: CommandResult dict).
     command_failed(key, label, message): the platform refused a command.
+    command_waiting(key, label): the platform could not be reached; the command waits at the
+        head of the queue (said on each failed attempt).
 """
 
 from __future__ import annotations
@@ -28,6 +30,7 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column
 
 from console.client import Command, PlatformClient
 from console.errors import Rejected, Unreachable
+from console.tasks import spawn
 
 log = logging.getLogger(__name__)
 
@@ -65,6 +68,7 @@ class Outbox(QObject):
     pending_changed = Signal(int)
     command_sent = Signal(str, dict)
     command_failed = Signal(str, str, str)
+    command_waiting = Signal(str, str)
 
     def __init__(self, path: Path, client: PlatformClient, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -127,14 +131,14 @@ class Outbox(QObject):
     # ---------------------------------------------------------------- sender
 
     def start(self) -> None:
-        self._task = asyncio.ensure_future(self._send_forever())
+        self._task = spawn(self._send_forever())
         self._wake.set()
 
     async def stop(self) -> None:
         if self._task is not None:
             self._task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._task
+            # A task that failed has been reported (spawn's handler); stopping is not a retry.
+            await asyncio.gather(self._task, return_exceptions=True)
             self._task = None
         self._engine.dispose()
 
@@ -167,6 +171,7 @@ class Outbox(QObject):
                 result = await self._client.send(command)
             except Unreachable as exc:
                 log.info("outbox: %s waits: %s", command.label, exc)
+                self.command_waiting.emit(command.key, command.label)
                 return False
             except Rejected as exc:
                 self._finish(row_id, failed=exc.message)

@@ -9,9 +9,17 @@ and seq of the first fault:
   bytes that will be applied (`platform_api.contract.chain`, the log's own canonical form);
 - the end: event count, last seq and last hash as the header says (a truncated file fails).
 
-A 24-hour recording holds half a million events, so the file stays one `bytes` object with
-arrays of line offsets (a few bytes per event instead of a dict of dicts); an event is
-parsed when it is applied.
+A 24-hour recording holds half a million events (hundreds of MB), so:
+
+- `open_recording` reads only the header: the player shows the initial state at once, and
+  `Recording.verify` checks and indexes the events afterwards, in an executor, reporting
+  its progress (`verified`, `progress`); the player never goes past what is verified, and
+  a fault stops the replay with the line at fault. `load_recording` does both at once.
+- The pass reads the file in large sequential chunks, not through the memory map, so the
+  file's pages do not become this process's resident memory; events are then read through
+  the map one at a time, as the player applies them (only those pages become resident).
+- The index is arrays of line offsets (a few bytes per event instead of a dict of dicts);
+  an event is parsed when it is applied.
 
 Errors: `RecordingError(ValueError)`, whose message names the line (and seq) at fault.
 """
@@ -23,9 +31,10 @@ import hashlib
 import json
 import mmap
 from array import array
+from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 from pydantic import ValidationError
 
@@ -50,10 +59,15 @@ def epoch(ts: str | datetime) -> float:
 class Recording:
     """A verified recording; events are addressed by index (0 is `header.first_seq`)."""
 
-    def __init__(self, header: RecordingHeader, data: bytes | mmap.mmap, name: str) -> None:
+    def __init__(
+        self, header: RecordingHeader, data: bytes | mmap.mmap, name: str, body_start: int = 0
+    ) -> None:
         self.header = header
         self.name = name
         self._data = data
+        self._body_start = body_start or data.find(b"\n") + 1
+        self.verified = False  # every event checked (until then, `len` grows)
+        self.progress = 0.0  # the share of the file checked so far
         self._heads = array("q")  # where each event line starts
         self._payloads = array("q")  # where its payload text starts
         self._ends = array("q")  # where its payload text ends
@@ -97,6 +111,21 @@ class Recording:
         event["payload"] = self.payload(index)
         return event
 
+    def release(self, first: int, stop: int) -> None:
+        """Let the pages holding events `first`..`stop - 1` leave resident memory.
+
+        Events are read through a memory map, and every page read stays counted in this
+        process's resident memory until told otherwise: after a pass over a 24-hour
+        recording that is the whole file. The pages stay in the system's file cache, so
+        reading them again is cheap."""
+        if not isinstance(self._data, mmap.mmap) or first >= stop or stop > len(self):
+            return
+        page = mmap.PAGESIZE
+        start = self._heads[first] // page * page
+        end = self._ends[stop - 1] // page * page  # keep the page the next event may share
+        if end > start:
+            self._data.madvise(mmap.MADV_DONTNEED, start, end - start)
+
     def index_of_seq(self, seq: int) -> int:
         return seq - self.header.first_seq
 
@@ -106,72 +135,119 @@ class Recording:
 
     # ---------------------------------------------------------------- loading
 
-    def _index(self) -> None:
-        data, header = self._data, self.header
+    def verify(
+        self,
+        chunk_bytes: int = 8 << 20,
+        reader: BinaryIO | None = None,
+        after_chunk: Callable[[], None] | None = None,
+    ) -> None:
+        """Check every event and index it; raise `RecordingError` at the first fault.
+
+        Reads sequentially from `reader` (a file positioned anywhere: it seeks to the
+        first event) or from the in-memory data, `chunk_bytes` at a time, and calls
+        `after_chunk` after each (the player folds snapshots as the check goes)."""
+        header = self.header
         expected_seq, prev = header.first_seq, header.prev_hash
-        pos = data.find(b"\n") + 1
         line_no = 1
         last_time = float("-inf")
-        view = memoryview(data)
-        while 0 < pos < len(data):
-            end = data.find(b"\n", pos)
-            if end < 0:
-                end = len(data)
-            line_no += 1
-            stop = end - 1 if end > pos and data[end - 1] == 13 else end  # tolerate CRLF
-            if stop == pos:  # a blank line ends the file
+        total = max(1, len(self._data) - self._body_start)
+        base = self._body_start  # file offset of `buf[0]`
+        if reader is not None:
+            reader.seek(base)
+        buf = b""
+        done = False
+        while not done:
+            if reader is not None:
+                more = reader.read(chunk_bytes)
+            else:
+                more = bytes(self._data[base + len(buf) : base + len(buf) + chunk_bytes])
+            done = not more
+            buf += more
+            pos = 0
+            while True:
+                end = buf.find(b"\n", pos)
+                if end < 0:
+                    if not done:
+                        break  # an incomplete line: read on
+                    end = len(buf)
+                    if end == pos:
+                        break
+                line_no += 1
+                stop = end - 1 if end > pos and buf[end - 1] == 13 else end  # tolerate CRLF
+                if stop == pos:  # a blank line ends the file
+                    if buf[end + 1 :].strip() or (reader is not None and reader.read(4096).strip()):
+                        raise RecordingError(f"line {line_no}: blank line before the end")
+                    done = True
+                    break
+                prev, expected_seq, last_time = self._check_line(
+                    buf, pos, stop, base, line_no, prev, expected_seq, last_time
+                )
                 pos = end + 1
-                if data[pos : pos + 4096].strip():
-                    raise RecordingError(f"line {line_no}: blank line before the end")
-                break
-            key = data.find(_KEY, pos, stop)
-            if key < 0 or data[stop - 1] != 125:  # "}"
-                raise RecordingError(f"line {line_no}: not an event (no payload last)")
-            try:
-                head = json.loads(data[pos:key] + b"}")
-                seq, ts, hash_ = int(head["seq"]), str(head["ts"]), str(head["hash"])
-                moment = epoch(ts)
-                digest = hashlib.sha256(
-                    (
-                        prev
-                        + canonical_header(
-                            seq,
-                            ts,
-                            head["actor"],
-                            head["type"],
-                            head["entity_type"],
-                            head["entity_id"],
-                        )
-                        + "\n"
-                    ).encode("utf-8")
-                )
-            except (ValueError, KeyError, TypeError) as exc:
-                raise RecordingError(f"line {line_no}: not a valid event ({exc})") from exc
-            if seq != expected_seq:
-                raise RecordingError(
-                    f"line {line_no}: seq {seq} where {expected_seq} was expected "
-                    "(an event is missing or out of order)"
-                )
-            if head["prev_hash"] != prev:
-                raise RecordingError(
-                    f"line {line_no} (seq {seq}): prev_hash does not link to the previous event"
-                )
-            digest.update(view[key + len(_KEY) : stop - 1])
-            if digest.hexdigest() != hash_:
-                raise RecordingError(
-                    f"line {line_no} (seq {seq}): content does not match its hash "
-                    "(the event was altered)"
-                )
-            self._heads.append(pos)
-            self._payloads.append(key + len(_KEY))
-            self._ends.append(stop - 1)
-            last_time = max(last_time, moment)
-            self.times.append(last_time)
-            if head["type"] == "incident.created":
-                self.incident_times.append(moment)
-            prev, expected_seq = hash_, seq + 1
-            pos = end + 1
+                if pos >= len(buf):
+                    break
+            base += pos
+            buf = buf[pos:]
+            self.progress = min(1.0, (base - self._body_start) / total)
+            if after_chunk is not None:
+                after_chunk()
         self._check_end(prev)
+        self.progress = 1.0
+        self.verified = True
+
+    def _check_line(
+        self,
+        buf: bytes,
+        pos: int,
+        stop: int,
+        base: int,
+        line_no: int,
+        prev: str,
+        expected_seq: int,
+        last_time: float,
+    ) -> tuple[str, int, float]:
+        key = buf.find(_KEY, pos, stop)
+        if key < 0 or buf[stop - 1] != 125:  # "}"
+            raise RecordingError(f"line {line_no}: not an event (no payload last)")
+        try:
+            head = json.loads(buf[pos:key] + b"}")
+            seq, ts, hash_ = int(head["seq"]), str(head["ts"]), str(head["hash"])
+            moment = epoch(ts)
+            digest = hashlib.sha256(
+                (
+                    prev
+                    + canonical_header(
+                        seq, ts, head["actor"], head["type"], head["entity_type"],
+                        head["entity_id"],
+                    )
+                    + "\n"
+                ).encode("utf-8")
+            )
+        except (ValueError, KeyError, TypeError) as exc:
+            raise RecordingError(f"line {line_no}: not a valid event ({exc})") from exc
+        if seq != expected_seq:
+            raise RecordingError(
+                f"line {line_no}: seq {seq} where {expected_seq} was expected "
+                "(an event is missing or out of order)"
+            )
+        if head["prev_hash"] != prev:
+            raise RecordingError(
+                f"line {line_no} (seq {seq}): prev_hash does not link to the previous event"
+            )
+        digest.update(memoryview(buf)[key + len(_KEY) : stop - 1])
+        if digest.hexdigest() != hash_:
+            raise RecordingError(
+                f"line {line_no} (seq {seq}): content does not match its hash "
+                "(the event was altered)"
+            )
+        last_time = max(last_time, moment)
+        if head["type"] == "incident.created":
+            self.incident_times.append(moment)
+        # times first: a reader that sees an event's offset also finds its time
+        self.times.append(last_time)
+        self._payloads.append(base + key + len(_KEY))
+        self._ends.append(base + stop - 1)
+        self._heads.append(base + pos)
+        return hash_, seq + 1, last_time
 
     def _check_end(self, last_hash: str) -> None:
         header, count = self.header, len(self)
@@ -222,19 +298,45 @@ def parse_recording(data: bytes | mmap.mmap, name: str = "<memory>") -> Recordin
     if not data[:4096].strip():
         raise RecordingError(f"{name} is empty")
     recording = Recording(parse_header(data[: first_end if first_end >= 0 else None]), data, name)
-    recording._index()
+    recording.verify()
     return recording
 
 
-def load_recording(path: str | Path) -> Recording:
-    """Read, verify and index a recording file (CPU-bound: call it off the GUI thread)."""
+def open_recording(path: str | Path) -> Recording:
+    """Map a recording and read its header only: the player can show the initial state
+    at once. Nothing after the header is checked yet: call `verify` (in an executor; it
+    reads the file again, sequentially) before trusting any event."""
     file = Path(path)
     try:
         with file.open("rb") as handle:
             if file.stat().st_size == 0:
                 raise RecordingError(f"{file} is empty")
-            # Mapped, not read: the pages stay the file's, with no second copy while loading.
+            # Mapped, not read: pages are read from the file only when an event is used.
             data = mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ)
     except OSError as exc:
         raise RecordingError(f"cannot read {file}: {exc.strerror or exc}") from exc
-    return parse_recording(data, str(file))
+    first_end = data.find(b"\n")
+    if not data[:4096].strip():
+        raise RecordingError(f"{file} is empty")
+    header = parse_header(data[: first_end if first_end >= 0 else len(data)])
+    return Recording(header, data, str(file), first_end + 1 if first_end >= 0 else len(data))
+
+
+def verify_file(
+    recording: Recording,
+    chunk_bytes: int = 8 << 20,
+    after_chunk: Callable[[], None] | None = None,
+) -> None:
+    """`recording.verify()` reading its own file (CPU-bound: an executor's work)."""
+    try:
+        with Path(recording.name).open("rb") as reader:
+            recording.verify(chunk_bytes, reader, after_chunk)
+    except OSError as exc:
+        raise RecordingError(f"cannot read {recording.name}: {exc.strerror or exc}") from exc
+
+
+def load_recording(path: str | Path) -> Recording:
+    """Read, verify and index a recording file (CPU-bound: call it off the GUI thread)."""
+    recording = open_recording(path)
+    verify_file(recording)
+    return recording

@@ -22,15 +22,25 @@ from __future__ import annotations
 
 import asyncio
 import bisect
+import json
 import time
+import zlib
 from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
-from console.recording import Recording, epoch, load_recording
+from console.recording import (
+    Recording,
+    RecordingError,
+    epoch,
+    load_recording,
+    open_recording,
+    verify_file,
+)
 from console.store import Store
+from console.tasks import spawn
 from platform_api.contract import StatePublic
 from platform_api.contract.fold import StateFold
 
@@ -39,33 +49,72 @@ PLAYING, PAUSED, ENDED = "playing", "paused", "ended"
 
 
 class Snapshots:
-    """The folded state every `every` events, built in one pass (off the GUI thread)."""
+    """The folded state every `every` events, kept compressed (a few kB each).
 
-    def __init__(self, recording: Recording, every: int = 2000) -> None:
+    Built incrementally (`extend`), in the executor that checks the recording, so a seek
+    can use every snapshot up to what is checked. A snapshot is the state's canonical
+    JSON, zlib-compressed: a 24-hour recording's 260 of them take a few MB where copies
+    of the folded dicts took hundreds, and one is restored in about a millisecond.
+    Appending is the only change to the lists, so the GUI thread may read them meanwhile.
+    """
+
+    def __init__(self, recording: Recording, every: int = 2000, *, build: bool = True) -> None:
         self.recording = recording
-        fold = StateFold.from_state(recording.header.initial_state)
-        self.seqs = [fold.seq]
-        self.folds = [fold.copy()]
-        for index in range(len(recording)):
+        self.every = every
+        self._fold = StateFold.from_state(recording.header.initial_state)
+        self._next = 0  # the index of the next event to fold
+        self._packed = [self._pack(self._fold)]
+        self.seqs = [self._fold.seq]
+        if build:
+            self.extend()
+
+    @staticmethod
+    def _pack(fold: StateFold) -> bytes:
+        raw = {**fold.to_json(), "last_ts": fold.last_ts}
+        return zlib.compress(json.dumps(raw, separators=(",", ":")).encode("utf-8"), 1)
+
+    @staticmethod
+    def _unpack(packed: bytes) -> StateFold:
+        raw = json.loads(zlib.decompress(packed))
+        fold = StateFold.from_json(raw)
+        fold.last_ts = raw.get("last_ts")
+        return fold
+
+    def extend(self) -> None:
+        """Fold every event checked so far, snapshotting each `every`."""
+        recording = self.recording
+        fold = self._fold
+        first = self._next
+        for index in range(first, len(recording)):
             head = recording.head(index)
             fold.apply(head["seq"], head["ts"], head["type"], recording.payload(index))
-            if (index + 1) % every == 0:
-                self.seqs.append(fold.seq)
-                self.folds.append(fold.copy())
+            if (index + 1) % self.every == 0:
+                self._packed.append(self._pack(fold))
+                self.seqs.append(fold.seq)  # after the data: readers go by `seqs`
+            self._next = index + 1
+        recording.release(first, self._next)
 
     def state_at(self, seq: int) -> StateFold:
-        """A fresh fold at `seq` (first_seq - 1 .. last_seq)."""
+        """A fresh fold at `seq` (first_seq - 1 .. the last event checked)."""
         recording = self.recording
         at = bisect.bisect_right(self.seqs, seq) - 1
-        fold = self.folds[at].copy()
-        for index in range(recording.index_of_seq(fold.seq + 1), recording.index_of_seq(seq + 1)):
+        fold = self._unpack(self._packed[at])
+        first, stop = recording.index_of_seq(fold.seq + 1), recording.index_of_seq(seq + 1)
+        for index in range(first, stop):
             head = recording.head(index)
             fold.apply(head["seq"], head["ts"], head["type"], recording.payload(index))
+        recording.release(first, stop)
         return fold
 
 
+def check(recording: Recording, snapshots: Snapshots) -> None:
+    """Verify the recording and fold its snapshots as the check goes (an executor's work)."""
+    verify_file(recording, after_chunk=snapshots.extend)
+    snapshots.extend()
+
+
 def prepare(path: str | Path, snapshot_every: int = 2000) -> tuple[Recording, Snapshots]:
-    """Load, verify and snapshot a recording: CPU work for an executor."""
+    """Load, verify and snapshot a recording at once: CPU work for an executor."""
     recording = load_recording(path)
     return recording, Snapshots(recording, snapshot_every)
 
@@ -74,6 +123,8 @@ class Player(QObject):
     loaded = Signal(int, float, float)
     position_changed = Signal(float, int)
     state_changed = Signal(str)
+    check_progressed = Signal(float)  # share of the recording checked, 0..1 (1: all)
+    check_failed = Signal(str)  # the recording was altered or truncated: what, and where
 
     def __init__(
         self,
@@ -99,14 +150,58 @@ class Player(QObject):
         self._timer = QTimer(self)
         self._timer.setInterval(tick_ms)
         self._timer.timeout.connect(self._on_timer_timeout)
+        self._progress_timer = QTimer(self)
+        self._progress_timer.setInterval(200)
+        self._progress_timer.timeout.connect(self._on_progress_timer_timeout)
+        self.failure: str | None = None  # why the open recording cannot be trusted
+        self._checked: asyncio.Future[None] | None = None
 
     # ---------------------------------------------------------------- loading
 
     async def open(self, path: str | Path, snapshot_every: int = 2000) -> None:
-        """Load a recording off the GUI thread; raises `RecordingError` if it does not verify."""
+        """Show a recording's start as soon as its header is read, then check the rest in
+        the background (`check_progressed`, `checked`); the player never goes past what
+        is checked, and a fault stops it (`check_failed`, with the line at fault). Raises
+        `RecordingError` at once if the header itself is wrong."""
         loop = asyncio.get_running_loop()
-        recording, snapshots = await loop.run_in_executor(None, prepare, path, snapshot_every)
+        recording = await loop.run_in_executor(None, open_recording, path)
+        snapshots = Snapshots(recording, snapshot_every, build=False)
         self.install(recording, snapshots)
+        self.failure = None
+        done: asyncio.Future[None] = loop.create_future()
+        self._checked = done
+        self._progress_timer.start()
+        spawn(self._check(recording, snapshots, done))
+
+    async def _check(
+        self, recording: Recording, snapshots: Snapshots, done: asyncio.Future[None]
+    ) -> None:
+        loop = asyncio.get_running_loop()
+        try:
+            await loop.run_in_executor(None, check, recording, snapshots)
+        except RecordingError as exc:
+            if self.recording is recording:
+                self.failure = str(exc)
+                self.pause()
+                self.check_failed.emit(self.failure)
+        else:
+            if self.recording is recording:
+                self.check_progressed.emit(1.0)
+        finally:
+            self._progress_timer.stop()
+            done.set_result(None)
+
+    async def checked(self) -> None:
+        """Wait until the open recording is fully checked; raises `RecordingError` if it
+        was altered or truncated."""
+        if self._checked is not None:
+            await asyncio.shield(self._checked)
+        if self.failure is not None:
+            raise RecordingError(self.failure)
+
+    def _on_progress_timer_timeout(self) -> None:
+        if self.recording is not None and not self.recording.verified:
+            self.check_progressed.emit(self.recording.progress)
 
     def install(self, recording: Recording, snapshots: Snapshots | None = None) -> None:
         """Use a loaded recording and show its start."""
@@ -119,7 +214,7 @@ class Player(QObject):
         # Waits, ages and countdowns on screen count in the recording's time, not today's.
         self.store.clock = lambda: self.moment
         self.time = recording.start_time
-        self.loaded.emit(len(recording), recording.start_time, recording.end_time)
+        self.loaded.emit(recording.header.event_count, recording.start_time, recording.end_time)
         self.position_changed.emit(self.time, self.store.seq)
 
     def _require(self) -> Recording:
@@ -131,6 +226,8 @@ class Player(QObject):
 
     def play(self) -> None:
         recording = self._require()
+        if self.failure is not None:
+            return  # an altered recording is not played on
         if self.store.seq >= recording.last_seq and self.time >= recording.end_time:
             return
         self._wall = self._clock()
@@ -182,6 +279,8 @@ class Player(QObject):
         recording = self._require()
         t = epoch(when) if isinstance(when, datetime) else when
         t = min(max(t, recording.start_time), recording.end_time)
+        if not recording.verified and len(recording):
+            t = min(t, recording.times[-1])  # not past what is checked yet
         self._goto(recording.first_seq + recording.last_index_at(t))
         self.time = t
         self._wall = self._clock()
@@ -259,7 +358,9 @@ class Player(QObject):
             budget -= 1
         if not budget and index < len(recording):
             self.time = recording.times[index - 1]  # behind: hold the clock, do not skip
-        if index >= len(recording) and self.time >= recording.end_time:
+        elif index >= len(recording) and not recording.verified and len(recording):
+            self.time = min(self.time, recording.times[-1])  # wait for the check to go on
+        if index >= len(recording) and recording.verified and self.time >= recording.end_time:
             self.time = recording.end_time
             self._timer.stop()
             self._set_state(ENDED)

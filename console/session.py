@@ -8,13 +8,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from console.call_handling import CallHandling
 from console.client import PlatformClient
-from console.dispatching import Dispatching
+from console.command_service import CommandService
 from console.drafts import Drafts
+from console.message import MessageBridge
 from console.outbox import Outbox
 from console.store import Store
 from console.sync import Sync
+from console.tasks import cancel_all
 from console.watchdog import LoopWatchdog
 
 LIVE = "live"
@@ -32,8 +33,8 @@ class Session:
     username: str
     role: str
     drafts: Drafts
-    handling: CallHandling
-    dispatching: Dispatching
+    commands: CommandService
+    messages: MessageBridge
     # "live", "replay" (the Store fed by a recording: no command may leave) or "training"
     # (a sandbox platform: commands go to it, and only to it).
     mode: str = LIVE
@@ -47,8 +48,9 @@ class Session:
         self.outbox.start()
 
     async def stop(self) -> None:
+        self.messages.close()
         self.watchdog.stop()
-        await self.handling.stop()
         await self.outbox.stop()
         await self.sync.stop()
+        await cancel_all()  # answers, look-ups and fetches in flight need the client
         await self.client.aclose()

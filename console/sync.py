@@ -4,7 +4,8 @@ On a dropped stream it reconnects with backoff (0.5 s doubling to 10 s) and resu
 the Store's seq, so nothing is lost and nothing applied twice; on a gap it bootstraps again.
 
 Signals:
-    link_changed(state, since): "connecting", "connected", "reconnecting" or "offline",
+    link_changed(state, since): "connecting", "connected", "reconnecting", "offline" or
+        "faulty" (something unexpected broke in the console: the state shown may be stale),
         and when that state began.
     failed(message): a problem the operator should see (e.g. signed out).
 """
@@ -21,6 +22,7 @@ from PySide6.QtCore import QObject, Signal
 from console.client import PlatformClient
 from console.errors import Rejected, Unauthorised, Unreachable
 from console.store import Store
+from console.tasks import spawn
 
 log = logging.getLogger(__name__)
 
@@ -44,16 +46,30 @@ class Sync(QObject):
         store.gap_detected.connect(self._on_store_gap_detected)
 
     def start(self) -> None:
-        self._task = asyncio.ensure_future(self._run())
+        self._task = spawn(self._run_or_fault())
+
+    def mark_faulty(self, _text: str = "") -> None:
+        """Something unexpected broke (here or elsewhere in this console): stop saying
+        "Connected" over state that may no longer follow the platform."""
+        self._set_state("faulty")
+
+    async def _run_or_fault(self) -> None:
+        try:
+            await self._run()
+        except Exception:
+            self.mark_faulty()
+            raise  # to spawn's handler: shown to the operator, and a test fails
 
     async def stop(self) -> None:
         if self._task is not None:
             self._task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._task
+            # A task that failed has been reported (spawn's handler); stopping is not a retry.
+            await asyncio.gather(self._task, return_exceptions=True)
             self._task = None
 
     def _set_state(self, state: str) -> None:
+        if self.state == "faulty":
+            return  # until the console restarts: whatever broke may have left state stale
         if state != self.state:
             self.state = state
             self.since = datetime.now(UTC)

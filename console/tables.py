@@ -11,7 +11,7 @@ from PySide6.QtGui import QBrush, QColor, QFont
 
 from console import acknowledgement, grades
 from console.models import AnyIndex, Column, EntityModel, age, hhmmss
-from console.store import Store
+from console.store import Change, Store
 from platform_api.contract import (
     AssignmentPublic,
     CallPublic,
@@ -156,10 +156,8 @@ class IncidentModel(EntityModel):
             return ", ".join(sorted(callsigns))
         return "none" if incident.grade == Grade.RESOLVED_WITHOUT_DEPLOYMENT else "NEEDS A UNIT"
 
-    def _on_store_assignments_changed(
-        self, kind: str, upserted: list[str], removed: list[str]
-    ) -> None:
-        if kind == "assignments" and self.rowCount():
+    def _on_store_assignments_changed(self, change: Change) -> None:
+        if change.kind == "assignments" and self.rowCount():
             self.refresh_column(len(self._columns) - 1)
 
     def extra_data(self, entity: Any, column: int, role: int) -> Any:
@@ -271,10 +269,8 @@ class UnitModel(EntityModel):
         store.units_moved.connect(self._on_store_units_moved)
         store.changed.connect(self._on_store_assignments_changed)
 
-    def _on_store_assignments_changed(
-        self, kind: str, upserted: list[str], removed: list[str]
-    ) -> None:
-        if kind == "assignments" and self.rowCount():
+    def _on_store_assignments_changed(self, change: Change) -> None:
+        if change.kind == "assignments" and self.rowCount():
             self.refresh_column(self.STATUS_COLUMN)
 
     def _unacknowledged(self, unit: UnitPublic) -> bool:

@@ -17,12 +17,11 @@ Signals:
 
 from __future__ import annotations
 
-import time
 from typing import Any
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
-from console.store import Store
+from console.store import Change, Store
 from console.warnings import describe
 from platform_api.contract import (
     AssignmentPublic,
@@ -142,11 +141,11 @@ class MapFeed(QObject):
                 self._mark(page_kind, ids)
                 self._mark(page_kind, list(self._sent[page_kind]))
 
-    def _on_store_changed(self, kind: str, upserted: list[str], removed: list[str]) -> None:
-        for page_kind in _FROM_STORE.get(kind, ()):
-            self._mark(page_kind, upserted)
+    def _on_store_changed(self, change: Change) -> None:
+        for page_kind in _FROM_STORE.get(change.kind, ()):
+            self._mark(page_kind, list(change.upserted))
             if page_kind != "heat":  # a closed incident still counts for the last 24 h
-                self._mark(page_kind, removed)
+                self._mark(page_kind, list(change.removed))
 
     def _on_store_units_moved(self, ids: list[str]) -> None:
         self._mark("units", ids)
@@ -188,7 +187,9 @@ class MapFeed(QObject):
                 int(incident.created_at.timestamp() * 1000),
             ]
         point = self._heat.get(incident_id)
-        if point is not None and point[2] < (time.time() - HEAT_WINDOW_S) * 1000:
+        # The Store's clock: a replayed shift's heat is its own last hours, not today's.
+        now_s = self._store.now().timestamp()
+        if point is not None and point[2] < (now_s - HEAT_WINDOW_S) * 1000:
             del self._heat[incident_id]
             return None
         return point

@@ -11,6 +11,8 @@ from typing import Any
 
 import httpx
 import pytest
+from PySide6.QtCore import QCoreApplication, QEvent
+from PySide6.QtWidgets import QApplication
 
 from maps.engine import prepare_webengine
 from platform_api.embedded import EmbeddedPlatform
@@ -38,6 +40,27 @@ def _collect_garbage_on_the_gui_thread_only() -> Iterator[None]:
 def _collect_after_each_test() -> Iterator[None]:
     yield
     gc.collect()
+
+
+@pytest.fixture(autouse=True)
+def _no_window_left_behind() -> Iterator[None]:
+    """A test that leaves a top-level widget alive fails (napari's leak check): a window
+    left open keeps its models and timers, and signals reach it in later tests. Register
+    windows with `qtbot.addWidget` (it closes and deletes them) or delete them yourself."""
+    app = QApplication.instance()
+    before = {id(w) for w in app.topLevelWidgets()} if isinstance(app, QApplication) else set()
+    yield
+    app = QApplication.instance()
+    if not isinstance(app, QApplication):
+        return
+    QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+    left = [w for w in app.topLevelWidgets() if id(w) not in before and w.isVisible()]
+    names = [f"{type(w).__name__} {w.windowTitle()!r}" for w in left]
+    for widget in left:  # so that one leak does not fail every test after it
+        widget.close()
+        widget.deleteLater()
+    QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+    assert not left, f"top-level widgets left behind: {names}"
 
 
 class Api:

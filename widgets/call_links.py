@@ -1,124 +1,139 @@
 """Call handling in the window: the queue, the form and the command line wired together.
 
-Answering opens the form on the answered call; a refusal (another call-taker won the race)
-is said in a message box, never only in the status bar where it could be missed.
+Answering opens the form on the answered call; a refusal (another call-taker won the race,
+or the platform cannot be reached) is said in a box, never only in the status bar where it
+could be missed. Receives exactly the panels and services it coordinates.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
-from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QObject, Qt
-from PySide6.QtWidgets import QMessageBox
+from PySide6.QtCore import QObject
 
+from console.client import PlatformClient
 from console.command_line import Parsed
+from console.command_service import CommandService
+from console.message import INFO, MessageBridge
+from console.store import Store
+from console.sync import Sync
 from console.tasks import spawn
 from platform_api.contract import CallState
-
-if TYPE_CHECKING:
-    from widgets.main_window import MainWindow
+from widgets.call_queue import CallQueuePanel
+from widgets.command_bar import CommandBar
+from widgets.incident_board import IncidentBoard
+from widgets.incident_detail import IncidentDetail
+from widgets.incident_form import IncidentForm
+from widgets.location_picker import LocationPicker
 
 
 class CallLinks(QObject):
-    def __init__(self, window: MainWindow) -> None:
-        super().__init__(window)
-        self.w = window
-        self.answer_refusal: QMessageBox | None = None
-        window.calls.answer_requested.connect(self.answer)
-        window.session.handling.answered.connect(self._on_handling_answered)
-        window.session.handling.answer_refused.connect(self._on_handling_answer_refused)
-        window.form.finished.connect(self._on_form_finished)
-        window.picker.search_failed.connect(self._on_picker_search_failed)
-        window.command_bar.command_entered.connect(self._on_command_bar_command_entered)
-        window.command_bar.command_rejected.connect(self._on_command_bar_command_rejected)
-        if window.session.mode != "replay":
-            window.session.sync.link_changed.connect(self._on_sync_link_changed)
+    def __init__(
+        self,
+        *,
+        calls: CallQueuePanel,
+        form: IncidentForm,
+        picker: LocationPicker,
+        command_bar: CommandBar,
+        incidents: IncidentBoard,
+        detail: IncidentDetail,
+        commands: CommandService,
+        store: Store,
+        client: PlatformClient,
+        sync: Sync | None,
+        messages: MessageBridge,
+        show_dock: Callable[[str], None],
+        show_help: Callable[[], None],
+        parent: QObject | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self._calls, self._form, self._bar = calls, form, command_bar
+        self._incidents, self._detail = incidents, detail
+        self._commands, self._store, self._client = commands, store, client
+        self._messages = messages
+        self._show_dock, self._show_help = show_dock, show_help
+        calls.answer_requested.connect(self.answer)
+        commands.answered.connect(self._on_commands_answered)
+        commands.answer_refused.connect(self._on_commands_answer_refused)
+        form.finished.connect(self._on_form_finished)
+        picker.search_failed.connect(self._on_picker_search_failed)
+        command_bar.command_entered.connect(self._on_command_bar_command_entered)
+        command_bar.command_rejected.connect(self._on_command_bar_command_rejected)
+        if sync is not None:
+            sync.link_changed.connect(self._on_sync_link_changed)
 
     def _on_sync_link_changed(self, state: str, _since: datetime) -> None:
         """On each (re)connection, the callers who hung up meanwhile, to ring back."""
         if state != "connected":
             return
-        w = self.w
 
         async def fetch() -> None:
-            w.calls.load_abandoned(await w.session.client.calls(CallState.ABANDONED, limit=50))
+            self._calls.load_abandoned(await self._client.calls(CallState.ABANDONED, limit=50))
 
         spawn(
-            fetch(), lambda exc: w.status.showMessage(f"Abandoned calls not loaded: {exc}", 10000)
+            fetch(),
+            lambda exc: self._messages.warning(f"Abandoned calls not loaded: {exc}"),
         )
 
     def answer(self, call_id: str) -> None:
-        if not self.w.session.handling.answer(call_id or None):
-            self.w.status.showMessage("No call waiting to answer", 5000)
+        if not self._commands.answer(call_id or None):
+            self._messages.info("No call waiting to answer")
 
     def new_incident(self) -> None:
-        w = self.w
-        w.form.open_walk_in()
-        w.show_dock("form")
-        w.form.classification.setFocus()
+        self._form.open_walk_in()
+        self._show_dock("form")
+        self._form.focus_classification()
 
-    def _on_handling_answered(self, call_id: str) -> None:
-        self.w.show_dock("form")
-        self.w.form.open_call(call_id)
-        self.w.status.showMessage("Call answered: the incident form is open", 5000)
+    def _on_commands_answered(self, call_id: str) -> None:
+        self._show_dock("form")
+        self._form.open_call(call_id)
+        self._messages.info("Call answered: the incident form is open")
 
-    def _on_handling_answer_refused(self, _call_id: str, message: str) -> None:
-        self.w.status.showMessage(f"Not answered: {message}", 15000)
-        box = QMessageBox(
-            QMessageBox.Icon.Information,
-            "Call not answered",
-            message,
-            QMessageBox.StandardButton.Ok,
-            self.w,
-        )
-        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        box.open()
-        self.answer_refusal = box
+    def _on_commands_answer_refused(self, _call_id: str, message: str) -> None:
+        self._messages.warning(f"Not answered: {message}", 15000)
+        self._messages.alert("Call not answered", message, INFO)
 
     def _on_picker_search_failed(self, message: str) -> None:
-        self.w.status.showMessage(message, 10000)
+        self._messages.warning(message)
 
     def _on_command_bar_command_rejected(self, message: str) -> None:
-        self.w.status.showMessage(f"Command: {message}", 10000)
+        self._messages.warning(f"Command: {message}")
 
     def _on_form_finished(self, message: str) -> None:
-        self.w.status.showMessage(message, 8000)
-        self.w.calls.view.setFocus()
+        self._messages.info(message, 8000)
+        self._calls.focus_queue()
 
     def _on_command_bar_command_entered(self, parsed: Parsed) -> None:
-        w = self.w
-        handling, say = w.session.handling, w.status.showMessage
-        incident = parsed.incident or w.session.store.incidents.get(w.detail.incident_id)
+        say, form = self._messages, self._form
+        incident = parsed.incident or self._store.incidents.get(self._detail.incident_id)
         verb = parsed.verb
         if verb == "answer":
             self.answer("")
         elif verb == "new":
             self.new_incident()
         elif verb == "mute":
-            w.calls.toggle_sound()
+            self._calls.toggle_sound()
         elif verb == "help":
-            w.show_help()
+            self._show_help()
         elif verb == "find":
-            w.incidents.search.setText(parsed.text)
+            self._incidents.filter_by(parsed.text)
         elif verb == "open" and parsed.incident is not None:
-            w.incidents.search.clear()
-            w.incidents.grades.setCurrentIndex(0)
-            w.incidents.select_id(parsed.incident.id)
-            w.show_dock("detail")
+            self._incidents.reveal(parsed.incident.id)
+            self._show_dock("detail")
         elif verb == "link" and parsed.incident is not None:
-            if w.form.call_id is None:
-                say("Command: link needs a call open in the form", 10000)
+            if form.call_id is None:
+                say.warning("Command: link needs a call open in the form")
                 return
-            handling.link(w.form.call_id, parsed.incident)
-            w.form.discard()
-            w.form.open_walk_in(keep_current=False)
-            say(f"Call linked to {parsed.incident.reference}", 8000)
+            self._commands.link(form.call_id, parsed.incident)
+            form.discard()
+            form.open_walk_in(keep_current=False)
+            say.info(f"Call linked to {parsed.incident.reference}", 8000)
         elif incident is None:
-            say("Command: select an incident first, or give #N", 10000)
+            say.warning("Command: select an incident first, or give #N")
         elif verb == "grade" and parsed.grade is not None:
-            handling.grade(incident, parsed.grade)
-            say(f"Grading {incident.reference}", 5000)
+            self._commands.grade(incident, parsed.grade)
+            say.info(f"Grading {incident.reference}")
         elif verb == "log":
-            handling.add_log(incident, parsed.text)
-            say(f"Logged on {incident.reference}", 5000)
+            self._commands.add_log(incident, parsed.text)
+            say.info(f"Logged on {incident.reference}")

@@ -11,14 +11,13 @@ from __future__ import annotations
 
 from datetime import datetime
 from importlib import resources
-from typing import Any
 
 from PySide6.QtCore import Qt, QUrl, Signal
 from PySide6.QtMultimedia import QSoundEffect
 from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QLabel, QListWidget, QPushButton, QWidget
 
 from console.models import ID_ROLE, hhmmss
-from console.store import Store
+from console.store import Change, Store
 from console.tables import CallQueueModel
 from platform_api.contract import CallPublic, CallState, Line
 from widgets.keys import shortcut
@@ -34,6 +33,11 @@ def alert_sound_url() -> QUrl:
 
 class CallQueuePanel(TablePanel):
     answer_requested = Signal(str)
+
+    def set_read_only(self, read_only: bool) -> None:
+        """A replay: nothing here may invite answering a call."""
+        self.answer_next.setEnabled(not read_only)
+        self.answer_selected.setEnabled(not read_only)
 
     def __init__(self, store: Store, parent: QWidget | None = None) -> None:
         super().__init__(CallQueueModel(store), "Search calls (number, line, state)…", 0, parent)
@@ -71,12 +75,15 @@ class CallQueuePanel(TablePanel):
         self.sound.setSource(alert_sound_url())
         store.reset.connect(self._on_store_reset)
         store.changed.connect(self._on_store_changed)
-        store.event_applied.connect(self._on_store_event_applied)
 
     def answer_current(self) -> None:
         index = self.view.currentIndex()
         call_id = index.data(ID_ROLE) if index.isValid() else None
         self.answer_requested.emit(str(call_id or ""))
+
+    def focus_queue(self) -> None:
+        """Back to the queue, ready for the next call (Enter answers the selected one)."""
+        self.view.setFocus()
 
     def toggle_sound(self) -> None:
         self.sound_on.setChecked(not self.sound_on.isChecked())
@@ -84,11 +91,17 @@ class CallQueuePanel(TablePanel):
     def _on_store_reset(self) -> None:
         self._seen = set(self._store.calls)  # a bootstrap is not a new call
 
-    def _on_store_changed(self, kind: str, upserted: list[str], _removed: list[str]) -> None:
-        if kind != "calls":
+    def _on_store_changed(self, change: Change) -> None:
+        if change.kind != "calls":
             return
+        abandoned = [c for c in change.left if c.state == CallState.ABANDONED]
+        for call in abandoned:
+            at = call.ended_at or call.received_at
+            self._note_abandoned(call.id, at, call.line.value, call.caller_number)
+        if abandoned:
+            self._refresh_abandoned()
         ring = False
-        for call_id in upserted:
+        for call_id in change.upserted:
             if call_id in self._seen:
                 continue
             self._seen.add(call_id)
@@ -99,14 +112,6 @@ class CallQueuePanel(TablePanel):
         if ring and self.sound_on.isChecked():
             self.alerts_played += 1
             self.sound.play()
-
-    def _on_store_event_applied(self, event: dict[str, Any]) -> None:
-        if event["type"] != "call.abandoned":
-            return
-        at = datetime.fromisoformat(event["ts"])
-        for call in event["payload"].get("changes", {}).get("calls", []):
-            self._note_abandoned(call["id"], at, call["line"], call["caller_number"])
-        self._refresh_abandoned()
 
     def load_abandoned(self, calls: list[CallPublic]) -> None:
         """Calls abandoned before this console started (or while its link was down)."""

@@ -33,3 +33,13 @@ class IncidentBoard(TablePanel):
         self.box.insertLayout(0, row)
         self.box.removeWidget(self.search)
         row.insertWidget(0, self.search, 1)
+
+    def filter_by(self, text: str) -> None:
+        """Filter the board by `text` (reference, classification, borough); "" clears it."""
+        self.search.setText(text)
+
+    def reveal(self, incident_id: str) -> bool:
+        """Clear the search and the grade filter, then select the incident's row."""
+        self.search.clear()
+        self.grades.setCurrentIndex(0)
+        return self.select_id(incident_id)

@@ -9,7 +9,7 @@ from PySide6.QtWidgets import QTextBrowser, QVBoxLayout, QWidget
 
 from console import warnings
 from console.grades import LABEL
-from console.store import Store
+from console.store import Change, Store
 from console.tables import GRADE_COLOUR
 
 
@@ -34,9 +34,21 @@ class IncidentDetail(QWidget):
         self.incident_id = incident_id
         self.refresh()
 
-    def _on_store_changed(self, kind: str, upserted: list[str], removed: list[str]) -> None:
-        if kind in ("incidents", "assignments", "markers"):
-            self.refresh()
+    def _on_store_changed(self, change: Change) -> None:
+        """Only when the incident shown changed, one of its assignments did, or a marker."""
+        if change.kind == "incidents":
+            shown = self.incident_id
+            if shown in change.upserted or shown in change.removed:
+                self.refresh()
+        elif change.kind == "assignments":
+            table = self._store.assignments
+            ids = set(change.upserted) | set(change.removed)
+            if any(a.incident_id == self.incident_id for a in change.left) or any(
+                table[i].incident_id == self.incident_id for i in ids if i in table
+            ):
+                self.refresh()
+        elif change.kind == "markers":
+            self.refresh()  # rare; the incident's markers may have changed
 
     def refresh(self) -> None:
         incident = self._store.incidents.get(self.incident_id)

@@ -11,7 +11,7 @@ Signals:
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from typing import Any
 
 from PySide6.QtCore import QEvent, QObject, QStringListModel, Qt, QTimer, Signal
@@ -34,11 +34,11 @@ from PySide6.QtWidgets import (
 )
 
 from console import grades
-from console.call_handling import CallHandling
 from console.classifications import Classifications
-from console.drafts import WALK_IN, Drafts
+from console.command_service import CommandService
+from console.drafts import WALK_IN, Drafts, IncidentDraft
 from console.duplicates import DEFAULT_RADIUS_M, DEFAULT_WINDOW_MIN, find_duplicates
-from console.store import Store
+from console.store import Change, Store
 from platform_api.contract import GRADE_TARGET_MINUTES, Grade
 from widgets.keys import shortcut
 from widgets.location_picker import LocationPicker
@@ -54,7 +54,7 @@ class IncidentForm(QWidget):
     def __init__(
         self,
         store: Store,
-        handling: CallHandling,
+        commands: CommandService,
         drafts: Drafts,
         picker: LocationPicker,
         parent: QWidget | None = None,
@@ -65,7 +65,7 @@ class IncidentForm(QWidget):
     ) -> None:
         super().__init__(parent)
         self._store = store
-        self._handling = handling
+        self._commands = commands
         self._drafts = drafts
         self._classifications = classifications
         self._radius_m = radius_m
@@ -115,7 +115,7 @@ class IncidentForm(QWidget):
         self.narrative.setMaximumHeight(90)
         self.narrative.textChanged.connect(self._on_field_changed)
         # Warning markers and the place's and caller's history (widgets/place_warnings.py).
-        self.warnings = PlaceWarnings(store, handling.history, self)
+        self.warnings = PlaceWarnings(store, commands.history, self)
         self.duplicates = QListWidget(self)
         self.duplicates.setMaximumHeight(90)
         self.duplicates.setToolTip("Open incidents near this one; Ctrl+L links the call instead")
@@ -218,6 +218,10 @@ class IncidentForm(QWidget):
             self.location.set_handset(None if fix is None else (fix.lat, fix.lon, fix.accuracy_m))
         self.classification.setFocus()
 
+    def focus_classification(self) -> None:
+        """Where the call-taker starts typing: what happened."""
+        self.classification.setFocus()
+
     def open_walk_in(self, keep_current: bool = True) -> None:
         if keep_current:
             self.save_draft()
@@ -226,19 +230,19 @@ class IncidentForm(QWidget):
         self.caller_number.setText("-")
         self.location.set_handset(None)
 
-    def _load(self, call_id: str | None, draft: dict[str, Any] | None) -> None:
+    def _load(self, call_id: str | None, draft: IncidentDraft | None) -> None:
         self._loading = True
         self.call_id = call_id
         self.errors.clear()
-        d = draft or {}
-        self.classification.setText(d.get("classification", ""))
-        self.grade.setCurrentIndex(self.grade.findData(d.get("grade")))
-        self.caller_name.setText(d.get("caller_name", ""))
-        self.narrative.setPlainText(d.get("narrative", ""))
+        d = draft or IncidentDraft()
+        self.classification.setText(d.classification)
+        self.grade.setCurrentIndex(self.grade.findData(d.grade.value if d.grade else None))
+        self.caller_name.setText(d.caller_name)
+        self.narrative.setPlainText(d.narrative)
         for name, edit in self.thrive.items():
-            edit.setText(d.get("thrive", {}).get(name, ""))
+            edit.setText(d.thrive.get(name, ""))
         self.location.clear()
-        self.location.restore(d.get("location"))
+        self.location.restore(d.location)
         self._loading = False
         self._show_deadline()
         self._refresh_duplicates()
@@ -249,26 +253,27 @@ class IncidentForm(QWidget):
     def draft_key(self) -> str:
         return self.call_id or WALK_IN
 
-    def fields(self) -> dict[str, Any]:
-        return {
-            "classification": self.classification.text().strip(),
-            "grade": self.grade.currentData(),
-            "caller_name": self.caller_name.text().strip(),
-            "narrative": self.narrative.toPlainText(),
-            "thrive": {n: e.text().strip() for n, e in self.thrive.items() if e.text().strip()},
-            "location": self.location.point,
-        }
+    def draft(self) -> IncidentDraft:
+        """What the form holds now, typed (what is kept on disk, and what `submit` sends)."""
+        grade = self.grade.currentData()
+        return IncidentDraft(
+            classification=self.classification.text().strip(),
+            grade=Grade(grade) if grade else None,
+            caller_name=self.caller_name.text().strip(),
+            narrative=self.narrative.toPlainText(),
+            thrive={n: e.text().strip() for n, e in self.thrive.items() if e.text().strip()},
+            location=self.location.point,
+        )
 
     def save_draft(self) -> None:
         if self._loading or not hasattr(self, "_save_timer"):
             return
         self._save_timer.stop()
-        fields = self.fields()
-        empty = not any(v for k, v in fields.items())
-        if empty:
+        draft = self.draft()
+        if draft.is_empty():
             self._drafts.discard(self.draft_key)
         else:
-            self._drafts.save(self.draft_key, fields)
+            self._drafts.save(self.draft_key, draft)
 
     def _on_field_changed(self, *_: Any) -> None:
         if self._loading:
@@ -306,13 +311,13 @@ class IncidentForm(QWidget):
         if minutes is None:
             self.deadline.setText(grades.target_words(grade))
             return
-        due = datetime.now(UTC) + timedelta(minutes=minutes)
+        due = self._store.now() + timedelta(minutes=minutes)
         self.deadline.setText(
             f"<b>Attend by {due.astimezone():%H:%M}</b> ({grades.target_words(grade)} of creation)"
         )
 
-    def _on_store_changed(self, kind: str, _upserted: list[str], _removed: list[str]) -> None:
-        if kind == "incidents":
+    def _on_store_changed(self, change: Change) -> None:
+        if change.kind == "incidents":
             self._refresh_duplicates()
 
     def _refresh_duplicates(self) -> None:
@@ -336,9 +341,10 @@ class IncidentForm(QWidget):
             self.classification.text(),
             radius_m=self._radius_m,
             window_min=self._window_min,
+            now=self._store.now(),
         )
         for dup in found:
-            item = QListWidgetItem(dup.describe())
+            item = QListWidgetItem(dup.describe(self._store.now()))
             item.setData(INCIDENT_ROLE, dup.incident.id)
             self.duplicates.addItem(item)
             if dup.incident.id == keep:
@@ -377,23 +383,14 @@ class IncidentForm(QWidget):
             self.errors.setText(" ".join(message for _, message in problems))
             problems[0][0].setFocus()
             return
-        f = self.fields()
-        point = f["location"]
-        known = self._classifications.by_name(f["classification"])
-        narrative = f["narrative"].strip()
-        if f["caller_name"] or self.call_id:
-            who = f"Caller: {f['caller_name'] or 'name not given'} ({self.caller_number.text()})"
-            narrative = f"{who}\n{narrative}".strip()
-        body: dict[str, Any] = {
-            "opening_classification": known.name if known else f["classification"],
-            "grade": f["grade"],
-            "location": {"lat": point["lat"], "lon": point["lon"], "address": point["address"]},
-            "thrive": f["thrive"],
-        }
-        if narrative:
-            body["narrative"] = narrative
-        self._handling.raise_incident(self.call_id, body)
-        self._finish(f"Incident sent: {body['opening_classification']}")
+        draft = self.draft()
+        known = self._classifications.by_name(draft.classification)
+        caller = None
+        if draft.caller_name or self.call_id:
+            caller = f"{draft.caller_name or 'name not given'} ({self.caller_number.text()})"
+        body = draft.incident_create(known.name if known else draft.classification, caller)
+        self._commands.raise_incident(self.call_id, body)
+        self._finish(f"Incident sent: {body.opening_classification}")
 
     def link_duplicate(self) -> None:
         item = self.duplicates.currentItem()
@@ -407,7 +404,7 @@ class IncidentForm(QWidget):
         if incident is None:
             self.errors.setText("That incident has just closed; choose another or create.")
             return
-        self._handling.link(self.call_id, incident)
+        self._commands.link(self.call_id, incident)
         self._finish(f"Call linked to {incident.reference}")
 
     def _finish(self, message: str) -> None:

@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from console.drafts import PickedPoint
 from console.errors import PlatformError
 from console.tasks import spawn
 from widgets.keys import shortcut
@@ -45,7 +46,7 @@ class LocationPicker(QWidget):
         self._search = search
         self._reverse = reverse
         self._handset: tuple[float, float, float] | None = None
-        self.point: dict[str, Any] | None = None  # lat, lon, address, borough, source
+        self.point: PickedPoint | None = None
 
         self.address = QLineEdit(self)
         self.address.setPlaceholderText("Address or place, Enter searches (Alt+A)")
@@ -143,14 +144,14 @@ class LocationPicker(QWidget):
             self._show()
 
     def _set(self, lat: float, lon: float, address: str, borough: str | None, source: str) -> None:
-        self.point = {
-            "lat": lat,
-            "lon": lon,
-            "address": address,
-            "borough": borough,
-            "inside": borough is not None if source == "address" else None,
-            "source": source,
-        }
+        self.point = PickedPoint(
+            lat=lat,
+            lon=lon,
+            address=address,
+            borough=borough,
+            inside=borough is not None if source == "address" else None,
+            source=source,
+        )
         self._show()
 
     def _show(self) -> None:
@@ -179,7 +180,7 @@ class LocationPicker(QWidget):
         self.set_handset(None)
         self.summary.setText("No location yet")
 
-    def restore(self, point: dict[str, Any] | None) -> None:
-        self.point = dict(point) if point else None
+    def restore(self, point: PickedPoint | None) -> None:
+        self.point = point.copy() if point else None
         if point is not None:
             self._show()

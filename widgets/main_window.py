@@ -1,6 +1,10 @@
 """The main window: docks around the live state, saved and restored per user.
 
 Every dock can float onto a second screen; View shows any dock again and resets the layout.
+The window builds its panels and hands each link object exactly the panels and services it
+coordinates (the links never see the window). It is also where the console's message bridge
+is shown: lines in the status bar, alerts in a box (`alert_box`, the latest), and unexpected
+failures in both. A replay or training window says so on every edge (`mode_banner`).
 """
 
 from __future__ import annotations
@@ -15,27 +19,30 @@ from PySide6.QtWidgets import (
     QLabel,
     QMainWindow,
     QMenu,
-    QMessageBox,
-    QTableView,
+    QSizePolicy,
     QToolBar,
     QWidget,
 )
 
 from console.allocation import AllocationConfig
 from console.classifications import Classifications
-from console.session import Session
-from console.tables import CallQueueModel, EventLogModel, IncidentModel, UnitModel
+from console.session import LIVE, REPLAY, TRAINING, Session
+from console.tables import CallQueueModel, IncidentModel, UnitModel
 from maps.view import MapView
 from widgets.call_links import CallLinks
 from widgets.call_queue import CallQueuePanel
 from widgets.command_bar import CommandBar
 from widgets.dispatch_links import DispatchLinks
+from widgets.docks import add_dock, default_sizes
+from widgets.event_log import EventLogView
 from widgets.help_panel import HelpPanel
 from widgets.incident_board import IncidentBoard
 from widgets.incident_detail import IncidentDetail
 from widgets.incident_form import IncidentForm
 from widgets.location_picker import LocationPicker
 from widgets.map_links import MapLinks
+from widgets.message_view import MessageView
+from widgets.mode_banner import ModeBanner, show_mode
 from widgets.outbox_panel import OutboxPanel
 from widgets.recommendations import RecommendationPanel
 from widgets.room_view import RoomView
@@ -60,6 +67,7 @@ class MainWindow(QMainWindow):
         classifications: Classifications,
         with_map: bool = True,
         tile_url: str | None = None,
+        pack: str = "london",
     ) -> None:
         super().__init__(parent)
         user, role = session.username, session.role
@@ -68,8 +76,8 @@ class MainWindow(QMainWindow):
         self.setObjectName("MainWindow")
         self._settings = settings
         self.session = session
-        self.handling = session.handling
         self.theme = theme
+        self.banner: ModeBanner | None = None
         self.setDockOptions(
             QMainWindow.DockOption.AllowNestedDocks
             | QMainWindow.DockOption.AllowTabbedDocks
@@ -86,20 +94,13 @@ class MainWindow(QMainWindow):
         self.picker = LocationPicker(session.client.geocode, session.client.reverse_geocode)
         self.form = IncidentForm(
             store,
-            session.handling,
+            session.commands,
             session.drafts,
             self.picker,
             classifications=classifications,
         )
         self.outbox_panel = OutboxPanel(session.outbox)
-        self.events = QTableView()
-        self.events.setModel(EventLogModel(store, parent=self))
-        self.events.verticalHeader().hide()
-        self.events.verticalHeader().setDefaultSectionSize(22)
-        self.events.horizontalHeader().setStretchLastSection(True)
-        for column, width in enumerate((60, 70, 110, 170)):
-            self.events.setColumnWidth(column, width)
-        self.events.model().rowsInserted.connect(lambda *_: self.events.scrollToBottom())
+        self.events = EventLogView(store, self)
         self.incidents.selected.connect(self.detail.show_incident)
 
         self.docks: dict[str, QDockWidget] = {}
@@ -132,9 +133,8 @@ class MainWindow(QMainWindow):
         self.command_toolbar = bar
         self.map: MapView | None = None
         if with_map:
-            self.map = MapView(store, tile_url, self, theme=theme)
+            self.map = MapView(store, tile_url, self, theme=theme, pack=pack)
             self.setCentralWidget(self.map)
-            self.map_links = MapLinks(self, self.map)
         else:
             centre = QLabel("Map off (started without it)", self)
             centre.setAlignment(Qt.AlignmentFlag.AlignCenter)
@@ -148,18 +148,18 @@ class MainWindow(QMainWindow):
             session.watchdog,
             f"{user} · {role.replace('_', '-')}",
             self,
-            replay=session.mode == "replay",
+            replay=session.mode == REPLAY,
         )
         self.setStatusBar(self.status)
-        session.outbox.command_failed.connect(self._on_outbox_command_failed)
+        self.message_view = MessageView(session.messages, self.status, self)
         # Waits, ages and countdowns change with time, not with events.
         self._clock = QTimer(self)
         self._clock.timeout.connect(self._on_clock_timeout)
         self._clock.start(1000)
         self.shortcuts: list[tuple[str, str]] = []
-        self.call_links = CallLinks(self)
-        self.dispatch = DispatchLinks(self, allocation)
-        self.training = TrainingLinks(self)
+        self._link(session, allocation)
+        if session.mode != LIVE:
+            self._show_mode(session.mode)
         self._build_menus()
         self.resize(1600, 900)
         self._remember = remember_layout
@@ -168,24 +168,71 @@ class MainWindow(QMainWindow):
         if remember_layout:
             self.restore_layout()
 
+    def _link(self, session: Session, allocation: AllocationConfig) -> None:
+        """The coordination between panels: each link gets what it needs, nothing more."""
+        store, client, messages = session.store, session.client, session.messages
+        self.call_links = CallLinks(
+            calls=self.calls,
+            form=self.form,
+            picker=self.picker,
+            command_bar=self.command_bar,
+            incidents=self.incidents,
+            detail=self.detail,
+            commands=session.commands,
+            store=store,
+            client=client,
+            sync=None if session.mode == REPLAY else session.sync,
+            messages=messages,
+            show_dock=self.show_dock,
+            show_help=self.show_help,
+            parent=self,
+        )
+        self.dispatch = DispatchLinks(
+            incidents=self.incidents,
+            recommendations=self.recommendations,
+            units=self.units,
+            commands=session.commands,
+            store=store,
+            role=session.role,
+            config=allocation,
+            messages=messages,
+            window=self,
+        )
+        if self.map is not None:
+            self.map_links = MapLinks(
+                view=self.map,
+                incidents=self.incidents,
+                units=self.units,
+                form=self.form,
+                picker=self.picker,
+                store=store,
+                client=client,
+                messages=messages,
+                send=self.dispatch.send,
+                show_dock=self.show_dock,
+                window=self,
+            )
+        self.training = TrainingLinks(
+            store=store, client=client, detail=self.detail, messages=messages, window=self
+        )
+
+    def _show_mode(self, mode: str) -> None:
+        """REPLAY or TRAINING on every edge; a replay invites no command at all (the
+        command service refuses them too: this is so that nothing even looks possible)."""
+        detail = "" if mode == REPLAY else f"({self.session.client.base_url})"
+        self.banner = show_mode(self, mode, detail, before=self.command_toolbar)
+        if mode == REPLAY:
+            self.form.setEnabled(False)
+            self.command_bar.setEnabled(False)
+            self.calls.set_read_only(True)
+            self.recommendations.set_read_only(True)
+
     # ---------------------------------------------------------------- docks and layout
 
     def _add_dock(
         self, name: str, title: str, widget: QWidget, area: Qt.DockWidgetArea, shortcut: str
     ) -> None:
-        dock = QDockWidget(title, self)
-        dock.setObjectName(f"dock-{name}")
-        dock.setWidget(widget)
-        dock.setFeatures(
-            QDockWidget.DockWidgetFeature.DockWidgetMovable
-            | QDockWidget.DockWidgetFeature.DockWidgetFloatable
-            | QDockWidget.DockWidgetFeature.DockWidgetClosable
-        )
-        self.addDockWidget(area, dock)
-        action = dock.toggleViewAction()
-        action.setShortcut(QKeySequence(shortcut))
-        action.setToolTip(f"Show or hide {title} ({shortcut})")
-        self.docks[name] = dock
+        self.docks[name] = add_dock(self, name, title, widget, area, shortcut)
 
     def _action(self, menu: QMenu, text: str, keys: str, slot: Callable[[], object]) -> QAction:
         action = QAction(text, self)
@@ -206,7 +253,7 @@ class MainWindow(QMainWindow):
         inject = self._action(
             calls, "&Inject a call (training)", "Ctrl+Shift+I", self.training.inject_call
         )
-        inject.setEnabled(self.session.mode == "training")
+        inject.setEnabled(self.session.mode == TRAINING)
         self.shortcuts += [
             ("Enter", "Answer the selected call (in the call queue)"),
             ("Ctrl+Enter", "Create the incident (in the form)"),
@@ -249,7 +296,7 @@ class MainWindow(QMainWindow):
             view, "&Export a recording…", "Ctrl+Shift+E", self.training.export_recording
         )
         export.setEnabled(
-            self.session.mode == "live" and self.session.role in ("trainer", "supervisor", "admin")
+            self.session.mode == LIVE and self.session.role in ("trainer", "supervisor", "admin")
         )
         help_menu = self.menuBar().addMenu("Hel&p")
         self._action(help_menu, "&Keyboard help", "F1", self.show_help)
@@ -271,23 +318,7 @@ class MainWindow(QMainWindow):
                 QTimer.singleShot(0, self.default_sizes)
 
     def default_sizes(self) -> None:
-        """Calls and the form on the left, the map in the middle, incidents and units on the
-        right, and the event log a strip under the map."""
-        d = self.docks
-        height = max(600, self.height())
-        width = max(1000, self.width())
-        with_map = self.map is not None
-        self.resizeDocks([d["events"]], [height // 6], Qt.Orientation.Vertical)
-        self.resizeDocks(
-            [d["calls"], d["form"]], [height * 2 // 5, height * 3 // 5], Qt.Orientation.Vertical
-        )
-        self.resizeDocks(
-            [d["incidents"], d["recommend"], d["units"]],
-            [height * 3 // 10, height // 4, height * 9 // 20],
-            Qt.Orientation.Vertical,
-        )
-        left, right = (width * 3 // 10, width * 3 // 10) if with_map else (width // 2, width // 2)
-        self.resizeDocks([d["calls"], d["incidents"]], [left, right], Qt.Orientation.Horizontal)
+        default_sizes(self, self.docks, with_map=self.map is not None)
 
     def reset_layout(self) -> None:
         self.restoreState(self._default_state, LAYOUT_VERSION)
@@ -322,21 +353,6 @@ class MainWindow(QMainWindow):
         for column in UnitModel.TIME_COLUMNS:
             self.units.model.refresh_column(column)
 
-    # ---------------------------------------------------------------- messages
-
-    def _on_outbox_command_failed(self, key: str, label: str, message: str) -> None:
-        box = QMessageBox(
-            QMessageBox.Icon.Warning,
-            "The platform refused a command",
-            f"<b>{label}</b><br>{message}<br><br>Nothing was changed. "
-            "Look at the current state and act again if still needed.",
-            QMessageBox.StandardButton.Ok,
-            self,
-        )
-        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        box.open()
-        self.status.showMessage(f"Refused: {label}: {message}", 15000)
-
     # ---------------------------------------------------------------- actions
 
     def show_help(self) -> None:
@@ -368,4 +384,10 @@ class MainWindow(QMainWindow):
             self.incidents.view.selectRow(0)
 
     def add_replay_bar(self, bar: QWidget) -> None:
-        self.training.add_replay_bar(bar)
+        """The trainer's transport controls, along the bottom of the window."""
+        holder = QToolBar("Replay", self)
+        holder.setObjectName("toolbar-replay")
+        holder.setMovable(False)
+        holder.addWidget(bar)
+        bar.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
+        self.addToolBar(Qt.ToolBarArea.BottomToolBarArea, holder)

@@ -1,38 +1,61 @@
 """The map and the rest of the window, linked both ways.
 
 Map to panels: a click selects the row; right-click offers a new incident at the point or
-"what is here"; a unit dragged onto an incident asks to assign it. Panels to map: a selected
-row pans to and rings its marker.
+"what is here"; a unit dragged onto an incident asks to assign it, and the assignment goes
+through the same `send` as every other dispatch command. Panels to map: a selected row pans
+to and rings its marker.
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from collections.abc import Callable
 
 from PySide6.QtCore import QObject, Qt
-from PySide6.QtWidgets import QMessageBox
+from PySide6.QtWidgets import QMessageBox, QWidget
 
 from console import commands
+from console.client import Command, PlatformClient
 from console.errors import PlatformError
+from console.message import MessageBridge
+from console.store import Store
 from console.tasks import spawn
 from maps.view import MapView
-
-if TYPE_CHECKING:
-    from widgets.main_window import MainWindow
+from widgets.incident_board import IncidentBoard
+from widgets.incident_form import IncidentForm
+from widgets.location_picker import LocationPicker
+from widgets.unit_board import UnitBoard
 
 
 class MapLinks(QObject):
-    def __init__(self, window: MainWindow, view: MapView) -> None:
+    def __init__(
+        self,
+        *,
+        view: MapView,
+        incidents: IncidentBoard,
+        units: UnitBoard,
+        form: IncidentForm,
+        picker: LocationPicker,
+        store: Store,
+        client: PlatformClient,
+        messages: MessageBridge,
+        send: Callable[[Command], None],
+        show_dock: Callable[[str], None],
+        window: QWidget,
+    ) -> None:
         super().__init__(window)
-        self.w = window
+        self._window = window  # the parent of the assign question
         self.view = view
+        self._incidents, self._units, self._form, self._picker = incidents, units, form, picker
+        self._store, self._client, self._messages = store, client, messages
+        self._send, self._show_dock = send, show_dock
+        self.assign_question: QMessageBox | None = None
         view.incident_clicked.connect(self._on_map_incident_clicked)
         view.unit_clicked.connect(self._on_map_unit_clicked)
         view.new_incident_requested.connect(self._on_map_new_incident_requested)
         view.what_is_here_requested.connect(self._on_map_what_is_here_requested)
         view.assign_requested.connect(self._on_map_assign_requested)
-        window.incidents.selected.connect(self._on_incidents_selected)
-        window.units.selected.connect(self._on_units_selected)
+        incidents.selected.connect(self._on_incidents_selected)
+        units.selected.connect(self._on_units_selected)
 
     def _on_incidents_selected(self, incident_id: str) -> None:
         if incident_id:
@@ -43,29 +66,26 @@ class MapLinks(QObject):
             self.view.select_unit(unit_id)
 
     def _on_map_incident_clicked(self, incident_id: str) -> None:
-        self.w.incidents.search.clear()
-        self.w.incidents.grades.setCurrentIndex(0)
-        self.w.incidents.select_id(incident_id)
-        self.w.show_dock("detail")
+        self._incidents.reveal(incident_id)
+        self._show_dock("detail")
 
     def _on_map_unit_clicked(self, unit_id: str) -> None:
-        self.w.units.search.clear()
-        self.w.units.select_id(unit_id)
+        self._units.reveal(unit_id)
 
     def _on_map_new_incident_requested(self, lat: float, lon: float) -> None:
         """The form keeps its call (if any) and takes the clicked point as the location."""
-        self.w.show_dock("form")
-        self.w.picker.set_point(lat, lon, "Point chosen on the map", "map")
-        self.w.form.classification.setFocus()
+        self._show_dock("form")
+        self._picker.set_point(lat, lon, "Point chosen on the map", "map")
+        self._form.focus_classification()
 
     def _on_map_what_is_here_requested(self, lat: float, lon: float) -> None:
         spawn(self._what_is_here(lat, lon))
 
     async def _what_is_here(self, lat: float, lon: float) -> None:
         try:
-            answer = await self.w.session.client.reverse_geocode(lat, lon)
+            answer = await self._client.reverse_geocode(lat, lon)
         except PlatformError as exc:
-            self.w.status.showMessage(f"What is here: {exc}", 10000)
+            self._messages.warning(f"What is here: {exc}")
             return
         borough = answer.borough or "outside the force area"
         near = (
@@ -75,13 +95,13 @@ class MapLinks(QObject):
         )
         label = f"{near} — {borough}"
         self.view.show_point(lat, lon, label)
-        self.w.status.showMessage(f"Here: {label}", 15000)
+        self._messages.info(f"Here: {label}", 15000)
 
     def _on_map_assign_requested(self, unit_id: str, incident_id: str) -> None:
-        unit = self.w.session.store.units.get(unit_id)
-        incident = self.w.session.store.incidents.get(incident_id)
+        unit = self._store.units.get(unit_id)
+        incident = self._store.incidents.get(incident_id)
         if unit is None or incident is None:
-            self.w.status.showMessage("That unit or incident has just gone", 8000)
+            self._messages.warning("That unit or incident has just gone", 8000)
             return
         box = QMessageBox(
             QMessageBox.Icon.Question,
@@ -89,7 +109,7 @@ class MapLinks(QObject):
             f"Assign <b>{unit.callsign}</b> ({unit.status.value.replace('_', ' ')}) to "
             f"<b>{incident.reference}</b> {incident.opening_classification}?",
             QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
-            self.w,
+            self._window,
         )
         box.setDefaultButton(QMessageBox.StandardButton.Yes)
         box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
@@ -101,8 +121,8 @@ class MapLinks(QObject):
         self.assign_question = box
 
     def _assign(self, unit_id: str, incident_id: str) -> None:
-        unit = self.w.session.store.units.get(unit_id)
-        incident = self.w.session.store.incidents.get(incident_id)
+        unit = self._store.units.get(unit_id)
+        incident = self._store.incidents.get(incident_id)
         if unit is None or incident is None:
             return
-        self.w.session.dispatching.send(commands.assign(unit, incident))
+        self._send(commands.assign(unit, incident))

@@ -8,7 +8,7 @@ knows this is not the live room.
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QLabel, QMainWindow, QWidget
+from PySide6.QtWidgets import QLabel, QMainWindow, QSizePolicy, QToolBar, QWidget
 
 MODE_COLOUR = {"replay": "#8e4ec6", "training": "#d97706"}
 MODE_TEXT = {
@@ -32,3 +32,16 @@ def frame_window(window: QMainWindow, mode: str) -> None:
     colour = MODE_COLOUR[mode]
     window.setStyleSheet(f"QMainWindow#MainWindow {{ border: 6px solid {colour}; }}")
     window.setWindowTitle(f"{mode.upper()} — {window.windowTitle()}")
+
+
+def show_mode(window: QMainWindow, mode: str, detail: str, *, before: QToolBar) -> ModeBanner:
+    """The banner in a toolbar of its own above `before`, and the frame round the window."""
+    banner = ModeBanner(mode, detail, window)
+    bar = QToolBar("Mode", window)
+    bar.setObjectName(f"toolbar-{mode}")
+    bar.setMovable(False)
+    bar.addWidget(banner)
+    banner.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
+    window.insertToolBar(before, bar)
+    frame_window(window, mode)
+    return banner

@@ -19,7 +19,7 @@ from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
 from console import warnings
 from console.errors import PlatformError
-from console.store import Store
+from console.store import Change, Store
 from console.tasks import spawn
 from platform_api.contract import HistoryPublic
 
@@ -74,8 +74,8 @@ class PlaceWarnings(QWidget):
         self.history.setText("<i>History: asking the platform…</i>")
         spawn(self._load_history(asked))
 
-    def _on_store_changed(self, kind: str, _upserted: list[str], _removed: list[str]) -> None:
-        if kind == "markers":
+    def _on_store_changed(self, change: Change) -> None:
+        if change.kind == "markers":
             self._show_markers()
 
     def _show_markers(self) -> None:

@@ -27,7 +27,7 @@ from PySide6.QtWidgets import (
 
 from console import commands
 from console.allocation import AllocationConfig, Recommendation, UnitIndex, recommend
-from console.store import Store
+from console.store import Change, Store
 from widgets.keys import shortcut
 
 REFRESH_MS = 1000  # positions move every second; the ranking need not move faster
@@ -93,6 +93,10 @@ class RecommendationPanel(QWidget):
         store.changed.connect(self._on_store_changed)
         store.units_moved.connect(self._on_store_units_moved)
 
+    def set_read_only(self, read_only: bool) -> None:
+        """A replay: nothing here may invite an assignment."""
+        self.assign_button.setEnabled(not read_only)
+
     def show_incident(self, incident_id: str) -> None:
         self.incident_id = incident_id
         self.refresh()
@@ -101,9 +105,12 @@ class RecommendationPanel(QWidget):
         self._index = UnitIndex.from_units(self._store.units.values())
         self.refresh()
 
-    def _on_store_changed(self, kind: str, upserted: list[str], _removed: list[str]) -> None:
-        if kind == "units":
-            self._index.update(self._store.units[i] for i in upserted if i in self._store.units)
+    def _on_store_changed(self, change: Change) -> None:
+        if change.kind == "units":
+            units = self._store.units
+            self._index.update(units[i] for i in change.upserted if i in units)
+        elif change.kind == "calls":
+            return  # calls play no part in a ranking
         if self.incident_id and not self._timer.isActive():
             self._timer.start()
 

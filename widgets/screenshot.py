@@ -16,7 +16,7 @@ from widgets.main_window import MainWindow
 
 
 def save_when_ready(
-    window: MainWindow, store: Store, path: Path, done: Callable[[], None]
+    window: MainWindow, store: Store, path: Path, done: Callable[[], object]
 ) -> None:
     start_seq: list[int] = []
 

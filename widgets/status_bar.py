@@ -13,12 +13,14 @@ from console.outbox import Outbox
 from console.store import Store
 from console.sync import Sync
 from console.watchdog import LoopWatchdog
+from widgets.mode_banner import MODE_COLOUR
 
 LINK_STYLE = {
     "connected": ("Connected", "#30a46c"),
     "connecting": ("Connecting…", "#f5a524"),
     "reconnecting": ("Reconnecting…", "#f5a524"),
     "offline": ("OFFLINE", "#e5484d"),
+    "faulty": ("FAULT: the console hit an error (see the message); restart it", "#e5484d"),
 }
 
 
@@ -79,7 +81,10 @@ class StatusBar(QStatusBar):
 
     def refresh(self) -> None:
         if self.replay:
-            self._refresh_figures()  # no platform, no link to report: the banner says REPLAY
+            # No platform, no link to report: say REPLAY where the link would be.
+            colour = MODE_COLOUR["replay"]
+            self.link.setText(f"<b style='color:{colour}'>● REPLAY</b> (no platform)")
+            self._refresh_figures()
             return
         text, colour = LINK_STYLE.get(self._sync.state, (self._sync.state, "#8b8d98"))
         since = self._sync.since.astimezone().strftime("%H:%M:%S")

@@ -34,6 +34,11 @@ STATUS_KEYS = (
 class UnitBoard(TablePanel):
     command_requested = Signal(object)
 
+    def reveal(self, unit_id: str) -> bool:
+        """Clear the search, then select the unit's row."""
+        self.search.clear()
+        return self.select_id(unit_id)
+
     def __init__(self, store: Store, parent: QWidget | None = None) -> None:
         super().__init__(
             UnitModel(store), "Search units (callsign, type, capability, borough)…", 3, parent

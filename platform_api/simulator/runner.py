@@ -42,6 +42,7 @@ class SimStats:
     positions_posted: int = 0
     refused: int = 0  # commands another console beat us to (409/412): normal in a busy room
     errors: int = 0  # the platform could not be reached
+    ticks: int = 0  # room ticks run to the end (something to wait on, instead of time)
 
 
 @dataclass
@@ -170,6 +171,7 @@ class Simulator:
             self._move_units(now)
             self._next_avl = now + cfg.avl_interval_s
         self.stats.refused = self._api.refused
+        self.stats.ticks += 1
 
     def _ring(self, now: float) -> None:
         rng, cfg = self._rng, self.config

@@ -1,7 +1,10 @@
 """Console fixtures: a qasync loop on pytest-qt's QApplication, and a live console core.
 
 pytest-qt has no qasync support (pytest-dev/pytest-qt#448), so each test runs its body with
-`aloop.run_until_complete(...)`; an exception left unhandled in any task fails the test.
+`aloop.run_until_complete(...)`; an exception left unhandled in any task fails the test
+(the loop's exception handler collects it, after doing what the console does with one:
+`console.message.on_loop_exception`). `console_core` is a whole console from the bootstrap,
+for tests about its core (store, sync, outbox, command service).
 """
 
 from __future__ import annotations
@@ -9,13 +12,19 @@ from __future__ import annotations
 import asyncio
 import gc
 import os
-from collections.abc import Awaitable, Callable, Iterator
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
+from contextlib import asynccontextmanager
+from pathlib import Path
 from typing import Any, TypeVar
 
 import pytest
 import qasync
 
+from console.bootstrap import bootstrap
 from console.loop import close_event_loop, make_event_loop
+from console.message import on_loop_exception
+from console.session import Session
+from console.settings import ConsoleSettings
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
@@ -29,7 +38,12 @@ def aloop(qapp: Any) -> Iterator[qasync.QEventLoop]:
     qapp.setQuitOnLastWindowClosed(False)
     loop = make_event_loop(qapp)
     failures: list[dict[str, Any]] = []
-    loop.set_exception_handler(lambda _loop, context: failures.append(context))
+
+    def handler(loop: Any, context: dict[str, Any]) -> None:
+        failures.append(context)
+        on_loop_exception(loop, context)  # as the console does: shown, the link faulty
+
+    loop.set_exception_handler(handler)
     yield loop
     close_event_loop(loop)
     gc.collect()  # on this (main) thread, and before the check: finalisers may still report
@@ -51,3 +65,20 @@ async def until(
 
 def run(loop: qasync.QEventLoop, coro: Awaitable[T]) -> T:
     return loop.run_until_complete(coro)
+
+
+def core_settings(url: str, tmp_path: Path, user: str = "calltaker") -> ConsoleSettings:
+    return ConsoleSettings(
+        platform_url=url, username=user, password="demo", data_folder=tmp_path, with_map=False
+    )
+
+
+@asynccontextmanager
+async def console_core(url: str, tmp_path: Path, user: str = "calltaker") -> AsyncIterator[Session]:
+    """A whole console from the bootstrap, for its core: store, sync, outbox, commands."""
+    console = await bootstrap("live", core_settings(url, tmp_path, user))
+    console.session.outbox.retry_s = 0.2
+    try:
+        yield console.session
+    finally:
+        await console.stop()

@@ -44,7 +44,7 @@ from platform_api.contract import (
     UnitStatus,
     UnitType,
 )
-from platform_api.geo import haversine_m
+from platform_api.contract.geodesy import haversine_m
 
 NOW = datetime(2026, 11, 23, 12, 0, tzinfo=UTC)
 ORIGIN = (51.5074, -0.1278)  # Charing Cross

@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from console.recording import Recording, load_recording
+from console.recording import Recording, RecordingError, load_recording, open_recording
 from console.replay import ENDED, PLAYING, Player, Snapshots
 from console.store import Store
 from tests.shiftgen import build_shift
@@ -96,7 +96,8 @@ def test_play_releases_events_by_their_time(qtbot: Any, recording: Recording) ->
     assert player.store.seq == expected
     player.pause()
     clock.now += 10
-    qtbot.wait(30)
+    with qtbot.assertNotEmitted(player.position_changed, wait=30):  # six ticks' worth
+        pass
     assert player.time == pytest.approx(target, abs=1e-3)
 
 
@@ -169,4 +170,55 @@ def test_open_loads_off_the_gui_thread(aloop: Any, tmp_path: Path) -> None:
     loaded: list[tuple[int, float, float]] = []
     player.loaded.connect(lambda n, a, b: loaded.append((n, a, b)))
     aloop.run_until_complete(_open(player, path))
-    assert loaded and loaded[0][0] == len(player.recording or [])
+    assert player.recording is not None
+    assert loaded and loaded[0][0] == player.recording.header.event_count
+
+
+def test_an_altered_recording_opens_at_its_start_then_stops_with_the_line_at_fault(
+    aloop: Any, tmp_path: Path
+) -> None:
+    path = tmp_path / "altered.jsonl"
+    build_shift(path, events=3000, hours=2, units=10)
+    lines = path.read_bytes().split(b"\n")
+    lines[2500] = lines[2500].replace(b'"lat":5', b'"lat":4', 1)  # move one fix
+    path.write_bytes(b"\n".join(lines))
+    player = Player(Store())
+    failures: list[str] = []
+    player.check_failed.connect(failures.append)
+
+    async def body() -> None:
+        await player.open(path)
+        # the start is on screen before the check has read the file
+        assert player.store.units and player.store.seq == 0
+        with pytest.raises(RecordingError, match=r"line 2501 \(seq 2500\): content does not"):
+            await player.checked()
+        assert failures and "line 2501" in failures[0]
+        player.play()
+        assert player.state != PLAYING  # an altered recording is not played on
+
+    aloop.run_until_complete(body())
+
+
+def test_seeking_while_the_check_runs_never_goes_past_what_is_checked(
+    qapp: Any, tmp_path: Path
+) -> None:
+    path = tmp_path / "shift.jsonl"
+    build_shift(path, events=4000, hours=3, units=15)
+    recording = open_recording(path)
+    snapshots = Snapshots(recording, every=500, build=False)
+    player = Player(Store())
+    player.install(recording, snapshots)
+    seen: list[tuple[int, int]] = []
+
+    def after_chunk() -> None:  # called by the check, between two chunks of the file
+        snapshots.extend()
+        player.seek_time(recording.end_time)  # "take me to the end", mid-check
+        seen.append((player.store.seq, recording.first_seq + len(recording) - 1))
+        assert player.store.seq <= recording.first_seq + len(recording) - 1
+
+    with path.open("rb") as reader:
+        recording.verify(chunk_bytes=64 * 1024, reader=reader, after_chunk=after_chunk)
+    assert len(seen) > 5  # many chunks, each seek stopped at the checked edge
+    assert [s for s, _ in seen] == sorted(s for s, _ in seen)
+    assert seen[-1][0] == recording.last_seq
+    assert len(snapshots.seqs) == len(recording) // 500 + 1

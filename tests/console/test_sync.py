@@ -2,10 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -14,40 +10,11 @@ import qasync
 
 from console.client import Command, PlatformClient
 from console.outbox import Outbox
-from console.store import Store
-from console.sync import Sync
 from console.tables import CallQueueModel, UnitModel
 from platform_api.embedded import EmbeddedPlatform
 from platform_api.settings import Settings
-from tests.console.conftest import run, until
+from tests.console.conftest import console_core, core_settings, run, until
 from tests.platform_api.helpers import make_call, make_unit
-
-
-@dataclass
-class Core:
-    client: PlatformClient
-    store: Store
-    sync: Sync
-    outbox: Outbox
-
-
-@asynccontextmanager
-async def console_core(url: str, outbox_path: Path, user: str = "calltaker") -> AsyncIterator[Core]:
-    client = PlatformClient(url)
-    await client.login(user, "demo")
-    store = Store()
-    sync = Sync(client, store)
-    outbox = Outbox(outbox_path, client)
-    outbox.retry_s = 0.2
-    sync.link_changed.connect(outbox.on_link_changed)
-    sync.start()
-    outbox.start()
-    try:
-        yield Core(client, store, sync, outbox)
-    finally:
-        await outbox.stop()
-        await sync.stop()
-        await client.aclose()
 
 
 def test_an_event_written_through_the_api_reaches_the_model(
@@ -58,7 +25,7 @@ def test_an_event_written_through_the_api_reaches_the_model(
     qtmodeltester: Any,
 ) -> None:
     async def body() -> None:
-        async with console_core(platform.url, tmp_path / "outbox.db") as core:
+        async with console_core(platform.url, tmp_path) as core:
             calls = CallQueueModel(core.store)
             await until(lambda: core.sync.state == "connected")
             call = make_call(gateway)
@@ -86,15 +53,17 @@ def test_commands_issued_while_the_platform_is_down_apply_once_when_it_returns(
                 Command("/v1/calls", {"line": "999", "caller_number": f"0{n}"}, "seed")
             )
             holder.setdefault("calls", []).append(result.changes.calls[0])
-        async with console_core(first.url, tmp_path / "outbox.db") as core:
+        async with console_core(first.url, tmp_path) as core:
             await until(lambda: len(core.store.calls) == 3)
             first.stop()
             await until(lambda: core.sync.state in ("reconnecting", "offline"), what="link lost")
+            waiting: list[str] = []
+            core.outbox.command_waiting.connect(lambda key, _label: waiting.append(key))
             for call in holder["calls"]:
                 core.outbox.submit(
                     Command(f"/v1/calls/{call.id}/answer", {}, "answer", if_match=call.version)
                 )
-            await asyncio.sleep(0.5)  # the outbox tries and fails meanwhile
+            await until(lambda: len(waiting) >= 2, what="the outbox trying and failing")
             assert core.outbox.pending_count() == 3
             second = EmbeddedPlatform(settings, port=port).start()
             holder["second"] = second
@@ -123,7 +92,8 @@ def test_a_console_restarted_with_pending_commands_delivers_them(
     aloop: qasync.QEventLoop, platform: EmbeddedPlatform, gateway: Any, tmp_path: Path
 ) -> None:
     call = make_call(gateway)
-    outbox_path = tmp_path / "outbox.db"
+    outbox_path = core_settings(platform.url, tmp_path).session_folder(platform.url, "calltaker")
+    outbox_path = outbox_path / "outbox.db"
 
     async def write_while_offline() -> None:
         client = PlatformClient("http://127.0.0.1:9")  # nothing listens there
@@ -135,7 +105,7 @@ def test_a_console_restarted_with_pending_commands_delivers_them(
         await outbox.stop()
 
     async def restart() -> None:
-        async with console_core(platform.url, outbox_path) as core:
+        async with console_core(platform.url, tmp_path) as core:
             await until(lambda: core.outbox.pending_count() == 0, what="outbox drained")
             await until(
                 lambda: getattr(core.store.calls.get(call["id"]), "state", "") == "answered"
@@ -152,7 +122,7 @@ def test_a_refused_command_is_kept_and_reported(
     failed: list[tuple[str, str, str]] = []
 
     async def body() -> None:
-        async with console_core(platform.url, tmp_path / "outbox.db") as core:
+        async with console_core(platform.url, tmp_path) as core:
             core.outbox.command_failed.connect(lambda *args: failed.append(args))
             core.outbox.submit(
                 Command(f"/v1/calls/{call['id']}/answer", {}, "Answer 999 call", if_match=41)
@@ -177,7 +147,7 @@ def test_a_gap_in_seq_triggers_a_fresh_bootstrap(
     unit = make_unit(gateway)
 
     async def body() -> None:
-        async with console_core(platform.url, tmp_path / "outbox.db") as core:
+        async with console_core(platform.url, tmp_path) as core:
             units = UnitModel(core.store)
             await until(lambda: units.rowCount() == 1)
             resets: list[int] = []

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 import time
 from collections import Counter
 from collections.abc import Callable, Iterator
@@ -112,7 +113,9 @@ def test_a_call_answered_by_a_person_is_left_to_them(
             gateway.ok("/v1/calls", {"line": "999", "caller_number": "07700 900111"}), "calls"
         )
         calltaker.ok(f"/v1/calls/{call['id']}/answer", version=call["version"])
-        time.sleep(2)  # several room ticks: give it every chance to interfere
+        # Eight room ticks (four world refreshes): every chance to interfere.
+        ticks = simulator.stats.ticks
+        wait_for(lambda: simulator.stats.ticks >= ticks + 8)
         after = calltaker.get(f"/v1/calls/{call['id']}")
         assert (after["state"], after["answered_by"], after["version"]) == (
             "answered",
@@ -123,12 +126,20 @@ def test_a_call_answered_by_a_person_is_left_to_them(
         simulator.stop()
 
 
-def test_stop_returns_promptly(platform: EmbeddedPlatform) -> None:
+def test_stop_ends_the_simulator_and_it_sends_nothing_after(
+    platform: EmbeddedPlatform, dispatcher: Any
+) -> None:
     simulator = Simulator(platform.url, FAST)
     simulator.start()
-    started = time.monotonic()
+    ticks = simulator.stats.ticks
+    wait_for(lambda: simulator.stats.ticks > ticks + 2)
     simulator.stop()
-    assert time.monotonic() - started < 2
+    assert not any(t.name == "simulator" and t.is_alive() for t in threading.enumerate())
+    head = dispatcher.get("/v1/events", limit=1)["head_seq"]
+    ticks = simulator.stats.ticks
+    # Had it kept running it would have ticked, rung and moved units since: nothing came.
+    assert simulator.stats.ticks == ticks
+    assert dispatcher.get("/v1/events", limit=1)["head_seq"] == head
 
 
 def test_crews_book_on_take_breaks_and_change_at_the_end_of_their_shift(

@@ -29,7 +29,8 @@ def settings_for(
 
 @asynccontextmanager
 async def running(console: Console, qtbot: Any) -> AsyncIterator[Console]:
-    qtbot.addWidget(console.window)
+    """Stop the console however the test ends (`Console.stop` closes and deletes its window,
+    so it is not also given to qtbot, which would close it a second time)."""
     try:
         yield console
     finally:

@@ -46,7 +46,7 @@ def test_answering_shows_the_markers_and_the_history_of_the_place_and_the_caller
             call = make_call(gateway)  # the same number again
             await until(lambda: call["id"] in store.calls, what="the call")
             await until(lambda: len(store.markers) == 1, what="the marker in the Store")
-            assert window.session.handling.answer(call["id"])
+            assert window.session.commands.answer(call["id"])
             await until(lambda: window.form.call_id == call["id"], what="the form on the call")
             panel = window.form.warnings
             await until(

@@ -104,7 +104,7 @@ def test_two_dispatchers_sending_one_unit_get_one_winner_and_a_clear_refusal(
                 await until(lambda w=window: len(w.session.store.incidents) == 2)
             outcomes: list[tuple[str, str]] = []
             for window in (a, b):
-                dispatching = window.session.dispatching
+                dispatching = window.session.commands
                 dispatching.sent.connect(lambda label: outcomes.append(("sent", label)))
                 dispatching.refused.connect(lambda label, m: outcomes.append(("refused", m)))
             store_a, store_b = a.session.store, b.session.store
@@ -120,9 +120,9 @@ def test_two_dispatchers_sending_one_unit_get_one_winner_and_a_clear_refusal(
             assert "CW41" in refusal
             active = _active(dispatcher, unit["id"])
             assert len(active) == 1  # nothing half-done
-            refused_window = a if a.dispatch.refusal is not None else b
-            assert refused_window.dispatch.refusal is not None
-            assert "Nothing was changed" in refused_window.dispatch.refusal.text()
+            refused_window = a if a.message_view.alert_box is not None else b
+            box = refused_window.message_view.alert_box
+            assert box is not None and "Nothing was changed" in box.text()
 
     run(aloop, body())
 
@@ -148,7 +148,7 @@ def test_only_a_supervisor_may_reallocate_and_must_give_a_reason(
             store = plain.session.store
             await until(lambda: store.units.get(unit["id"]) and store.units[unit["id"]].incident_id)
             refused: list[str] = []
-            plain.session.dispatching.refused.connect(lambda _label, m: refused.append(m))
+            plain.session.commands.refused.connect(lambda _label, m: refused.append(m))
             plain.dispatch.send(
                 commands.reallocate(store.units[unit["id"]], store.incidents[second["id"]], "why")
             )

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 from pathlib import Path
 from typing import Any
 
@@ -141,11 +140,12 @@ def test_two_call_takers_answering_one_call_get_one_winner_and_a_clear_message(
             outcomes: list[tuple[str, str]] = []
             for window in (a, b):
                 name = window.session.username
-                window.handling.answered.connect(lambda _id, n=name: outcomes.append((n, "won")))
-                window.handling.answer_refused.connect(
+                commands = window.session.commands
+                commands.answered.connect(lambda _id, n=name: outcomes.append((n, "won")))
+                commands.answer_refused.connect(
                     lambda _id, message, n=name: outcomes.append((n, message))
                 )
-            assert a.handling.answer(call["id"]) and b.handling.answer(call["id"])
+            assert a.session.commands.answer(call["id"]) and b.session.commands.answer(call["id"])
             await until(lambda: len(outcomes) == 2, what="both answers settled")
             winners = [n for n, result in outcomes if result == "won"]
             losers = [(n, m) for n, m in outcomes if m != "won"]
@@ -196,7 +196,7 @@ def test_a_form_closed_by_mistake_comes_back_from_its_draft(
     async def second() -> None:
         async with console_on(platform.url, tmp_path, qtbot, "calltaker") as window:
             await until(lambda: call["id"] in window.session.store.calls)
-            window.handling.answer(call["id"])  # already ours: reopens the form
+            window.session.commands.answer(call["id"])  # already ours: reopens the form
             await until(lambda: window.form.call_id == call["id"])
             assert window.form.classification.text() == "Burglary"
             assert "caller hiding upstairs" in window.form.narrative.toPlainText()
@@ -227,6 +227,8 @@ def test_an_incident_created_while_the_platform_is_down_is_created_once_when_it_
             await _answer_by_keyboard(qtbot, window, call["id"])
             first.stop()
             await until(lambda: window.session.sync.state in ("reconnecting", "offline"))
+            queued: list[str] = []
+            window.session.commands.queued.connect(queued.append)
             form = window.form
             form.classification.setText("Domestic")
             form.grade.setCurrentIndex(form.grade.findData("immediate"))
@@ -235,7 +237,9 @@ def test_an_incident_created_while_the_platform_is_down_is_created_once_when_it_
             assert form.errors.text() == ""
             assert window.session.outbox.pending_count() == 1
             assert "Waiting to send: 1" in window.outbox_panel.pending_title.text()
-            await asyncio.sleep(0.3)  # the outbox tries and fails meanwhile
+            # The outbox tries, fails, and the operator is told it waits (once).
+            await until(lambda: bool(queued), what="told the incident waits in the outbox")
+            assert queued == ["New incident from 07700 900999: Domestic (Immediate)"]
             holder["second"] = EmbeddedPlatform(settings, port=port).start()
             await until(lambda: window.session.outbox.pending_count() == 0, what="delivered")
             await until(lambda: len(window.session.store.incidents) == 1)

@@ -8,6 +8,7 @@ change the live log, and these tests would see it.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -16,11 +17,26 @@ import qasync
 
 from console import commands
 from console.bootstrap import bootstrap
+from console.settings import ConsoleSettings
 from platform_api.contract import Grade
 from platform_api.embedded import EmbeddedPlatform
+from platform_api.imports import import_calls, load_mapping, shipped_mapping
+from platform_api.packs import load_pack
 from tests.console.conftest import run, until
 from tests.shiftgen import build_shift
 from tests.widgets.conftest import running, settings_for
+
+
+def _replay_of_a_shift(
+    tmp_path: Path, live_url: str, user: str, *, events: int, hours: int
+) -> ConsoleSettings:
+    """A replay console's settings for a generated shift, holding a live platform's address
+    and a user that could sign in to it, as a trainer's console would."""
+    path = tmp_path / "shift.jsonl"
+    build_shift(path, events=events, hours=hours, units=20, incidents_per_hour=30)
+    return settings_for(
+        tmp_path, "replay", recording=path, platform_url=live_url, username=user, password="demo"
+    )
 
 
 def _head(url: str, token: str) -> int:
@@ -36,44 +52,36 @@ def _head(url: str, token: str) -> int:
 def test_a_replay_shows_the_past_says_replay_and_sends_nothing(
     aloop: qasync.QEventLoop, platform: EmbeddedPlatform, tmp_path: Path, qtbot: Any
 ) -> None:
-    path = tmp_path / "shift.jsonl"
-    build_shift(path, events=1500, hours=2, units=20, incidents_per_hour=30)
+    settings = _replay_of_a_shift(tmp_path, platform.url, "dispatcher", events=1500, hours=2)
     token = platform.login("dispatcher")
     head_before = _head(platform.url, token)
-    settings = settings_for(
-        tmp_path,
-        "replay",
-        recording=path,
-        platform_url=platform.url,
-        username="dispatcher",
-        password="demo",
-    )
 
     async def body() -> None:
         async with running(await bootstrap("replay", settings), qtbot) as console:
             window, session, player = console.window, console.session, console.player
             assert player is not None and player.recording is not None
+            await player.checked()  # the start shows at once; the rest is checked after
             player.seek_seq(player.recording.last_seq)
             store = session.store
             assert store.incidents and store.units
             await until(lambda: window.incidents.proxy.rowCount() == len(store.incidents))
             assert window.units.proxy.rowCount() == len(store.units)
             # Unmistakable: banner, frame and title.
-            assert window.training.banner is not None and "REPLAY" in window.training.banner.text()
+            assert window.banner is not None and "REPLAY" in window.banner.text()
             assert window.windowTitle().startswith("REPLAY")
             assert "border: 6px solid" in window.styleSheet()
             assert "REPLAY" in window.status.link.text()
             # Nothing invites a command, and nothing would leave if asked, by any path.
             assert not window.form.isEnabled() and not window.command_bar.isEnabled()
             refused: list[str] = []
-            session.dispatching.refused.connect(lambda _label, message: refused.append(message))
+            session.commands.refused.connect(lambda _label, message: refused.append(message))
             incident = next(iter(store.incidents.values()))
             unit = next(iter(store.units.values()))
-            session.dispatching.send(commands.assign(unit, incident))
+            session.commands.send(commands.assign(unit, incident))
             assert refused and "replay" in refused[0].lower()
             answers: list[str] = []
-            session.handling.answer_refused.connect(lambda _id, message: answers.append(message))
-            session.handling.answer()
+            session.commands.answer_refused.connect(lambda _id, message: answers.append(message))
+            session.commands.answer()
             assert answers and "replay" in answers[0].lower()
             assert session.outbox.pending_count() == 0
             assert not session.client.base_url.startswith(platform.url)
@@ -85,36 +93,29 @@ def test_a_replay_shows_the_past_says_replay_and_sends_nothing(
 def test_taking_over_opens_a_training_window_whose_commands_reach_only_the_sandbox(
     aloop: qasync.QEventLoop, platform: EmbeddedPlatform, tmp_path: Path, qtbot: Any
 ) -> None:
-    path = tmp_path / "shift.jsonl"
-    build_shift(path, events=800, hours=1, units=12, incidents_per_hour=30)
+    settings = _replay_of_a_shift(tmp_path, platform.url, "supervisor", events=800, hours=1)
+    # A site's street map (never fetched: these windows have no map), to see it carried over.
+    settings = replace(settings, tile_url="http://127.0.0.1:9/{z}/{x}/{y}.png")
     token = platform.login("supervisor")
     head = _head(platform.url, token)
-    settings = settings_for(
-        tmp_path,
-        "replay",
-        recording=path,
-        platform_url=platform.url,
-        username="supervisor",
-        password="demo",
-    )
 
     async def body() -> None:
         async with running(await bootstrap("replay", settings), qtbot) as replay:
             assert replay.player is not None and replay.player.recording is not None
+            await replay.player.checked()
             replay.player.seek_seq(replay.player.recording.last_seq)
             assert replay.take_over is not None
             replay.take_over.start()
             await until(lambda: bool(replay.take_over and replay.take_over.consoles), 60)
             training = replay.take_over.consoles[0]
-            qtbot.addWidget(training.window)
             window, session, sandbox = training.window, training.session, training.sandbox
             assert sandbox is not None and session.client.base_url == sandbox.url
             await until(lambda: len(session.store.units) == len(replay.session.store.units))
-            banner = window.training.banner
+            banner = window.banner
             assert banner is not None and "TRAINING" in banner.text()
             assert window.windowTitle().startswith("TRAINING")
             # The same settings as the replay: the map's street tiles too.
-            assert training.settings.tile_url == replay.settings.tile_url
+            assert training.settings.tile_url == "http://127.0.0.1:9/{z}/{x}/{y}.png"
             sandbox.inject_call(line="999", caller_number="07700 900777", lat=51.5, lon=-0.12)
             await until(
                 lambda: any(c.caller_number == "07700 900777" for c in session.store.calls.values())
@@ -122,11 +123,11 @@ def test_taking_over_opens_a_training_window_whose_commands_reach_only_the_sandb
             call = next(
                 c for c in session.store.calls.values() if c.caller_number == "07700 900777"
             )
-            assert window.handling.answer(call.id)
+            assert window.session.commands.answer(call.id)
             await until(lambda: window.form.call_id == call.id, what="answered in the sandbox")
             incident = next(iter(session.store.incidents.values()))
             new = Grade.SCHEDULED if incident.grade != Grade.SCHEDULED else Grade.PRIORITY
-            window.handling.grade(incident, new)
+            window.session.commands.grade(incident, new)
 
             def graded() -> bool:
                 now = session.store.incidents.get(incident.id)
@@ -136,3 +137,24 @@ def test_taking_over_opens_a_training_window_whose_commands_reach_only_the_sandb
 
     run(aloop, body())
     assert _head(platform.url, token) == head  # the live platform saw nothing of the training
+
+
+def test_a_san_francisco_recording_replays_on_the_san_francisco_map(
+    aloop: qasync.QEventLoop, tmp_path: Path, qtbot: Any
+) -> None:
+    sample = Path(__file__).resolve().parents[1] / "data" / "sf-fire-calls-sample.csv"
+    path = tmp_path / "sf.jsonl"
+    import_calls(sample, load_mapping(shipped_mapping("sf-fire-calls")),
+                 load_pack("san-francisco"), path)
+    settings = settings_for(tmp_path, "replay", with_map=True, recording=path)
+
+    async def body() -> None:
+        async with running(await bootstrap("replay", settings), qtbot) as console:
+            view = console.window.map
+            assert view is not None and view.pack == "san-francisco"
+            assert console.player is not None
+            await console.player.checked()
+            store = console.session.store
+            assert all(37.6 < u.position.lat < 37.9 for u in store.units.values() if u.position)
+
+    run(aloop, body())

@@ -66,10 +66,16 @@ def test_map_and_panels_select_each_other_and_a_drag_assigns_after_confirmation(
                 target = None if event == "mousedown" else onto
                 assert await js(view, mouse("units", unit["id"], event, target)) == "CANVAS"
             links = window.map_links
-            await until(lambda: hasattr(links, "assign_question"), what="the question")
+            await until(lambda: links.assign_question is not None, what="the question")
             box = links.assign_question
+            assert box is not None
             assert "CW21" in box.text() and incident["reference"] in box.text()
+            said: list[str] = []
+            window.session.messages.shown.connect(lambda _level, text, _ms: said.append(text))
             box.button(QMessageBox.StandardButton.Yes).click()
+            # The one dispatch path: the same "Sending…" and "Done" as the boards' commands.
+            await until(lambda: any(t.startswith("Done: Assign CW21") for t in said))
+            assert any(t.startswith("Sending: Assign CW21") for t in said)
             await until(
                 lambda: any(
                     a.unit_id == unit["id"] and a.incident_id == incident["id"]
