@@ -6,6 +6,10 @@ fills it in one action, and "Send backup" one more general unit to a resourced i
 Each reason reads as a dispatcher says it: "2.1 km by road, about 4 min, response car,
 available; crew: advanced driver; plan slot 2 of 2 (any unit)".
 
+With a road router (`set_router`: a road graph loaded at start, or a site's OSRM server)
+the list is re-ranked by road time as soon as the router answers; the straight-line
+ranking shows meanwhile, and the router's attribution is shown under the list.
+
 Enter (or Ctrl+D) assigns the selected recommendation. Supervisors may also see units
 committed to other incidents (a reallocation, which asks for a reason); units at Immediate
 incidents are offered only when the supervisor insists.
@@ -36,9 +40,17 @@ from PySide6.QtWidgets import (
 )
 
 from console import commands
-from console.allocation import AllocationConfig, Recommendation, UnitIndex, recommend
+from console.allocation import (
+    AllocationConfig,
+    Recommendation,
+    UnitIndex,
+    recommend,
+    recommend_routed,
+)
 from console.allocation.plan_fill import PlanCoverage, backup, plan_proposal
+from console.routing import Router
 from console.store import Change, Store
+from console.tasks import spawn
 from platform_api.contract import UnitPublic
 from widgets.keys import shortcut
 
@@ -60,6 +72,8 @@ class RecommendationPanel(QWidget):
         self._config = config
         self._index = UnitIndex.from_units(store.units.values())
         self._read_only = False
+        self.router: Router | None = None
+        self._asked = 0  # the latest routed ranking asked for; older answers are dropped
         self.incident_id = ""
         self.recommendations: list[Recommendation] = []
         self.coverage: PlanCoverage | None = None
@@ -107,6 +121,10 @@ class RecommendationPanel(QWidget):
         layout.addWidget(self.plan)
         layout.addWidget(self.table)
         layout.addLayout(row)
+        self.attribution = QLabel("", self)
+        self.attribution.setStyleSheet("color: #8b8d98")
+        self.attribution.setVisible(False)
+        layout.addWidget(self.attribution)
         context = Qt.ShortcutContext.WidgetWithChildrenShortcut
         shortcut("Ctrl+D", self, self.assign_selected, context)
         shortcut("Ctrl+Shift+D", self, self.send_plan, context)
@@ -125,6 +143,14 @@ class RecommendationPanel(QWidget):
         self._read_only = read_only
         for button in (self.assign_button, self.send_plan_button, self.backup_button):
             button.setEnabled(not read_only)
+
+    def set_router(self, router: Router) -> None:
+        """Rank by road from now on (the router is ready: a graph is loaded)."""
+        self.router = router
+        credit = getattr(router, "attribution", None)
+        self.attribution.setText(f"ETA: {router.name}" + (f" · {credit}" if credit else ""))
+        self.attribution.setVisible(True)
+        self.refresh()
 
     def show_incident(self, incident_id: str) -> None:
         self.incident_id = incident_id
@@ -184,6 +210,34 @@ class RecommendationPanel(QWidget):
         )
         self.send_plan_button.setEnabled(bool(proposed) and not self._read_only)
         self.backup_button.setEnabled(bool(on_incident) and not self._read_only)
+        self._show(incident.id, keep)
+        if self.router is not None:
+            self._asked += 1
+            spawn(self._route(incident.id, self._asked))
+
+    async def _route(self, incident_id: str, asked: int) -> None:
+        incident = self._store.incidents.get(incident_id)
+        if incident is None or self.router is None:
+            return
+        ranked = await recommend_routed(
+            incident,
+            self._index,
+            self._store.assignments.values(),
+            self._config,
+            self.router,
+            incidents=self._store.incidents,
+            include_committed=self.committed.isChecked(),
+            insist=self.insist.isChecked(),
+            now=self._store.now(),
+        )
+        if asked != self._asked or incident_id != self.incident_id:
+            return  # the operator has moved on, or a newer ranking is coming
+        keep = self._selected_unit_id()
+        self.recommendations = ranked
+        self._show(incident_id, keep)
+
+    def _show(self, incident_id: str, keep: str | None) -> None:
+        incident = self._store.incidents[incident_id]
         self.title.setText(
             f"<b>{incident.reference}</b> {incident.opening_classification} "
             f"({incident.grade.value.replace('_', ' ')}): "

@@ -7,12 +7,14 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+import pytest
 import qasync
 
+from console.bootstrap import bootstrap
 from platform_api.embedded import EmbeddedPlatform
 from tests.console.conftest import run, until
 from tests.platform_api.helpers import WESTMINSTER, answered_call, first, make_unit
-from tests.widgets.conftest import console_on
+from tests.widgets.conftest import console_on, running, settings_for
 from widgets.main_window import MainWindow
 
 NEAR = {"lat": 51.5010, "lon": -0.1250}
@@ -85,9 +87,7 @@ def test_the_plan_is_shown_sent_in_one_action_then_backup(
             assert "3 of 3 slots filled" in panel.plan.text()
             await until(panel.backup_button.isEnabled, what="backup offered")
             panel.send_backup()
-            await until(
-                lambda: spare["id"] in _assigned(dispatcher, incident["id"]), what="backup"
-            )
+            await until(lambda: spare["id"] in _assigned(dispatcher, incident["id"]), what="backup")
 
     run(aloop, body())
 
@@ -124,3 +124,48 @@ def test_an_arv_is_kept_back_unless_nothing_else_can_make_the_target(
             assert "no general unit can arrive" in panel.recommendations[0].reason
 
     run(aloop, body())
+
+
+EXTRACT = Path(__file__).parents[3] / "shared" / "data" / "osm-extract" / "london_large.osm"
+
+
+@pytest.mark.skipif(not EXTRACT.is_file(), reason="shared/data is not beside the repo")
+def test_a_console_given_a_road_graph_ranks_by_road_once_it_is_loaded(
+    aloop: qasync.QEventLoop,
+    platform: EmbeddedPlatform,
+    gateway: Any,
+    calltaker: Any,
+    tmp_path: Path,
+    qtbot: Any,
+) -> None:
+    here = {"lat": 51.6150, "lon": -0.1250, "address": "Wood Green"}
+    make_unit(gateway, "YR11", at={"lat": 51.6200, "lon": -0.1200})
+    call = answered_call(gateway, calltaker)
+    body = {"opening_classification": "Violence", "grade": "immediate", "location": here}
+    incident = first(
+        calltaker.ok(f"/v1/calls/{call['id']}/incident", body, version=call["version"]),
+        "incidents",
+    )
+    settings = settings_for(
+        tmp_path,
+        platform_url=platform.url,
+        username="dispatcher",
+        password="demo",
+        road_graph=EXTRACT,
+    )
+
+    async def body_() -> None:
+        async with running(await bootstrap("live", settings), qtbot) as console:
+            window = console.window
+            panel = window.recommendations
+            await _show(window, incident["id"], 1)
+            await until(lambda: panel.router is not None, timeout_s=60, what="the road graph")
+            await until(
+                lambda: (
+                    bool(panel.recommendations) and "by road" in panel.recommendations[0].reason
+                ),
+                what=lambda: f"a road ETA: {[r.reason for r in panel.recommendations]}",
+            )
+            assert "OpenStreetMap" in panel.attribution.text()
+
+    run(aloop, body_())
