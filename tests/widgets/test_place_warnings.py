@@ -3,6 +3,7 @@ place and the caller from the platform; the detail shows the markers of the inci
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -76,5 +77,27 @@ def test_answering_shows_the_markers_and_the_history_of_the_place_and_the_caller
             window.detail.show_incident(now["id"])
             assert "WARNING MARKERS" in window.detail.text.toPlainText()
             assert "Violent towards police" in window.detail.text.toPlainText()
+
+    run(aloop, body())
+
+
+def test_a_supervisor_sees_the_markers_due_for_review(
+    aloop: qasync.QEventLoop,
+    platform: EmbeddedPlatform,
+    supervisor: Any,
+    tmp_path: Path,
+    qtbot: Any,
+) -> None:
+    old = (datetime.now(UTC).date() - timedelta(days=3)).isoformat()
+    supervisor.ok("/v1/markers", marker_body(review_date=old, text="Dog on premises"))
+    supervisor.ok("/v1/markers", marker_body())  # reviewed tomorrow: not listed
+
+    async def body() -> None:
+        async with console_on(platform.url, tmp_path, qtbot, user="supervisor") as window:
+            await until(lambda: len(window.session.store.markers) == 2, what="the markers")
+            window.room.refresh()
+            assert window.room.review.count() == 1
+            assert "Dog on premises" in window.room.review.item(0).text()
+            assert "due for review: 1" in window.room.review_title.text()
 
     run(aloop, body())
