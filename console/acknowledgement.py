@@ -1,8 +1,9 @@
 """Which dispatches are overdue for acknowledgement, judged by the Store's clock.
 
 The platform stamps each assignment with `ack_due_at` (site data: seconds by grade); a
-console compares it with `Store.now()`, so the flag appears on time without asking the
-platform anything, and a replay flags what the recording's clock says was overdue.
+console compares it with `Store.now()` (`AssignmentPublic.unacknowledged_at`), so the flag
+appears on time without asking the platform anything, and a replay flags what the
+recording's clock says was overdue.
 """
 
 from __future__ import annotations
@@ -11,18 +12,6 @@ from console.store import Store
 from platform_api.contract import AssignmentPublic
 
 FLAG = "NOT ACKNOWLEDGED"
-
-
-def overdue(store: Store, assignment: AssignmentPublic) -> bool:
-    return assignment.unacknowledged_at(store.now())
-
-
-def overdue_for_incident(store: Store, incident_id: str) -> list[AssignmentPublic]:
-    return [
-        a
-        for a in store.assignments.values()
-        if a.incident_id == incident_id and a.unacknowledged_at(store.now())
-    ]
 
 
 def unit_assignments(store: Store) -> dict[str, AssignmentPublic]:
