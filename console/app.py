@@ -79,6 +79,19 @@ def build_parser() -> argparse.ArgumentParser:
         type=Path,
         help="the site's opening classifications file",
     )
+    parser.add_argument(
+        "--road-graph",
+        metavar="FILE.osm",
+        type=Path,
+        help="an OpenStreetMap file of the force area: recommendations rank by road time "
+        "(loaded in the background; straight-line estimates until it is ready)",
+    )
+    parser.add_argument(
+        "--osrm-url", metavar="URL", help="the site's OSRM server for road times instead"
+    )
+    parser.add_argument(
+        "--routing", metavar="TOML", type=Path, help="speeds per road class and unit type"
+    )
     return parser
 
 
@@ -97,6 +110,9 @@ def settings_from(args: argparse.Namespace) -> tuple[str, ConsoleSettings]:
         screenshot=Path(args.screenshot) if args.screenshot else None,
         allocation_file=args.allocation,
         classifications_file=args.classifications,
+        road_graph=args.road_graph,
+        osrm_url=args.osrm_url,
+        routing_file=args.routing,
     )
 
 

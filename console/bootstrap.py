@@ -25,9 +25,10 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+import httpx
 from PySide6.QtWidgets import QApplication
 
-from console.allocation import load_config
+from console.allocation import AllocationConfig, load_config
 from console.classifications import Classifications
 from console.client import PlatformClient
 from console.command_service import CommandService
@@ -37,6 +38,7 @@ from console.outbox import Outbox
 from console.reauth import with_password
 from console.recording import RecordingError, open_recording
 from console.replay import Player
+from console.routing import Osrm, StraightLine, load_policy, load_road_graph
 from console.session import LIVE, REPLAY, TRAINING, Session
 from console.settings import DEMO_PASSWORD, DEMO_USERS, ConsoleSettings, pack_for_area
 from console.store import Store
@@ -87,6 +89,7 @@ class Console:
     sandbox: TrainingSandbox | None = None
     player: Player | None = None
     take_over: TakeOver | None = None
+    routing_client: httpx.AsyncClient | None = None  # an OSRM server's, when given one
 
     async def stop(self) -> None:
         """Close the window (its layout is saved), stop the session and any platform it ran."""
@@ -96,6 +99,8 @@ class Console:
             await self.take_over.stop()
         # The session first: work in flight (a look-up, a fetch) ends before its window goes.
         await self.session.stop()
+        if self.routing_client is not None:
+            await self.routing_client.aclose()
         self.window.close()
         self.window.deleteLater()  # and every box it opened
         loop = asyncio.get_running_loop()
@@ -103,6 +108,33 @@ class Console:
             await loop.run_in_executor(None, self.sandbox.stop)
         if self.demo is not None:
             await loop.run_in_executor(None, self.demo.stop)
+
+
+def _start_routing(
+    settings: ConsoleSettings, window: MainWindow, config: AllocationConfig
+) -> httpx.AsyncClient | None:
+    """Road ETA for the recommendations: an OSRM server at once (its client returned, for
+    `Console.stop` to close), or a road graph read in an executor (seconds for a city) and
+    handed to the panel when ready; the straight line until then."""
+    if settings.road_graph is None and settings.osrm_url is None:
+        return None
+    policy = load_policy(settings.routing_file)
+    straight = StraightLine(config.road_factor, config.speed_kmh)
+    panel = window.recommendations
+    if settings.osrm_url is not None:
+        client = httpx.AsyncClient(timeout=5.0)
+        panel.set_router(Osrm(settings.osrm_url, client, policy, straight))
+        return client
+    path = settings.road_graph
+    assert path is not None
+
+    async def load() -> None:
+        loop = asyncio.get_running_loop()
+        graph = await loop.run_in_executor(None, load_road_graph, path, policy, straight)
+        panel.set_router(graph)
+
+    spawn(load(), lambda exc: window.status.showMessage(f"Road graph not loaded: {exc}"))
+    return None
 
 
 async def bootstrap(
@@ -148,6 +180,7 @@ async def bootstrap(
 
     session = _session(mode, signed, folder)
     session.sync.sign_in_again = signed.sign_in_again
+    allocation = load_config(settings.allocation_file)
     window = MainWindow(
         session,
         layout,
@@ -155,7 +188,7 @@ async def bootstrap(
         # A screenshot shows the default layout and must not overwrite the operator's own;
         # a training window is a moment's, not a user's.
         remember_layout=not settings.screenshot and mode != TRAINING,
-        allocation=load_config(settings.allocation_file),
+        allocation=allocation,
         classifications=Classifications.load(settings.classifications_file),
         with_map=settings.with_map,
         tile_url=settings.tile_url,
@@ -163,7 +196,10 @@ async def bootstrap(
     )
     if sandbox is not None:
         window.training.sandbox = sandbox
-    console = Console(mode, settings, session, window, demo=demo, sandbox=sandbox)
+    routing_client = _start_routing(settings, window, allocation)
+    console = Console(
+        mode, settings, session, window, demo=demo, sandbox=sandbox, routing_client=routing_client
+    )
     if mode == REPLAY:
         console.player = Player(session.store)
         bar = ReplayBar(console.player)

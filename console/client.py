@@ -31,6 +31,7 @@ from platform_api.contract import (
     CallState,
     CommandResult,
     GeoResults,
+    HistoryPublic,
     PlacePublic,
     ReversePublic,
     StatePublic,
@@ -121,6 +122,25 @@ class PlatformClient:
         """What is at a point: the nearest known place and the borough it falls in."""
         response = await self._request("GET", "/v1/geo/reverse", params={"lat": lat, "lon": lon})
         return ReversePublic.model_validate_json(response.content)
+
+    async def history(
+        self,
+        lat: float | None,
+        lon: float | None,
+        caller_number: str | None,
+        exclude_call_id: str | None = None,
+        radius_m: float = 250.0,
+    ) -> HistoryPublic:
+        """Incidents near a place in the last year and earlier calls from a number."""
+        params: dict[str, Any] = {"radius_m": radius_m}
+        if lat is not None and lon is not None:
+            params |= {"lat": lat, "lon": lon}
+        if caller_number:
+            params["caller_number"] = caller_number
+        if exclude_call_id:
+            params["exclude_call_id"] = exclude_call_id
+        response = await self._request("GET", "/v1/history", params=params)
+        return HistoryPublic.model_validate_json(response.content)
 
     async def send(self, command: Command) -> CommandResult:
         headers = {"Idempotency-Key": command.key}

@@ -36,7 +36,14 @@ from console.outbox import Outbox
 from console.store import Store
 from console.tables import call_priority
 from console.tasks import spawn
-from platform_api.contract import CallPublic, CallState, Grade, IncidentCreate, IncidentPublic
+from platform_api.contract import (
+    CallPublic,
+    CallState,
+    Grade,
+    HistoryPublic,
+    IncidentCreate,
+    IncidentPublic,
+)
 
 READ_ONLY_MESSAGE = "This is a replay: commands are disabled. Take over to train."
 
@@ -124,6 +131,18 @@ class CommandService(QObject):
             self.answered.emit(call.id)
 
     # ---------------------------------------------------------------- the rest (outbox)
+
+    # ---------------------------------------------------------------- what the form reads
+
+    async def history(
+        self, lat: float | None, lon: float | None, caller_number: str | None, call_id: str | None
+    ) -> HistoryPublic | None:
+        """The place's and the caller's history (not a command, but read as the call is
+        answered, through the same client); None in a replay, whose past is not the
+        platform's present."""
+        if self.read_only:
+            return None
+        return await self._client.history(lat, lon, caller_number, call_id)
 
     def raise_incident(self, call_id: str | None, body: IncidentCreate) -> None:
         call = self._store.calls.get(call_id) if call_id else None

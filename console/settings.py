@@ -58,6 +58,11 @@ class ConsoleSettings:
     data_folder: Path | None = None
     allocation_file: Path | None = None  # the site's allocation policy (TOML)
     classifications_file: Path | None = None  # the site's opening classifications (JSON)
+    # Road ETA for recommendations: an OpenStreetMap file the site provides (loaded in an
+    # executor at start; the straight line until then), or the site's OSRM server.
+    road_graph: Path | None = None
+    osrm_url: str | None = None
+    routing_file: Path | None = None  # speeds per road class and unit type (TOML)
 
     def folder(self, name: str) -> Path:
         root = self.data_folder or Path(platformdirs.user_data_dir(APP_NAME, appauthor=False))

@@ -5,7 +5,8 @@ bootstrap. Replay feeds the same Store, so no view can tell live from replay.
 
 Signals:
     reset(): the whole state was replaced (bootstrap); models re-read everything.
-    changed(change): entities of one kind ("calls", "incidents", "units", "assignments")
+    changed(change): entities of one kind ("calls", "incidents", "units", "assignments",
+        "markers")
         were added or updated, or left the live state; `Change` says which, which fields
         each one changed, and who caused it (the event's actor), so a view refreshes only
         what changed and can tell its own operator's echo from others' work.
@@ -33,13 +34,15 @@ from platform_api.contract import (
     CallState,
     IncidentPublic,
     IncidentStatus,
+    MarkerPublic,
+    MarkerStatus,
     PositionPublic,
     StatePublic,
     UnitPublic,
 )
 from platform_api.contract.fold import appended_of, complete
 
-KINDS = ("calls", "incidents", "units", "assignments")
+KINDS = ("calls", "incidents", "units", "assignments", "markers")
 
 
 @dataclass(frozen=True)
@@ -66,6 +69,7 @@ _MODEL: dict[str, type[BaseModel]] = {
     "incidents": IncidentPublic,
     "units": UnitPublic,
     "assignments": AssignmentPublic,
+    "markers": MarkerPublic,
 }
 
 
@@ -88,6 +92,8 @@ def is_live(kind: str, entity: Any) -> bool:
         return bool(entity.status == IncidentStatus.OPEN)
     if kind == "assignments":
         return bool(entity.state in ACTIVE_ASSIGNMENT_STATES)
+    if kind == "markers":
+        return bool(entity.status == MarkerStatus.ACTIVE)
     return True
 
 
@@ -105,6 +111,7 @@ class Store(QObject):
         self.incidents: dict[str, IncidentPublic] = {}
         self.units: dict[str, UnitPublic] = {}
         self.assignments: dict[str, AssignmentPublic] = {}
+        self.markers: dict[str, MarkerPublic] = {}  # active warning markers
         self.last_event_ts: datetime | None = None
         # "Now" for everything shown from this Store (waits, ages, countdowns): the wall
         # clock live, the recording's clock in a replay (the Player sets it).
@@ -144,6 +151,7 @@ class Store(QObject):
         self.incidents = {i.id: i for i in state.incidents}
         self.units = {u.id: u for u in state.units}
         self.assignments = {a.id: a for a in state.assignments}
+        self.markers = {m.id: m for m in state.markers}
         self.reset.emit()
 
     def apply(self, event: dict[str, Any]) -> bool:

@@ -9,10 +9,11 @@ from typing import Any
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, Qt
 from PySide6.QtGui import QBrush, QColor, QFont
 
-from console import grades
+from console import acknowledgement, grades
 from console.models import AnyIndex, Column, EntityModel, age, hhmmss
 from console.store import Change, Store
 from platform_api.contract import (
+    AssignmentPublic,
     CallPublic,
     CallState,
     Grade,
@@ -29,14 +30,18 @@ STATUS_RANK = {
     UnitStatus.ASSIGNED: 1,
     UnitStatus.AT_SCENE: 2,
     UnitStatus.COMMITTED: 3,
-    UnitStatus.UNAVAILABLE: 4,
+    UnitStatus.REFRESHMENT: 4,
+    UnitStatus.UNAVAILABLE: 5,
+    UnitStatus.OFF_DUTY: 6,
 }
 STATUS_LABEL = {
     UnitStatus.AVAILABLE: "Available",
     UnitStatus.ASSIGNED: "Assigned / en route",
     UnitStatus.AT_SCENE: "At scene",
     UnitStatus.COMMITTED: "Committed",
+    UnitStatus.REFRESHMENT: "Refreshment",
     UnitStatus.UNAVAILABLE: "Unavailable",
+    UnitStatus.OFF_DUTY: "Off duty",
 }
 
 
@@ -116,8 +121,9 @@ def _time_left(incident: IncidentPublic, now: datetime) -> str:
 
 
 class IncidentModel(EntityModel):
-    AGE_COLUMNS = (4, 5)
     UNITS_COLUMN = 6
+    # Refreshed by the clock: age, time left, and units (a dispatch turns unacknowledged).
+    AGE_COLUMNS = (4, 5, UNITS_COLUMN)
 
     def __init__(self, store: Store, parent: QObject | None = None) -> None:
         self._store_ref = store
@@ -139,8 +145,10 @@ class IncidentModel(EntityModel):
 
     def _units_on(self, incident: IncidentPublic) -> str:
         store = self._store_ref
+        now = store.now()
         callsigns = [
             store.units[a.unit_id].callsign
+            + (f" ({acknowledgement.FLAG})" if a.unacknowledged_at(now) else "")
             for a in store.assignments.values()
             if a.incident_id == incident.id and a.unit_id in store.units
         ]
@@ -165,13 +173,20 @@ class IncidentModel(EntityModel):
             Qt.ItemDataRole.ForegroundRole,
             Qt.ItemDataRole.FontRole,
         ):
-            if self._units_on(entity) != "NEEDS A UNIT":
+            units = self._units_on(entity)
+            if units != "NEEDS A UNIT" and acknowledgement.FLAG not in units:
                 return None
             if role == Qt.ItemDataRole.ForegroundRole:
                 return QBrush(QColor("#e5484d"))
             font = QFont()
             font.setBold(True)
             return font
+        if (
+            column == self.UNITS_COLUMN
+            and role == Qt.ItemDataRole.ToolTipRole
+            and acknowledgement.FLAG in self._units_on(entity)
+        ):
+            return "A unit has not acknowledged its dispatch: call it on the radio"
         return None
 
 
@@ -188,7 +203,9 @@ STATUS_COLOUR = {
     UnitStatus.ASSIGNED: "#0072B2",
     UnitStatus.AT_SCENE: "#CC79A7",
     UnitStatus.COMMITTED: "#7F7F7F",
+    UnitStatus.REFRESHMENT: "#E69F00",
     UnitStatus.UNAVAILABLE: "#c4c4c4",
+    UnitStatus.OFF_DUTY: "#e8e8e8",
 }
 
 
@@ -210,17 +227,29 @@ def _last_fix(unit: UnitPublic, now: datetime) -> str:
     )
 
 
+def _capabilities(unit: UnitPublic) -> str:
+    """The vehicle's capabilities, then the crew's collar numbers and extra skills."""
+    text = ", ".join(sorted(unit.capabilities))
+    if unit.crew:
+        skills = sorted(unit.all_capabilities() - set(unit.capabilities))
+        crew = "/".join(m.collar for m in unit.crew)
+        text += f"{'; ' if text else ''}crew {crew}" + (f": {', '.join(skills)}" if skills else "")
+    return text
+
+
 class UnitModel(EntityModel):
     STATUS_COLUMN = 3
-    TIME_COLUMNS = (6, 7)  # in status, last fix: they change with time
+    LAST_FIX_COLUMN = 7
+    # Change with time: status (a dispatch turns unacknowledged), in status, last fix.
+    TIME_COLUMNS = (STATUS_COLUMN, 6, LAST_FIX_COLUMN)
 
     def __init__(self, store: Store, parent: QObject | None = None) -> None:
         self._store_ref = store
         columns = [
             Column("Callsign", lambda u: u.callsign),
             Column("Type", lambda u: u.type.value.replace("_", " ")),
-            Column("Capabilities", lambda u: ", ".join(sorted(u.capabilities))),
-            Column("Status", lambda u: STATUS_LABEL[u.status], lambda u: STATUS_RANK[u.status]),
+            Column("Capabilities", _capabilities),
+            Column("Status", self._status_of, lambda u: STATUS_RANK[u.status]),
             Column("Borough", lambda u: u.borough or ""),
             Column("Incident", self._incident_of),
             Column(
@@ -232,8 +261,31 @@ class UnitModel(EntityModel):
                 lambda u: -(position_age_s(u, store.now()) or 1e9),
             ),
         ]
+        # Each unit's live assignment, rebuilt when the Store has moved on (keyed by its
+        # seq, so the order in which slots see a reset or a change does not matter).
+        self._assignment_of: dict[str, AssignmentPublic] = {}
+        self._assignment_seq = -1
         super().__init__(store, "units", columns, parent)
         store.units_moved.connect(self._on_store_units_moved)
+        store.changed.connect(self._on_store_assignments_changed)
+
+    def _on_store_assignments_changed(self, change: Change) -> None:
+        if change.kind == "assignments" and self.rowCount():
+            self.refresh_column(self.STATUS_COLUMN)
+
+    def _unacknowledged(self, unit: UnitPublic) -> bool:
+        store = self._store_ref
+        if self._assignment_seq != store.seq:
+            self._assignment_of = acknowledgement.unit_assignments(store)
+            self._assignment_seq = store.seq
+        a = self._assignment_of.get(unit.id)
+        return a is not None and a.unacknowledged_at(store.now())
+
+    def _status_of(self, unit: UnitPublic) -> str:
+        label = STATUS_LABEL[unit.status]
+        if unit.status_until is not None and unit.status == UnitStatus.REFRESHMENT:
+            label += f" until {unit.status_until.astimezone():%H:%M}"
+        return f"{label} · {acknowledgement.FLAG}" if self._unacknowledged(unit) else label
 
     def _incident_of(self, unit: UnitPublic) -> str:
         if unit.incident_id is None:
@@ -246,7 +298,7 @@ class UnitModel(EntityModel):
         if rows:
             # One signal for the span is far cheaper than one per unit at 2,000 units/s.
             top, bottom = min(rows), max(rows)
-            column = self.TIME_COLUMNS[1]
+            column = self.LAST_FIX_COLUMN
             self.dataChanged.emit(
                 self.index(top, column), self.index(bottom, column), [Qt.ItemDataRole.DisplayRole]
             )
@@ -254,9 +306,14 @@ class UnitModel(EntityModel):
     def extra_data(self, entity: Any, column: int, role: int) -> Any:
         if role == Qt.ItemDataRole.DecorationRole and column == self.STATUS_COLUMN:
             return QColor(STATUS_COLOUR[entity.status])
+        if column == self.STATUS_COLUMN and self._unacknowledged(entity):
+            if role == Qt.ItemDataRole.ForegroundRole:
+                return QBrush(QColor("#e5484d"))
+            if role == Qt.ItemDataRole.ToolTipRole:
+                return "Dispatched but not acknowledged by the unit's device in time"
         age_s = position_age_s(entity, self._store.now())
         stale = (age_s or 0) > STALE_POSITION_S or entity.position is None
-        if column == self.TIME_COLUMNS[1] and stale:
+        if column == self.LAST_FIX_COLUMN and stale:
             if role == Qt.ItemDataRole.ForegroundRole:
                 return QBrush(QColor("#e5484d"))
             if role == Qt.ItemDataRole.ToolTipRole:

@@ -7,8 +7,9 @@ feed marks them dirty and, at most every `interval_ms`, turns them into one diff
 
 It remembers what it last sent per id and sends only the fields that differ, so a unit
 that moved costs `{"lat": .., "lon": ..}`. Kinds on the page: units, incidents, calls
-(handset locations still waiting for an incident), links (active assignments), and heat
-(incidents of the last 24 hours, kept after they close).
+(handset locations still waiting for an incident), links (active assignments), heat
+(incidents of the last 24 hours, kept after they close) and warnings (warning markers:
+a circle of the marker's radius).
 
 Signals:
     diff_ready(diff): a non-empty diff to send to the page.
@@ -21,21 +22,24 @@ from typing import Any
 from PySide6.QtCore import QObject, QTimer, Signal
 
 from console.store import Change, Store
+from console.warnings import describe
 from platform_api.contract import (
     AssignmentPublic,
     CallPublic,
     CallState,
     IncidentPublic,
+    MarkerPublic,
     UnitPublic,
 )
 
-PAGE_KINDS = ("units", "incidents", "calls", "links", "heat")
+PAGE_KINDS = ("units", "incidents", "calls", "links", "heat", "warnings")
 # Store kind -> page kinds its changes can touch.
 _FROM_STORE = {
     "units": ("units",),
     "incidents": ("incidents", "heat"),
     "calls": ("calls",),
     "assignments": ("links",),
+    "markers": ("warnings",),
 }
 HEAT_WINDOW_S = 24 * 3600
 Record = Any  # dict of fields, or a list for heat points
@@ -89,6 +93,15 @@ def link_record(assignment: AssignmentPublic) -> Record:
     return {"u": assignment.unit_id, "i": assignment.incident_id}
 
 
+def warning_record(marker: MarkerPublic) -> Record:
+    return {
+        "lat": _coord(marker.location.lat),
+        "lon": _coord(marker.location.lon),
+        "r": marker.radius_m,
+        "txt": describe(marker),
+    }
+
+
 class MapFeed(QObject):
     diff_ready = Signal(dict)
 
@@ -122,7 +135,7 @@ class MapFeed(QObject):
     # ------------------------------------------------------------ store signals
 
     def _on_store_reset(self) -> None:
-        for kind in ("units", "incidents", "calls", "assignments"):
+        for kind in ("units", "incidents", "calls", "assignments", "markers"):
             ids = list(self._store.table(kind))
             for page_kind in _FROM_STORE[kind]:
                 self._mark(page_kind, ids)
@@ -160,6 +173,9 @@ class MapFeed(QObject):
         if kind == "links":
             assignment = store.assignments.get(entity_id)
             return None if assignment is None else link_record(assignment)
+        if kind == "warnings":
+            marker = store.markers.get(entity_id)
+            return None if marker is None else warning_record(marker)
         return self._heat_record(entity_id)
 
     def _heat_record(self, incident_id: str) -> Record:

@@ -43,6 +43,7 @@ from platform_api.routes import (
     events,
     geo,
     incidents,
+    markers,
     ops,
     read,
     recordings,
@@ -251,7 +252,19 @@ def create_app(settings: Settings) -> FastAPI:
     app.add_middleware(LastResort)
     app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
 
-    modules = (auth_routes, read, events, calls, incidents, units, ops, geo, recordings, training)
+    modules = (
+        auth_routes,
+        read,
+        events,
+        calls,
+        incidents,
+        units,
+        markers,
+        ops,
+        geo,
+        recordings,
+        training,
+    )
     for module in modules:
         app.include_router(module.router)
     _build_routes(app)

@@ -33,6 +33,10 @@ class Right(StrEnum):
     REPORT_POSITIONS = "post AVL positions"
     UNIT_STATUS = "set a unit's status (available, committed, unavailable)"
     PROGRESS = "report an assignment's progress (en route, at scene, cleared)"
+    CREW = "book a unit's crew on or off (resource management)"
+    ACKNOWLEDGE = "acknowledge a dispatch (the unit's device)"
+    READ_MARKERS = "read the warning markers at a place or for an incident"
+    MANAGE_MARKERS = "create, revise and retire warning markers; list those due for review"
     DISPATCH = "assign and stand down units"
     REALLOCATE = "reallocate a committed unit (reason required)"
     AUDIT = "verify the log, export recordings, see who read callers' details"
@@ -61,6 +65,10 @@ _HOLDERS: dict[Right, set[Role]] = {
     Right.REPORT_POSITIONS: {Role.GATEWAY},
     Right.UNIT_STATUS: {Role.GATEWAY, *_DISPATCH},
     Right.PROGRESS: {Role.GATEWAY, *_DISPATCH},
+    Right.CREW: {Role.GATEWAY, *_DISPATCH},
+    Right.ACKNOWLEDGE: {Role.GATEWAY},
+    Right.READ_MARKERS: {*_HUMANS, Role.GATEWAY},
+    Right.MANAGE_MARKERS: {Role.SUPERVISOR},
     Right.DISPATCH: _DISPATCH,
     Right.REALLOCATE: {Role.SUPERVISOR},
     Right.AUDIT: {Role.SUPERVISOR, Role.TRAINER},
@@ -100,6 +108,16 @@ ROUTE_RIGHTS: dict[tuple[str, str], Right] = {
     ("POST", "/v1/positions"): Right.REPORT_POSITIONS,
     ("POST", "/v1/units/{unit_id}/status"): Right.UNIT_STATUS,
     ("POST", "/v1/assignments/{assignment_id}/progress"): Right.PROGRESS,
+    ("POST", "/v1/units/{unit_id}/book-on"): Right.CREW,
+    ("POST", "/v1/units/{unit_id}/book-off"): Right.CREW,
+    ("POST", "/v1/assignments/{assignment_id}/acknowledge"): Right.ACKNOWLEDGE,
+    ("GET", "/v1/history"): Right.READ_LIVE,
+    ("GET", "/v1/markers/near"): Right.READ_MARKERS,
+    ("GET", "/v1/incidents/{incident_id}/markers"): Right.READ_MARKERS,
+    ("POST", "/v1/markers"): Right.MANAGE_MARKERS,
+    ("POST", "/v1/markers/{marker_id}/revise"): Right.MANAGE_MARKERS,
+    ("POST", "/v1/markers/{marker_id}/retire"): Right.MANAGE_MARKERS,
+    ("GET", "/v1/markers/due"): Right.MANAGE_MARKERS,
     ("POST", "/v1/units/{unit_id}/assign"): Right.DISPATCH,
     ("POST", "/v1/units/{unit_id}/stand-down"): Right.DISPATCH,
     ("POST", "/v1/units/{unit_id}/reallocate"): Right.REALLOCATE,

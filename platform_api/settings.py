@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import platformdirs
@@ -67,3 +67,7 @@ class Settings:
     # Run the migrations at start (under an advisory lock, so concurrent starts are safe).
     # False: `platform-api migrate` is a separate step and a start on an older schema fails.
     migrate: bool = True
+    # Seconds a unit has to acknowledge a dispatch, by grade ("immediate": 60): site data
+    # every console sees as an assignment's `ack_due_at`; a grade left out keeps
+    # `contract.ACK_WITHIN_S`.
+    ack_within_s: dict[str, int] = field(default_factory=dict)

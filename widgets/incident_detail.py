@@ -7,6 +7,7 @@ from html import escape
 
 from PySide6.QtWidgets import QTextBrowser, QVBoxLayout, QWidget
 
+from console import warnings
 from console.grades import LABEL
 from console.store import Change, Store
 from console.tables import GRADE_COLOUR
@@ -34,7 +35,7 @@ class IncidentDetail(QWidget):
         self.refresh()
 
     def _on_store_changed(self, change: Change) -> None:
-        """Only when the incident shown changed, or one of its assignments did."""
+        """Only when the incident shown changed, one of its assignments did, or a marker."""
         if change.kind == "incidents":
             shown = self.incident_id
             if shown in change.upserted or shown in change.removed:
@@ -46,6 +47,8 @@ class IncidentDetail(QWidget):
                 table[i].incident_id == self.incident_id for i in ids if i in table
             ):
                 self.refresh()
+        elif change.kind == "markers":
+            self.refresh()  # rare; the incident's markers may have changed
 
     def refresh(self) -> None:
         incident = self._store.incidents.get(self.incident_id)
@@ -56,7 +59,12 @@ class IncidentDetail(QWidget):
             f"<tr><td><b>{escape(self._store.units[a.unit_id].callsign)}</b></td>"
             f"<td>{a.state.value.replace('_', ' ')}</td>"
             f"<td>sent {_hm(a.dispatched_at)} by {escape(a.dispatched_by)}</td>"
-            f"<td>en route {_hm(a.en_route_at)}</td><td>at scene {_hm(a.at_scene_at)}</td></tr>"
+            + (
+                "<td><b style='color:#e5484d'>NOT ACKNOWLEDGED</b></td>"
+                if a.unacknowledged_at(self._store.now())
+                else f"<td>ack {_hm(a.acknowledged_at)}</td>"
+            )
+            + f"<td>en route {_hm(a.en_route_at)}</td><td>at scene {_hm(a.at_scene_at)}</td></tr>"
             for a in sorted(self._store.assignments.values(), key=lambda a: a.dispatched_at)
             if a.incident_id == incident.id and a.unit_id in self._store.units
         )
@@ -76,9 +84,17 @@ class IncidentDetail(QWidget):
             if incident.target_at
             else "no attendance target"
         )
+        found = warnings.for_incident(self._store, incident.id)
+        markers = "".join(f"<li>{escape(warnings.describe(m))}</li>" for m in found)
         self.text.setHtml(
             f"<h3>{escape(incident.reference)} — {escape(incident.opening_classification)}</h3>"
-            f"<p><span style='color:{GRADE_COLOUR[incident.grade]}'>■</span> "
+            + (
+                "<table width='100%' bgcolor='#e5484d'><tr><td style='color:white'>"
+                f"<b>⚠ WARNING MARKERS</b><ul>{markers}</ul></td></tr></table>"
+                if markers
+                else ""
+            )
+            + f"<p><span style='color:{GRADE_COLOUR[incident.grade]}'>■</span> "
             f"<b>{LABEL[incident.grade]}</b> · {target}</p>"
             f"<p>{escape(loc.address or '')} ({escape(loc.borough or 'outside force area')})"
             f" {loc.lat:.5f}, {loc.lon:.5f}</p>"

@@ -42,6 +42,7 @@ from console.store import Change, Store
 from platform_api.contract import GRADE_TARGET_MINUTES, Grade
 from widgets.keys import shortcut
 from widgets.location_picker import LocationPicker
+from widgets.place_warnings import PlaceWarnings
 
 THRIVE = ("threat", "harm", "risk", "investigation", "vulnerability", "engagement")
 INCIDENT_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -113,6 +114,8 @@ class IncidentForm(QWidget):
         self.narrative.setTabChangesFocus(True)
         self.narrative.setMaximumHeight(90)
         self.narrative.textChanged.connect(self._on_field_changed)
+        # Warning markers and the place's and caller's history (widgets/place_warnings.py).
+        self.warnings = PlaceWarnings(store, commands.history, self)
         self.duplicates = QListWidget(self)
         self.duplicates.setMaximumHeight(90)
         self.duplicates.setToolTip("Open incidents near this one; Ctrl+L links the call instead")
@@ -141,6 +144,7 @@ class IncidentForm(QWidget):
         inner = QVBoxLayout(body)
         inner.addWidget(self.heading)
         inner.addLayout(form)
+        inner.addWidget(self.warnings)
         inner.addWidget(thrive_box)
         inner.addWidget(QLabel("Narrative", self))
         inner.addWidget(self.narrative)
@@ -318,6 +322,12 @@ class IncidentForm(QWidget):
 
     def _refresh_duplicates(self) -> None:
         point = self.location.point
+        call = self._store.calls.get(self.call_id) if self.call_id else None
+        self.warnings.show_for(
+            (point["lat"], point["lon"]) if point else None,
+            call.caller_number if call else None,
+            self.call_id,
+        )
         selected = self.duplicates.currentItem()
         keep = selected.data(INCIDENT_ROLE) if selected else None
         self.duplicates.clear()

@@ -1,5 +1,15 @@
 """Recommended units for the selected incident, best first, each with its reason in words.
 
+Above the list, the incident's response plan and how far it is met ("2 of 3 slots filled:
+ARV, response car; needs: ARV"); "Send plan" (Ctrl+Shift+D) sends the proposed set that
+fills it in one action, and "Send backup" one more general unit to a resourced incident.
+Each reason reads as a dispatcher says it: "2.1 km by road, about 4 min, response car,
+available; crew: advanced driver; plan slot 2 of 2 (any unit)".
+
+With a road router (`set_router`: a road graph loaded at start, or a site's OSRM server)
+the list is re-ranked by road time as soon as the router answers; the straight-line
+ranking shows meanwhile, and the router's attribution is shown under the list.
+
 Enter (or Ctrl+D) assigns the selected recommendation. Supervisors may also see units
 committed to other incidents (a reallocation, which asks for a reason); units at Immediate
 incidents are offered only when the supervisor insists.
@@ -9,6 +19,10 @@ Signals:
 """
 
 from __future__ import annotations
+
+from dataclasses import replace
+from html import escape
+from types import MappingProxyType
 
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import (
@@ -26,8 +40,18 @@ from PySide6.QtWidgets import (
 )
 
 from console import commands
-from console.allocation import AllocationConfig, Recommendation, UnitIndex, recommend
+from console.allocation import (
+    AllocationConfig,
+    Recommendation,
+    UnitIndex,
+    recommend,
+    recommend_routed,
+)
+from console.allocation.plan_fill import PlanCoverage, backup, plan_proposal
+from console.routing import Router
 from console.store import Change, Store
+from console.tasks import spawn
+from platform_api.contract import UnitPublic
 from widgets.keys import shortcut
 
 REFRESH_MS = 1000  # positions move every second; the ranking need not move faster
@@ -47,8 +71,21 @@ class RecommendationPanel(QWidget):
         self._store = store
         self._config = config
         self._index = UnitIndex.from_units(store.units.values())
+        self._read_only = False
+        self.router: Router | None = None
+        self._asked = 0  # the latest routed ranking asked for; older answers are dropped
         self.incident_id = ""
         self.recommendations: list[Recommendation] = []
+        self.coverage: PlanCoverage | None = None
+        self.plan = QLabel("", self)
+        self.plan.setWordWrap(True)
+        self.plan.setAccessibleName("Response plan coverage")
+        self.send_plan_button = QPushButton("Send plan (Ctrl+Shift+D)", self)
+        self.send_plan_button.setToolTip("Send every proposed unit that fills the plan")
+        self.send_plan_button.clicked.connect(self.send_plan)
+        self.backup_button = QPushButton("Send backup", self)
+        self.backup_button.setToolTip("Send the best general unit not already there")
+        self.backup_button.clicked.connect(self.send_backup)
         self.title = QLabel("Select an incident to see the units to send.", self)
         self.title.setWordWrap(True)
         self.table = QTableWidget(0, 3, self)
@@ -73,16 +110,24 @@ class RecommendationPanel(QWidget):
             box.toggled.connect(lambda _: self.refresh())
         row = QHBoxLayout()
         row.addWidget(self.assign_button)
+        row.addWidget(self.send_plan_button)
+        row.addWidget(self.backup_button)
         row.addStretch(1)
         row.addWidget(self.committed)
         row.addWidget(self.insist)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(2, 2, 2, 2)
         layout.addWidget(self.title)
+        layout.addWidget(self.plan)
         layout.addWidget(self.table)
         layout.addLayout(row)
+        self.attribution = QLabel("", self)
+        self.attribution.setStyleSheet("color: #8b8d98")
+        self.attribution.setVisible(False)
+        layout.addWidget(self.attribution)
         context = Qt.ShortcutContext.WidgetWithChildrenShortcut
         shortcut("Ctrl+D", self, self.assign_selected, context)
+        shortcut("Ctrl+Shift+D", self, self.send_plan, context)
         # Enter or a double click on a row "activates" it: that is the assignment.
         self.table.activated.connect(lambda _index: self.assign_selected())
         self._timer = QTimer(self)
@@ -95,7 +140,17 @@ class RecommendationPanel(QWidget):
 
     def set_read_only(self, read_only: bool) -> None:
         """A replay: nothing here may invite an assignment."""
-        self.assign_button.setEnabled(not read_only)
+        self._read_only = read_only
+        for button in (self.assign_button, self.send_plan_button, self.backup_button):
+            button.setEnabled(not read_only)
+
+    def set_router(self, router: Router) -> None:
+        """Rank by road from now on (the router is ready: a graph is loaded)."""
+        self.router = router
+        credit = getattr(router, "attribution", None)
+        self.attribution.setText(f"ETA: {router.name}" + (f" · {credit}" if credit else ""))
+        self.attribution.setVisible(True)
+        self.refresh()
 
     def show_incident(self, incident_id: str) -> None:
         self.incident_id = incident_id
@@ -123,6 +178,8 @@ class RecommendationPanel(QWidget):
         incident = self._store.incidents.get(self.incident_id)
         if incident is None:
             self.recommendations = []
+            self.coverage = None
+            self.plan.setText("")
             self.table.setRowCount(0)
             self.title.setText("Select an incident to see the units to send.")
             return
@@ -137,6 +194,50 @@ class RecommendationPanel(QWidget):
             insist=self.insist.isChecked(),
             now=self._store.now(),
         )
+        on_incident = self._units_on(incident.id)
+        self.coverage = plan_proposal(
+            incident,
+            self._index,
+            self._store.assignments.values(),
+            self._config,
+            on_incident,
+            now=self._store.now(),
+        )
+        proposed = [s.callsign for s in self.coverage.proposed if s.callsign]
+        self.plan.setText(
+            f"<b>Plan</b> ({escape(self.coverage.plan.name)}): {escape(self.coverage.summary())}"
+            + (f"<br>Proposed: {escape(', '.join(proposed))}" if proposed else "")
+        )
+        self.send_plan_button.setEnabled(bool(proposed) and not self._read_only)
+        self.backup_button.setEnabled(bool(on_incident) and not self._read_only)
+        self._show(incident.id, keep)
+        if self.router is not None:
+            self._asked += 1
+            spawn(self._route(incident.id, self._asked))
+
+    async def _route(self, incident_id: str, asked: int) -> None:
+        incident = self._store.incidents.get(incident_id)
+        if incident is None or self.router is None:
+            return
+        ranked = await recommend_routed(
+            incident,
+            self._index,
+            self._store.assignments.values(),
+            self._config,
+            self.router,
+            incidents=self._store.incidents,
+            include_committed=self.committed.isChecked(),
+            insist=self.insist.isChecked(),
+            now=self._store.now(),
+        )
+        if asked != self._asked or incident_id != self.incident_id:
+            return  # the operator has moved on, or a newer ranking is coming
+        keep = self._selected_unit_id()
+        self.recommendations = ranked
+        self._show(incident_id, keep)
+
+    def _show(self, incident_id: str, keep: str | None) -> None:
+        incident = self._store.incidents[incident_id]
         self.title.setText(
             f"<b>{incident.reference}</b> {incident.opening_classification} "
             f"({incident.grade.value.replace('_', ' ')}): "
@@ -144,7 +245,7 @@ class RecommendationPanel(QWidget):
         )
         self.table.setRowCount(len(self.recommendations))
         for row, rec in enumerate(self.recommendations):
-            cells = (rec.callsign, f"{rec.eta_s / 60:.0f} min", rec.reason)
+            cells = (rec.callsign, f"{rec.eta_s / 60:.0f} min", self.reason_for(rec))
             for column, text in enumerate(cells):
                 item = QTableWidgetItem(text)
                 item.setData(Qt.ItemDataRole.UserRole, rec.unit_id)
@@ -153,6 +254,58 @@ class RecommendationPanel(QWidget):
                 self.table.setItem(row, column, item)
         rows = [r for r, rec in enumerate(self.recommendations) if rec.unit_id == keep]
         self.table.selectRow(rows[0] if rows else 0)
+
+    def reason_for(self, rec: Recommendation) -> str:
+        """The ranking's reason, then the crew's skills and the unit's seat in the plan."""
+        words = [rec.reason]
+        unit = self._store.units.get(rec.unit_id)
+        if unit is not None and unit.crew:
+            skills = sorted(unit.all_capabilities() - set(unit.capabilities))
+            if skills:
+                words.append("crew: " + ", ".join(skills))
+        slot = self.coverage.slot_words(rec.unit_id) if self.coverage else None
+        if slot:
+            words.append(slot)
+        return "; ".join(words)
+
+    def _units_on(self, incident_id: str) -> list[UnitPublic]:
+        units = self._store.units
+        return [
+            units[a.unit_id]
+            for a in self._store.assignments.values()
+            if a.incident_id == incident_id and a.unit_id in units
+        ]
+
+    def send_plan(self) -> None:
+        """Assign every unit the plan proposal seats, in one action."""
+        incident = self._store.incidents.get(self.incident_id)
+        if incident is None or self.coverage is None or self._read_only:
+            return
+        for seat in self.coverage.proposed:
+            unit = self._store.units.get(seat.unit_id or "")
+            if unit is not None:
+                self.command_requested.emit(commands.assign(unit, incident))
+
+    def send_backup(self) -> None:
+        """One more general unit to an incident that already has units."""
+        incident = self._store.incidents.get(self.incident_id)
+        if incident is None or self._read_only:
+            return
+        on = {u.id for u in self._units_on(incident.id)}
+        # Any general unit will do, whatever the classification requires of the first ones.
+        open_config = replace(self._config, required_capabilities=MappingProxyType({}))
+        ranked = recommend(
+            incident,
+            self._index,
+            self._store.assignments.values(),
+            open_config,
+            limit=None,
+            now=self._store.now(),
+        )
+        pick = backup(ranked, self._config.plans, exclude=on)
+        unit = self._store.units.get(pick.unit_id) if pick else None
+        if unit is not None:
+            self.command_requested.emit(commands.assign(unit, incident))
 
     def _selected_unit_id(self) -> str | None:
         row = self.table.currentRow()

@@ -1,5 +1,6 @@
 """The room at a glance (supervisors): open incidents by grade against available units, per
-borough, and the incidents past or near their response target.
+borough, the incidents past or near their response target, and the warning markers past
+their review date (to renew or retire).
 
 Redrawn every two seconds from the Store; a borough with Immediate incidents and no free
 unit comes first.
@@ -21,6 +22,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from console import warnings
 from console.store import Store
 from platform_api.contract import ACTIVE_ASSIGNMENT_STATES, Grade, UnitStatus
 
@@ -39,11 +41,16 @@ class RoomView(QWidget):
         self.table.horizontalHeader().setStretchLastSection(True)
         self.late_title = QLabel(self)
         self.late = QListWidget(self)
+        self.review_title = QLabel(self)
+        self.review = QListWidget(self)
+        self.review.setToolTip("Warning markers at or past their review date: renew or retire")
         layout = QVBoxLayout(self)
         layout.setContentsMargins(2, 2, 2, 2)
         layout.addWidget(self.table, 3)
         layout.addWidget(self.late_title)
         layout.addWidget(self.late, 1)
+        layout.addWidget(self.review_title)
+        layout.addWidget(self.review, 1)
         self._timer = QTimer(self)
         self._timer.timeout.connect(self.refresh)
         self._timer.start(2000)
@@ -85,6 +92,19 @@ class RoomView(QWidget):
                     item.setForeground(QColor("#e5484d"))
                 self.table.setItem(row, column, item)
         self._refresh_late()
+        self._refresh_review()
+
+    def _refresh_review(self) -> None:
+        due = warnings.due_for_review(self._store, self._store.now().date())
+        self.review.clear()
+        for marker in due:
+            where = (
+                marker.location.address or f"{marker.location.lat:.5f}, {marker.location.lon:.5f}"
+            )
+            self.review.addItem(
+                f"{marker.review_date.isoformat()}  {where}: {warnings.describe(marker)}"
+            )
+        self.review_title.setText(f"<b>Warning markers due for review: {len(due)}</b>")
 
     def _refresh_late(self) -> None:
         now = self._store.now()

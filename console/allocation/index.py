@@ -132,10 +132,12 @@ class UnitIndex:
         self._set_caps(rows, batch)
 
     def _set_caps(self, rows: Rows, batch: list[UnitPublic]) -> None:
-        for cap in {c for u in batch for c in u.capabilities}:
+        # A unit's capabilities are its vehicle's and its crew's skills ("taser").
+        caps = [u.all_capabilities() for u in batch]
+        for cap in frozenset().union(*caps):
             self.caps.setdefault(cap, np.zeros(len(self.ids), np.bool_))
         for cap, column in self.caps.items():
-            column[rows] = [cap in u.capabilities for u in batch]
+            column[rows] = [cap in c for c in caps]
 
     def _grow(self, new: list[UnitPublic]) -> None:
         start = len(self.ids)

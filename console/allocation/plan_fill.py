@@ -92,7 +92,7 @@ def cover(plan: ResponsePlan, plans: ResponsePlans, on_incident: Iterable[UnitPu
     for i in _seat_order(seats):
         slot = seats[i].slot
         for unit in waiting:
-            if slot.accepts(unit.type, unit.capabilities, plans.specialists):
+            if slot.accepts(unit.type, unit.all_capabilities(), plans.specialists):
                 seats[i] = replace(seats[i], unit_id=unit.id, callsign=unit.callsign,
                                    unit_type=unit.type)
                 waiting.remove(unit)

@@ -51,7 +51,9 @@ _STATUS_WORDS = {
     UnitStatus.ASSIGNED: "assigned",
     UnitStatus.AT_SCENE: "at scene",
     UnitStatus.COMMITTED: "committed (not at an incident)",
+    UnitStatus.REFRESHMENT: "on a refreshment break",
     UnitStatus.UNAVAILABLE: "unavailable",
+    UnitStatus.OFF_DUTY: "off duty",
 }
 
 
@@ -354,14 +356,14 @@ def exclusion_reason(
             return f"{words}; a supervisor can reallocate it"
         if not insist and grade in (Grade.IMMEDIATE, None):
             return f"{words}; offered only if the supervisor insists"
-    missing = sorted(config.required_for(incident.opening_classification) - set(unit.capabilities))
+    missing = sorted(config.required_for(incident.opening_classification) - unit.all_capabilities())
     if missing:
         return f"no {' or '.join(missing)} capability"
     if unit.position is None:
         return "no position"
     plans = config.plans
     plan = plans.plan_for(incident.opening_classification, incident.grade)
-    if unit.type in plans.specialists and not plan.asks_for(unit.type, unit.capabilities):
+    if unit.type in plans.specialists and not plan.asks_for(unit.type, unit.all_capabilities()):
         minutes = GRADE_TARGET_MINUTES.get(incident.grade)
         when = "no general unit can arrive" + ("" if minutes is None else f" within {minutes} min")
         return (

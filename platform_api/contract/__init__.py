@@ -12,12 +12,13 @@ disagree about a field. Naming follows `XCreate` (a command's body) and `XPublic
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from enum import StrEnum
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, Self
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
+from platform_api.contract.geodesy import haversine_m
 from platform_api.wire_types import (
     AccuracyMetres,
     Address,
@@ -86,13 +87,29 @@ class UnitStatus(StrEnum):
     ASSIGNED = "assigned"  # dispatched or en route
     AT_SCENE = "at_scene"
     COMMITTED = "committed"  # busy, not at an incident
-    UNAVAILABLE = "unavailable"  # off duty, out of service
+    REFRESHMENT = "refreshment"  # a meal break, with the time it ends (`status_until`)
+    UNAVAILABLE = "unavailable"  # out of service (vehicle defect, at the custody suite)
+    OFF_DUTY = "off_duty"  # booked off: no crew
 
 
-# Statuses an operator or an MDT may set directly; the others follow assignments.
+# Statuses an operator or an MDT may set directly; the others follow assignments, and
+# off duty follows booking off.
 DIRECT_UNIT_STATUSES = frozenset(
-    {UnitStatus.AVAILABLE, UnitStatus.COMMITTED, UnitStatus.UNAVAILABLE}
+    {
+        UnitStatus.AVAILABLE,
+        UnitStatus.COMMITTED,
+        UnitStatus.REFRESHMENT,
+        UnitStatus.UNAVAILABLE,
+    }
 )
+
+
+class Shift(StrEnum):
+    """The three shifts of a 24-hour response team rota."""
+
+    EARLY = "early"  # 07:00-15:00
+    LATE = "late"  # 15:00-23:00
+    NIGHT = "night"  # 23:00-07:00
 
 
 class UnitType(StrEnum):
@@ -105,15 +122,32 @@ class UnitType(StrEnum):
 
 
 class AssignmentState(StrEnum):
+    """Dispatched, acknowledged by the unit's device, en route, at scene, cleared."""
+
     DISPATCHED = "dispatched"
+    ACKNOWLEDGED = "acknowledged"
     EN_ROUTE = "en_route"
     AT_SCENE = "at_scene"
     CLEARED = "cleared"
 
 
 ACTIVE_ASSIGNMENT_STATES = frozenset(
-    {AssignmentState.DISPATCHED, AssignmentState.EN_ROUTE, AssignmentState.AT_SCENE}
+    {
+        AssignmentState.DISPATCHED,
+        AssignmentState.ACKNOWLEDGED,
+        AssignmentState.EN_ROUTE,
+        AssignmentState.AT_SCENE,
+    }
 )
+
+# Seconds a unit has to acknowledge a dispatch, by the incident's grade (site data: the
+# platform's `Settings.ack_within_s` overrides it). None: no deadline.
+ACK_WITHIN_S: dict[Grade, int | None] = {
+    Grade.IMMEDIATE: 60,
+    Grade.PRIORITY: 180,
+    Grade.SCHEDULED: 600,
+    Grade.RESOLVED_WITHOUT_DEPLOYMENT: None,
+}
 
 
 class _Strict(BaseModel):
@@ -218,6 +252,21 @@ class PositionPublic(Point):
     speed_kmh: float | None = None
 
 
+Skill = Annotated[
+    str,
+    StringConstraints(strip_whitespace=True, to_lower=True, min_length=1, max_length=40),
+]
+
+
+class CrewMember(_Strict):
+    """One officer on a unit: collar number and the skills the unit gains ("taser",
+    "first aid", "advanced driver"), which recommendations count as capabilities."""
+
+    collar: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=16)]
+    name: Text | None = None
+    skills: Annotated[list[Skill], Field(max_length=20)] = []
+
+
 class UnitPublic(BaseModel):
     id: str
     version: int
@@ -230,6 +279,14 @@ class UnitPublic(BaseModel):
     status_since: datetime
     position: PositionPublic | None
     incident_id: str | None
+    # Defaults keep recordings from before crews readable.
+    crew: list[CrewMember] = []
+    shift: Shift | None = None
+    status_until: datetime | None = None  # when a refreshment break ends
+
+    def all_capabilities(self) -> frozenset[str]:
+        """The vehicle's capabilities and its crew's skills: what recommendations use."""
+        return frozenset(self.capabilities).union(*(m.skills for m in self.crew))
 
 
 class AssignmentPublic(BaseModel):
@@ -244,6 +301,60 @@ class AssignmentPublic(BaseModel):
     at_scene_at: datetime | None
     cleared_at: datetime | None
     cleared_reason: str | None
+    # When the unit's device acknowledged, and by when it had to (None: no deadline).
+    # Defaults keep recordings from before acknowledgement readable.
+    acknowledged_at: datetime | None = None
+    ack_due_at: datetime | None = None
+
+    def unacknowledged_at(self, now: datetime) -> bool:
+        """Still only dispatched after its acknowledgement deadline: flag it."""
+        return (
+            self.state == AssignmentState.DISPATCHED
+            and self.ack_due_at is not None
+            and now >= self.ack_due_at
+        )
+
+
+class MarkerCategory(StrEnum):
+    """What a warning marker warns of (College of Policing warning signals, simplified)."""
+
+    OFFICER_SAFETY = "officer_safety"  # violent towards police, weapons
+    FIREARMS = "firearms"  # firearms or shotgun certificate holder at the address
+    VULNERABLE_PERSON = "vulnerable_person"  # e.g. dementia, child at risk
+    DOMESTIC_ABUSE = "domestic_abuse"
+    PREMISES_RISK = "premises_risk"  # dogs, structure, chemicals
+    HEALTH = "health"  # infectious disease, medical need
+    OTHER = "other"
+
+
+class MarkerStatus(StrEnum):
+    ACTIVE = "active"
+    RETIRED = "retired"
+
+
+class MarkerPublic(BaseModel):
+    """A warning marker on a place: every incident within `radius_m` shows it."""
+
+    id: str
+    version: int
+    category: MarkerCategory
+    text: str
+    source: str
+    review_date: date
+    location: LocatedPublic
+    radius_m: float
+    status: MarkerStatus
+    created_at: datetime
+    created_by: str
+    updated_at: datetime
+    updated_by: str
+    retired_reason: str | None = None
+
+    def covers(self, lat: float, lon: float) -> bool:
+        return haversine_m(self.location.lat, self.location.lon, lat, lon) <= self.radius_m
+
+    def due_for_review(self, today: date) -> bool:
+        return self.status == MarkerStatus.ACTIVE and self.review_date <= today
 
 
 class Changes(BaseModel):
@@ -258,6 +369,7 @@ class Changes(BaseModel):
     incidents: list[IncidentFields] = []
     units: list[UnitPublic] = []
     assignments: list[AssignmentPublic] = []
+    markers: list[MarkerPublic] = []
 
 
 class IncidentAppended(BaseModel):
@@ -279,6 +391,8 @@ class StatePublic(BaseModel):
     incidents: list[IncidentPublic]
     units: list[UnitPublic]
     assignments: list[AssignmentPublic]
+    # Active warning markers (default: recordings from before markers).
+    markers: list[MarkerPublic] = []
 
 
 class EventPublic(BaseModel):
@@ -453,9 +567,27 @@ class UnitCreate(_Strict):
 
 
 class UnitStatusUpdate(_Strict):
-    """Only the statuses a person or an MDT sets; the others follow assignments."""
+    """Only the statuses a person or an MDT sets; the others follow assignments, and off
+    duty follows booking off."""
 
-    status: Literal[UnitStatus.AVAILABLE, UnitStatus.COMMITTED, UnitStatus.UNAVAILABLE]
+    status: Literal[
+        UnitStatus.AVAILABLE,
+        UnitStatus.COMMITTED,
+        UnitStatus.UNAVAILABLE,
+        UnitStatus.REFRESHMENT,
+    ]
+    until: ZonedTime | None = None  # a refreshment break's end
+
+
+class BookOn(_Strict):
+    """`POST /v1/units/{id}/book-on`: the crew takes the unit for a shift."""
+
+    crew: Annotated[list[CrewMember], Field(min_length=1, max_length=8)]
+    shift: Shift | None = None
+
+
+class BookOff(_Strict):
+    reason: Text | None = None
 
 
 class PositionReport(_Strict):
@@ -486,6 +618,84 @@ class Reallocation(_Strict):
 
 class AssignmentProgress(_Strict):
     state: AssignmentState
+
+
+class AssignmentAcknowledge(_Strict):
+    """`POST /v1/assignments/{id}/acknowledge` from the unit's device (a gateway)."""
+
+    note: Text | None = None
+
+
+MarkerRadius = Annotated[float, Field(ge=5, le=2000, allow_inf_nan=False)]
+
+
+class MarkerCreate(_Strict):
+    """A supervisor's new marker: on a point (`location`) or on an `address` the platform's
+    geocoder places (refused when it finds only a borough or nothing)."""
+
+    category: MarkerCategory
+    text: LongText
+    source: Text
+    review_date: date
+    radius_m: MarkerRadius = 50.0
+    location: IncidentLocation | None = None
+    address: Text | None = None
+
+    @model_validator(mode="after")
+    def _one_place(self) -> Self:
+        if self.location is None and self.address is None:
+            raise ValueError("give a location (lat, lon) or an address")
+        return self
+
+
+class MarkerRevise(_Strict):
+    """Change some of a marker's fields (If-Match: its version); the rest are kept."""
+
+    category: MarkerCategory | None = None
+    text: LongText | None = None
+    source: Text | None = None
+    review_date: date | None = None
+    radius_m: MarkerRadius | None = None
+    location: IncidentLocation | None = None
+
+
+class MarkerRetire(_Strict):
+    reason: Text
+
+
+# ---------------------------------------------------------------- history at answering
+
+
+class PastIncident(BaseModel):
+    id: str
+    reference: str
+    opening_classification: str
+    closing_classification: str | None
+    grade: Grade
+    status: IncidentStatus
+    created_at: datetime
+    closed_at: datetime | None
+    address: str | None
+    distance_m: float
+
+
+class PastCall(BaseModel):
+    id: str
+    line: Line
+    received_at: datetime
+    state: CallState
+    incident_id: str | None
+    incident_reference: str | None
+    result: str  # "LDN-…-0042: Violence, no further action", "abandoned"...
+
+
+class HistoryPublic(BaseModel):
+    """`GET /v1/history`: what happened near a place and from a number, newest first."""
+
+    radius_m: float
+    days: int
+    incidents: list[PastIncident]
+    calls: list[PastCall]
 
 
 # ---------------------------------------------------------------- auth

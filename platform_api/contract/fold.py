@@ -25,9 +25,9 @@ from typing import Any
 
 from platform_api.contract import GROWING_FIELDS, StatePublic
 
-KINDS = ("calls", "incidents", "units", "assignments")
+KINDS = ("calls", "incidents", "units", "assignments", "markers")
 _LIVE_CALL = frozenset({"queued", "answered"})
-_LIVE_ASSIGNMENT = frozenset({"dispatched", "en_route", "at_scene"})
+_LIVE_ASSIGNMENT = frozenset({"dispatched", "acknowledged", "en_route", "at_scene"})
 
 
 def is_live_json(kind: str, entity: dict[str, Any]) -> bool:
@@ -37,6 +37,8 @@ def is_live_json(kind: str, entity: dict[str, Any]) -> bool:
         return bool(entity.get("status") == "open")
     if kind == "assignments":
         return entity.get("state") in _LIVE_ASSIGNMENT
+    if kind == "markers":
+        return bool(entity.get("status") == "active")
     return True
 
 
@@ -79,7 +81,7 @@ def appended_of(payload: Mapping[str, Any], kind: str) -> Mapping[str, Mapping[s
 class StateFold:
     """The live state at `seq`, as JSON dicts keyed by entity id."""
 
-    __slots__ = ("assignments", "calls", "incidents", "last_ts", "seq", "units")
+    __slots__ = ("assignments", "calls", "incidents", "last_ts", "markers", "seq", "units")
 
     def __init__(
         self,
@@ -92,6 +94,7 @@ class StateFold:
         self.incidents = tables["incidents"]
         self.units = tables["units"]
         self.assignments = tables["assignments"]
+        self.markers = tables.get("markers", {})
         self.last_ts = last_ts
 
     @classmethod
@@ -153,6 +156,7 @@ class StateFold:
             "incidents": dict(self.incidents),
             "units": {k: dict(v) for k, v in self.units.items()},
             "assignments": dict(self.assignments),
+            "markers": dict(self.markers),
         }
         return StateFold(self.seq, tables, self.last_ts)
 
@@ -163,6 +167,7 @@ class StateFold:
             "incidents": list(self.incidents.values()),
             "units": list(self.units.values()),
             "assignments": list(self.assignments.values()),
+            "markers": list(self.markers.values()),
         }
 
     def to_state(self) -> StatePublic:

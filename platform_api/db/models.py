@@ -7,11 +7,12 @@ Migrations in `platform_api/migrations` must match these models (a test compares
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
 from sqlalchemy import (
     JSON,
+    Date,
     DateTime,
     Float,
     ForeignKey,
@@ -79,6 +80,8 @@ class LogHead(Base):
 
 class CallRow(Base):
     __tablename__ = "calls"
+    # "Previous calls from this number" at answering (services/history.py).
+    __table_args__ = (Index("ix_calls_caller_received", "caller_number", "received_at"),)
     id: Mapped[str] = mapped_column(String(32), primary_key=True)
     version: Mapped[int] = mapped_column(Integer)
     line: Mapped[str] = mapped_column(String(8))
@@ -97,6 +100,9 @@ class CallRow(Base):
 
 class IncidentRow(Base):
     __tablename__ = "incidents"
+    # History at answering: incidents near a point in the last year, by grid cell then time
+    # (services/history.py), so the query reads a few cells, not a year of incidents.
+    __table_args__ = (Index("ix_incidents_cell_created", "cell", "created_at"),)
     id: Mapped[str] = mapped_column(String(32), primary_key=True)
     version: Mapped[int] = mapped_column(Integer)
     reference: Mapped[str] = mapped_column(String(32), unique=True)
@@ -113,6 +119,7 @@ class IncidentRow(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     created_by: Mapped[str] = mapped_column(String(64))
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    cell: Mapped[int | None] = mapped_column(Integer)  # platform_api.grid.cell_of(lat, lon)
 
     # Loaded only when read (full incidents: `views.with_lists()` loads them in bulk): a
     # command on an incident must not read its whole log, which only grows.
@@ -148,6 +155,9 @@ class UnitRow(Base):
     heading: Mapped[float | None] = mapped_column(Float)
     speed_kmh: Mapped[float | None] = mapped_column(Float)
     incident_id: Mapped[str | None] = mapped_column(ForeignKey("incidents.id"))
+    crew: Mapped[list[dict[str, Any]] | None] = mapped_column(JSON)  # contract.CrewMember
+    shift: Mapped[str | None] = mapped_column(String(16))
+    status_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
 
 class AssignmentRow(Base):
@@ -164,6 +174,32 @@ class AssignmentRow(Base):
     at_scene_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     cleared_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     cleared_reason: Mapped[str | None] = mapped_column(String(200))
+    acknowledged_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    ack_due_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class MarkerRow(Base):
+    """A warning marker on a place: shown with every incident within its radius."""
+
+    __tablename__ = "markers"
+    __table_args__ = (Index("ix_markers_status_review", "status", "review_date"),)
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    version: Mapped[int] = mapped_column(Integer)
+    category: Mapped[str] = mapped_column(String(32))
+    text: Mapped[str] = mapped_column(Text)
+    source: Mapped[str] = mapped_column(String(200))
+    review_date: Mapped[date] = mapped_column(Date)
+    lat: Mapped[float] = mapped_column(Float)
+    lon: Mapped[float] = mapped_column(Float)
+    radius_m: Mapped[float] = mapped_column(Float)
+    address: Mapped[str | None] = mapped_column(String(300))
+    borough: Mapped[str | None] = mapped_column(String(64))
+    status: Mapped[str] = mapped_column(String(16))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    created_by: Mapped[str] = mapped_column(String(64))
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    updated_by: Mapped[str] = mapped_column(String(64))
+    retired_reason: Mapped[str | None] = mapped_column(String(200))
 
 
 class UserRow(Base):

@@ -4,6 +4,7 @@ Reads that return callers' details are logged (`platform_api.read_log`)."""
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Query, Request, Response
@@ -16,13 +17,16 @@ from platform_api.contract import (
     AssignmentPublic,
     CallPublic,
     CallState,
+    HistoryPublic,
     IncidentPublic,
     StatePublic,
     UnitPublic,
 )
 from platform_api.db.engine import snapshot_session
 from platform_api.db.models import AssignmentRow, CallRow, IncidentRow, UnitRow
+from platform_api.errors import Invalid
 from platform_api.routes.deps import ERRORS, EntityId
+from platform_api.services.history import history
 from platform_api.services.views import (
     assignment_public,
     call_public,
@@ -115,3 +119,32 @@ def get_assignment(
         row = get_or_404(session, AssignmentRow, assignment_id)
         _etag(response, row.version)
         return assignment_public(row)
+
+
+@router.get("/history", response_model=HistoryPublic, responses=ERRORS)
+def get_history(
+    request: Request,
+    user: Authorised,
+    lat: Annotated[float | None, Query(ge=-90, le=90, allow_inf_nan=False)] = None,
+    lon: Annotated[float | None, Query(ge=-180, le=180, allow_inf_nan=False)] = None,
+    radius_m: Annotated[float, Query(ge=10, le=2000, allow_inf_nan=False)] = 250,
+    days: Annotated[int, Query(ge=1, le=731)] = 365,
+    caller_number: Annotated[str | None, Query(min_length=1, max_length=32)] = None,
+    exclude_call_id: Annotated[str | None, Query(max_length=64)] = None,
+) -> HistoryPublic:
+    """What the call-taker sees on answering: incidents within `radius_m` of the place in
+    the last `days` (default a year), and earlier calls from the number, with their results;
+    newest first. Give lat and lon together, a caller number, or both."""
+    if (lat is None) != (lon is None):
+        raise Invalid("give lat and lon together", field="lon" if lon is None else "lat")
+    with _session(request) as session:
+        return history(
+            session,
+            datetime.now(UTC),
+            lat=lat,
+            lon=lon,
+            radius_m=radius_m,
+            days=days,
+            caller_number=caller_number.strip() if caller_number else None,
+            exclude_call_id=exclude_call_id,
+        )

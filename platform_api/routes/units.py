@@ -6,8 +6,12 @@ from fastapi import APIRouter, Request, Response
 
 from platform_api.auth import Authorised
 from platform_api.contract import (
+    AssignmentAcknowledge,
     AssignmentCreate,
     AssignmentProgress,
+    AssignmentState,
+    BookOff,
+    BookOn,
     PositionBatch,
     Reallocation,
     StandDown,
@@ -19,9 +23,11 @@ from platform_api.routes.deps import (
     COMMAND,
     EntityId,
     IdempotencyHeader,
+    IfMatchHeader,
     IfMatchRequired,
     required_version,
     run_command,
+    settings_of,
 )
 from platform_api.services import units
 
@@ -51,7 +57,49 @@ def change_unit_status(
         request,
         user,
         key,
-        lambda ctx: units.change_status(ctx, unit_id, version, body.status),
+        lambda ctx: units.change_status(ctx, unit_id, version, body.status, body.until),
+        body=body,
+        if_match=version,
+    )
+
+
+@router.post("/units/{unit_id}/book-on", **COMMAND)
+def book_on(
+    request: Request,
+    unit_id: str,
+    body: BookOn,
+    user: Authorised,
+    if_match: IfMatchHeader = None,
+    key: IdempotencyHeader = None,
+) -> Response:
+    """A crew books on (collar numbers and skills): the unit becomes available."""
+    version = required_version(if_match)
+    return run_command(
+        request,
+        user,
+        key,
+        lambda ctx: units.book_on(ctx, unit_id, version, body),
+        body=body,
+        if_match=version,
+    )
+
+
+@router.post("/units/{unit_id}/book-off", **COMMAND)
+def book_off(
+    request: Request,
+    unit_id: str,
+    body: BookOff,
+    user: Authorised,
+    if_match: IfMatchHeader = None,
+    key: IdempotencyHeader = None,
+) -> Response:
+    """The crew books off: the unit is off duty with no crew."""
+    version = required_version(if_match)
+    return run_command(
+        request,
+        user,
+        key,
+        lambda ctx: units.book_off(ctx, unit_id, version, body.reason),
         body=body,
         if_match=version,
     )
@@ -81,11 +129,12 @@ def assign_unit(
     """Dispatch an available unit (If-Match: the unit's version). Two dispatchers racing
     for one unit: one wins, the other gets 409 naming where the unit went."""
     version = required_version(if_match)
+    ack_within = settings_of(request).ack_within_s
     return run_command(
         request,
         user,
         key,
-        lambda ctx: units.assign(ctx, unit_id, version, body.incident_id),
+        lambda ctx: units.assign(ctx, unit_id, version, body.incident_id, ack_within),
         body=body,
         if_match=version,
         status_code=201,
@@ -123,11 +172,14 @@ def reallocate_unit(
 ) -> Response:
     """Supervisors only: move a committed unit to another incident, with a reason."""
     version = required_version(if_match)
+    ack_within = settings_of(request).ack_within_s
     return run_command(
         request,
         user,
         key,
-        lambda ctx: units.reallocate(ctx, unit_id, version, body.incident_id, body.reason),
+        lambda ctx: units.reallocate(
+            ctx, unit_id, version, body.incident_id, body.reason, ack_within
+        ),
         body=body,
         if_match=version,
     )
@@ -149,6 +201,29 @@ def assignment_progress(
         user,
         key,
         lambda ctx: units.progress(ctx, assignment_id, version, body.state),
+        body=body,
+        if_match=version,
+    )
+
+
+@router.post("/assignments/{assignment_id}/acknowledge", **COMMAND)
+def acknowledge_assignment(
+    request: Request,
+    assignment_id: str,
+    body: AssignmentAcknowledge,
+    user: Authorised,
+    if_match: IfMatchHeader = None,
+    key: IdempotencyHeader = None,
+) -> Response:
+    """The unit's device (through its gateway) acknowledges a dispatch (If-Match: the
+    assignment's version); an assignment past `ack_due_at` still unacknowledged is flagged
+    on every console."""
+    version = required_version(if_match)
+    return run_command(
+        request,
+        user,
+        key,
+        lambda ctx: units.progress(ctx, assignment_id, version, AssignmentState.ACKNOWLEDGED),
         body=body,
         if_match=version,
     )

@@ -23,6 +23,7 @@ from platform_api.db.models import AssignmentRow, CounterRow, IncidentLogRow, In
 from platform_api.errors import Conflict
 from platform_api.eventlog import CommandContext
 from platform_api.geo import borough_at
+from platform_api.grid import cell_of
 from platform_api.services.views import (
     assignment_public,
     check_version,
@@ -77,6 +78,7 @@ def new_incident(
         created_at=ctx.now,
         created_by=ctx.actor,
         closed_at=None,
+        cell=cell_of(body.location.lat, body.location.lon),
     )
     ctx.session.add(row)
     ctx.session.flush()  # the log entry's foreign key needs the row
@@ -153,6 +155,7 @@ def relocate(
     row = _open_incident(ctx, incident_id, if_match)
     row.lat, row.lon, row.address = location.lat, location.lon, location.address
     row.borough = borough_at(location.lat, location.lon)
+    row.cell = cell_of(location.lat, location.lon)
     _emit_incident(ctx, "incident.location_updated", row)
 
 

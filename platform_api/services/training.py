@@ -16,6 +16,7 @@ from platform_api.contract import StatePublic, TrainingSeed
 from platform_api.db.models import AssignmentRow, CallRow, IncidentLogRow, IncidentRow, UnitRow
 from platform_api.errors import Conflict
 from platform_api.eventlog import CommandContext, head_seq
+from platform_api.grid import cell_of
 from platform_api.services.views import (
     assignment_public,
     call_public,
@@ -64,6 +65,7 @@ def seed(ctx: CommandContext, body: TrainingSeed) -> None:
                 created_at=i.created_at,
                 created_by=i.created_by,
                 closed_at=i.closed_at,
+                cell=cell_of(i.location.lat, i.location.lon),
             )
         )
         for entry in i.log:
@@ -125,6 +127,9 @@ def seed(ctx: CommandContext, body: TrainingSeed) -> None:
                 heading=pos.heading if pos else None,
                 speed_kmh=pos.speed_kmh if pos else None,
                 incident_id=u.incident_id if u.incident_id in incidents else None,
+                crew=[m.model_dump(exclude_none=True) for m in u.crew],
+                shift=u.shift.value if u.shift else None,
+                status_until=u.status_until,
             )
         )
     ctx.session.flush()

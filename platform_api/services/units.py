@@ -7,14 +7,18 @@ make a dispatcher's status change or assignment fail as stale.
 from __future__ import annotations
 
 import uuid
-from datetime import datetime
+from collections.abc import Mapping
+from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import select, update
 
 from platform_api.contract import (
+    ACK_WITHIN_S,
     DIRECT_UNIT_STATUSES,
     AssignmentState,
+    BookOn,
+    Grade,
     IncidentStatus,
     PositionBatch,
     UnitCreate,
@@ -24,6 +28,7 @@ from platform_api.db.models import AssignmentRow, IncidentRow, UnitRow
 from platform_api.errors import Conflict, Invalid
 from platform_api.eventlog import CommandContext
 from platform_api.geo import borough_at
+from platform_api.services import markers
 from platform_api.services.views import (
     active_assignment,
     assignment_public,
@@ -35,12 +40,14 @@ from platform_api.services.views import (
 # Unit status that follows each assignment state.
 _UNIT_STATUS_FOR = {
     AssignmentState.DISPATCHED: UnitStatus.ASSIGNED,
+    AssignmentState.ACKNOWLEDGED: UnitStatus.ASSIGNED,
     AssignmentState.EN_ROUTE: UnitStatus.ASSIGNED,
     AssignmentState.AT_SCENE: UnitStatus.AT_SCENE,
     AssignmentState.CLEARED: UnitStatus.AVAILABLE,
 }
 _ORDER = [
     AssignmentState.DISPATCHED,
+    AssignmentState.ACKNOWLEDGED,
     AssignmentState.EN_ROUTE,
     AssignmentState.AT_SCENE,
     AssignmentState.CLEARED,
@@ -70,14 +77,23 @@ def create(ctx: CommandContext, body: UnitCreate) -> None:
     ctx.emit("unit.created", "unit", row.id, changes={"units": [unit_public(row)]})
 
 
-def _set_status(ctx: CommandContext, unit: UnitRow, status: UnitStatus) -> None:
+def _set_status(
+    ctx: CommandContext, unit: UnitRow, status: UnitStatus, until: datetime | None = None
+) -> None:
     if unit.status != status.value:
         unit.status = status.value
         unit.status_since = ctx.now
+    unit.status_until = until
     unit.version += 1
 
 
-def change_status(ctx: CommandContext, unit_id: str, if_match: int, status: UnitStatus) -> None:
+def change_status(
+    ctx: CommandContext,
+    unit_id: str,
+    if_match: int,
+    status: UnitStatus,
+    until: datetime | None = None,
+) -> None:
     unit = get_or_404(ctx.session, UnitRow, unit_id)
     check_version(unit, if_match)
     if status not in DIRECT_UNIT_STATUSES:
@@ -92,14 +108,58 @@ def change_status(ctx: CommandContext, unit_id: str, if_match: int, status: Unit
             field="status",
             current_version=unit.version,
         )
+    if unit.status == UnitStatus.OFF_DUTY.value:
+        raise Conflict(
+            f"{unit.callsign} is booked off; book a crew on first",
+            field="status",
+            current_version=unit.version,
+        )
+    if until is not None and until <= ctx.now:
+        raise Invalid("until must be in the future", field="until")
     previous = unit.status
-    _set_status(ctx, unit, status)
+    _set_status(ctx, unit, status, until)
     ctx.emit(
         "unit.status_changed",
         "unit",
         unit.id,
         changes={"units": [unit_public(unit)]},
         previous=previous,
+    )
+
+
+def book_on(ctx: CommandContext, unit_id: str, if_match: int, body: BookOn) -> None:
+    """A crew takes the unit: it becomes available with their skills."""
+    unit = get_or_404(ctx.session, UnitRow, unit_id)
+    check_version(unit, if_match)
+    if active_assignment(ctx.session, unit.id) is not None:
+        raise Conflict(
+            f"{unit.callsign} is on an incident; its crew changes when it clears",
+            field="unit_id",
+            current_version=unit.version,
+        )
+    collars = [m.collar for m in body.crew]
+    if len(set(collars)) != len(collars):
+        raise Invalid("a collar number appears twice in the crew", field="crew")
+    unit.crew = [m.model_dump(exclude_none=True) for m in body.crew]
+    unit.shift = body.shift.value if body.shift else None
+    _set_status(ctx, unit, UnitStatus.AVAILABLE)
+    ctx.emit("unit.booked_on", "unit", unit.id, changes={"units": [unit_public(unit)]})
+
+
+def book_off(ctx: CommandContext, unit_id: str, if_match: int, reason: str | None) -> None:
+    unit = get_or_404(ctx.session, UnitRow, unit_id)
+    check_version(unit, if_match)
+    if active_assignment(ctx.session, unit.id) is not None:
+        raise Conflict(
+            f"{unit.callsign} is on an incident; stand it down before booking off",
+            field="unit_id",
+            current_version=unit.version,
+        )
+    unit.crew = []
+    unit.shift = None
+    _set_status(ctx, unit, UnitStatus.OFF_DUTY)
+    ctx.emit(
+        "unit.booked_off", "unit", unit.id, changes={"units": [unit_public(unit)]}, reason=reason
     )
 
 
@@ -143,7 +203,19 @@ class NotFoundInBatch(Invalid):
     """An unknown unit inside a batch is a 422 on that item, not a 404 of the URL."""
 
 
-def _dispatch(ctx: CommandContext, unit: UnitRow, incident: IncidentRow) -> AssignmentRow:
+AckWithin = Mapping[str, int]
+
+
+def ack_due(now: datetime, grade: str, ack_within: AckWithin) -> datetime | None:
+    """When a dispatch must be acknowledged by: the site's seconds for the grade, else the
+    contract's default; None for a grade with no deadline."""
+    seconds = ack_within.get(grade, ACK_WITHIN_S.get(Grade(grade)))
+    return None if seconds is None else now + timedelta(seconds=seconds)
+
+
+def _dispatch(
+    ctx: CommandContext, unit: UnitRow, incident: IncidentRow, ack_within: AckWithin
+) -> AssignmentRow:
     a = AssignmentRow(
         id=uuid.uuid4().hex,
         version=1,
@@ -152,11 +224,19 @@ def _dispatch(ctx: CommandContext, unit: UnitRow, incident: IncidentRow) -> Assi
         state=AssignmentState.DISPATCHED.value,
         dispatched_at=ctx.now,
         dispatched_by=ctx.actor,
+        ack_due_at=ack_due(ctx.now, incident.grade, ack_within),
     )
     ctx.session.add(a)
     unit.incident_id = incident.id
     _set_status(ctx, unit, UnitStatus.ASSIGNED)
     return a
+
+
+def _briefing(ctx: CommandContext, incident: IncidentRow) -> list[dict[str, Any]]:
+    """The warning markers a unit gets with its dispatch: those covering the incident."""
+    return [
+        m.model_dump(mode="json") for m in markers.covering(ctx.session, incident.lat, incident.lon)
+    ]
 
 
 def _open_incident(ctx: CommandContext, incident_id: str) -> IncidentRow:
@@ -170,7 +250,13 @@ def _open_incident(ctx: CommandContext, incident_id: str) -> IncidentRow:
     return incident
 
 
-def assign(ctx: CommandContext, unit_id: str, if_match: int, incident_id: str) -> None:
+def assign(
+    ctx: CommandContext,
+    unit_id: str,
+    if_match: int,
+    incident_id: str,
+    ack_within: AckWithin | None = None,
+) -> None:
     unit = get_or_404(ctx.session, UnitRow, unit_id)
     incident = _open_incident(ctx, incident_id)
     # State before version: the dispatcher who lost a race must hear who has the unit.
@@ -186,12 +272,13 @@ def assign(ctx: CommandContext, unit_id: str, if_match: int, incident_id: str) -
             current_version=unit.version,
         )
     check_version(unit, if_match)
-    a = _dispatch(ctx, unit, incident)
+    a = _dispatch(ctx, unit, incident, ack_within or {})
     ctx.emit(
         "assignment.created",
         "assignment",
         a.id,
         changes={"assignments": [assignment_public(a)], "units": [unit_public(unit)]},
+        markers=_briefing(ctx, incident),
     )
 
 
@@ -225,7 +312,12 @@ def stand_down(ctx: CommandContext, unit_id: str, if_match: int, reason: str | N
 
 
 def reallocate(
-    ctx: CommandContext, unit_id: str, if_match: int, incident_id: str, reason: str
+    ctx: CommandContext,
+    unit_id: str,
+    if_match: int,
+    incident_id: str,
+    reason: str,
+    ack_within: AckWithin | None = None,
 ) -> None:
     """Move a committed unit to another incident (supervisors); the reason is recorded."""
     unit = get_or_404(ctx.session, UnitRow, unit_id)
@@ -245,7 +337,7 @@ def reallocate(
             current_version=unit.version,
         )
     _clear(old, ctx.now, f"reallocated: {reason}")
-    new = _dispatch(ctx, unit, target)
+    new = _dispatch(ctx, unit, target, ack_within or {})
     ctx.emit(
         "assignment.reallocated",
         "assignment",
@@ -257,13 +349,15 @@ def reallocate(
         reason=reason,
         from_incident_id=old.incident_id,
         to_incident_id=target.id,
+        markers=_briefing(ctx, target),
     )
 
 
 def progress(
     ctx: CommandContext, assignment_id: str, if_match: int, state: AssignmentState
 ) -> None:
-    """En route, at scene, cleared: each moves forward only, and stamps its time."""
+    """Acknowledged, en route, at scene, cleared: each moves forward only, and stamps its
+    time. A unit that goes en route without acknowledging has acknowledged by going."""
     a = get_or_404(ctx.session, AssignmentRow, assignment_id)
     check_version(a, if_match)
     current = AssignmentState(a.state)
@@ -278,9 +372,10 @@ def progress(
     else:
         a.state = state.value
         a.version += 1
+        a.acknowledged_at = a.acknowledged_at or ctx.now
         if state is AssignmentState.EN_ROUTE:
             a.en_route_at = ctx.now
-        else:
+        elif state is AssignmentState.AT_SCENE:
             a.at_scene_at = ctx.now
             a.en_route_at = a.en_route_at or ctx.now
     _set_status(ctx, unit, _UNIT_STATUS_FOR[state])

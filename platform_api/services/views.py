@@ -15,6 +15,7 @@ from platform_api.contract import (
     AssignmentState,
     CallPublic,
     CallState,
+    CrewMember,
     Grade,
     HandsetLocation,
     IncidentFields,
@@ -24,6 +25,7 @@ from platform_api.contract import (
     LocatedPublic,
     LogEntryPublic,
     PositionPublic,
+    Shift,
     StatePublic,
     Thrive,
     UnitPublic,
@@ -33,6 +35,7 @@ from platform_api.contract import (
 from platform_api.db.models import AssignmentRow, CallRow, IncidentRow, UnitRow
 from platform_api.errors import NotFound, StaleVersion
 from platform_api.eventlog import head_seq
+from platform_api.services import markers
 
 Row = TypeVar("Row", CallRow, IncidentRow, UnitRow, AssignmentRow)
 
@@ -130,6 +133,9 @@ def unit_public(row: UnitRow) -> UnitPublic:
         status_since=row.status_since,
         position=pos,
         incident_id=row.incident_id,
+        crew=[CrewMember.model_validate(m) for m in row.crew or []],
+        shift=Shift(row.shift) if row.shift else None,
+        status_until=row.status_until,
     )
 
 
@@ -146,6 +152,8 @@ def assignment_public(row: AssignmentRow) -> AssignmentPublic:
         at_scene_at=row.at_scene_at,
         cleared_at=row.cleared_at,
         cleared_reason=row.cleared_reason,
+        acknowledged_at=row.acknowledged_at,
+        ack_due_at=row.ack_due_at,
     )
 
 
@@ -188,4 +196,5 @@ def current_state(session: Session) -> StatePublic:
             incidents=[incident_public(i) for i in incidents],
             units=[unit_public(u) for u in units],
             assignments=[assignment_public(a) for a in assignments],
+            markers=markers.active(session),
         )

@@ -14,7 +14,16 @@ class SimConfig:
     patrol_report_s: float = 15.0  # units not moving report this often
     room: bool = True  # simulated colleagues answer, raise, dispatch and close
     answer_after_s: tuple[float, float] = (8.0, 40.0)  # a human gets this window first
-    speed_factor: float = 1.0  # >1 shortens scene times (for tests and demos)
+    speed_factor: float = 1.0  # >1 shortens scene and reaction times (for tests and demos)
+    # Crews acknowledge a dispatch on their device after a median of about 12 s (a
+    # lognormal tail to the minute); `no_ack_share` of them never press it and go en route
+    # only after the room calls them on the radio (so the console's flag is seen).
+    ack_median_s: float = 12.0
+    no_ack_share: float = 0.08
+    # Crews book on and off at 07:00, 15:00 and 23:00 and take a 45-minute break mid-shift
+    # (platform_api/simulator/shifts.py); >1 runs the shift clock faster than the wall.
+    shift_speed: float = 1.0
+    rota_check_s: float = 5.0
     refresh_s: float = 20.0  # re-read /v1/state to see what other consoles did
     password: str = "demo"
     gateway_user: str = "gateway"

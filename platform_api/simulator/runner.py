@@ -8,10 +8,12 @@ an incident a human raised, are left to the human (only their units keep moving)
 from __future__ import annotations
 
 import logging
+import math
 import random
 import threading
 import time
 from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import httpx
@@ -20,11 +22,13 @@ from platform_api.geo import haversine_m
 from platform_api.simulator import avl, scenarios
 from platform_api.simulator.api import Api, World
 from platform_api.simulator.config import SimConfig
+from platform_api.simulator.shifts import Rota
 from platform_api.simulator.world import plan_units
 
 log = logging.getLogger("platform_api.simulator")
 
 TICK_S = 0.25
+ROTA_BATCH = 12  # rota commands per tick at most, so a tick (and stop) stays short
 
 
 @dataclass
@@ -78,6 +82,11 @@ class Simulator:
         self._next_avl = 0.0
         self._next_refresh = 0.0
         self._last_report: dict[str, float] = {}
+        # Dispatches the crews have seen: when they will respond, and whether they press
+        # acknowledge (False: they go en route later, after a radio call, without it).
+        self._responses: dict[str, tuple[float, bool]] = {}
+        self._rota = Rota(self._rng, self.config.shift_speed, time.monotonic())
+        self._next_rota = 0.0
 
     # ---------------------------------------------------------------- lifecycle
 
@@ -154,6 +163,10 @@ class Simulator:
             self._answer_calls(now)
             self._dispatch(now)
             self._close_finished(now)
+        self._crews_respond(now)
+        if now >= self._next_rota:
+            self._next_rota = now + cfg.rota_check_s
+            self._run_rota(now)
         if now >= self._next_avl:
             self._move_units(now)
             self._next_avl = now + cfg.avl_interval_s
@@ -264,14 +277,73 @@ class Simulator:
             )
             if result is not None:
                 self.stats.assignments += 1
-                assignment = result["changes"]["assignments"][0]
                 job.units_sent.add(unit["id"])
-                self._api.send(
-                    self.config.gateway_user,
-                    f"/v1/assignments/{assignment['id']}/progress",
-                    {"state": "en_route"},
-                    assignment["version"],
+
+    def _run_rota(self, now: float) -> None:
+        """Shift changes and refreshment breaks (platform_api/simulator/shifts.py)."""
+        who = self.config.gateway_user
+        done = 0
+        for unit in list(self._world.units.values()):
+            if done >= ROTA_BATCH or self._stop.is_set():
+                self._next_rota = now  # the rest at the next tick
+                return
+            action = self._rota.decide(unit, now)
+            if action is None:
+                continue
+            done += 1
+            path = f"/v1/units/{unit['id']}"
+            if action == "book_on":
+                shift, members = self._rota.new_crew(unit["id"], now)
+                body: dict[str, Any] = {"crew": members, "shift": shift}
+                self._api.send(who, f"{path}/book-on", body, unit["version"])
+            elif action == "book_off":
+                self._api.send(who, f"{path}/book-off", {}, unit["version"])
+            elif action == "break":
+                end = self._rota.break_end(unit["id"]) or now
+                until = datetime.now(UTC) + timedelta(seconds=max(1.0, end - now))
+                body = {"status": "refreshment", "until": until.isoformat()}
+                self._api.send(who, f"{path}/status", body, unit["version"])
+            else:  # back from the break
+                self._rota.ended_break(unit["id"])
+                self._api.send(who, f"{path}/status", {"status": "available"}, unit["version"])
+
+    def _crews_respond(self, now: float) -> None:
+        """Every dispatch the crews know of (the room's or a person's): acknowledge after a
+        human delay and set off, or, now and then, set off late without acknowledging."""
+        rng, cfg = self._rng, self.config
+        for assignment in list(self._world.assignments.values()):
+            if assignment["state"] != "dispatched":
+                continue
+            planned = self._responses.get(assignment["id"])
+            if planned is None:
+                presses = rng.random() >= cfg.no_ack_share
+                if presses:
+                    delay = min(55.0, max(2.0, rng.lognormvariate(math.log(cfg.ack_median_s), 0.6)))
+                else:
+                    delay = rng.uniform(75.0, 150.0)
+                self._responses[assignment["id"]] = (now + delay / cfg.speed_factor, presses)
+                continue
+            due, presses = planned
+            if now < due:
+                continue
+            del self._responses[assignment["id"]]
+            version = assignment["version"]
+            if presses:
+                result = self._api.send(
+                    cfg.gateway_user,
+                    f"/v1/assignments/{assignment['id']}/acknowledge",
+                    {},
+                    version,
                 )
+                if result is None:
+                    continue
+                version = result["changes"]["assignments"][0]["version"]
+            self._api.send(
+                cfg.gateway_user,
+                f"/v1/assignments/{assignment['id']}/progress",
+                {"state": "en_route"},
+                version,
+            )
 
     def _nearest_unit(self, incident: dict[str, Any], needs: str | None) -> dict[str, Any] | None:
         loc = incident["location"]
@@ -323,7 +395,7 @@ class Simulator:
             if (
                 assignment is not None
                 and incident is not None
-                and assignment["state"] != "at_scene"
+                and assignment["state"] in ("acknowledged", "en_route")
             ):
                 fixes.append(self._drive(unit, assignment, incident, now))
             elif now - self._last_report.get(unit["id"], 0.0) >= cfg.patrol_report_s:

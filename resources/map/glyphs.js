@@ -20,7 +20,9 @@
     assigned: { fill: "#0072B2", label: "En route" },
     at_scene: { fill: "#CC79A7", label: "At scene" },
     committed: { fill: "#7F7F7F", label: "Committed" },
+    refreshment: { fill: "#E69F00", label: "Refreshment" },
     unavailable: { fill: null, label: "Unavailable" },
+    off_duty: { fill: null, label: "Off duty" },
   };
   CAD.TYPE_LETTERS = {
     response_car: "R",

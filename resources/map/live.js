@@ -15,7 +15,9 @@
     calls: new Map(),
     links: new Map(),
     heat: new Map(),
+    warnings: new Map(),
   };
+  const warningRings = new Map(); // marker id -> its circle
   const marks = { units: new Map(), incidents: new Map(), calls: new Map() };
   const circles = new Map(); // call id -> accuracy circle
   const trails = new Map(); // unit id -> earlier positions, oldest first
@@ -72,6 +74,7 @@
       incidents: L.layerGroup().addTo(map),
       units: L.layerGroup().addTo(map),
       calls: L.layerGroup().addTo(map),
+      warnings: L.layerGroup().addTo(map),
     };
     const scenery = { pane: "cadLines" };
     overlays = {
@@ -91,6 +94,7 @@
     over["Incidents"] = groups.incidents;
     over["Units"] = groups.units;
     over["Handset locations (AML)"] = groups.calls;
+    over["Warning markers"] = groups.warnings;
     over["Unit trails"] = overlays.trails;
     over["Assigned units"] = overlays.links;
     over["Incidents, last 24 h (heat)"] = overlays.heat;
@@ -139,6 +143,8 @@
     for (const id of rm.calls || []) count += drop("calls", id);
     for (const id of rm.links || []) count += data.links.delete(id) ? 1 : 0;
     for (const id of rm.heat || []) count += data.heat.delete(id) ? 1 : 0;
+    for (const id of rm.warnings || []) count += dropWarning(id);
+    for (const [id, rec] of Object.entries(up.warnings || {})) count += upsertWarning(id, rec);
     for (const [id, rec] of Object.entries(up.units || {})) count += upsertUnit(id, rec);
     for (const [id, rec] of Object.entries(up.incidents || {})) count += upsertIncident(id, rec);
     for (const [id, rec] of Object.entries(up.calls || {})) count += upsertCall(id, rec);
@@ -163,6 +169,32 @@
       }
     }
     send({ type: "applied", ms: performance.now() - started, count: count });
+  }
+
+  // A warning marker: a red dashed circle of its radius, its text on hover. Not
+  // interactive beyond the tooltip, so clicks reach incidents and units under it.
+  function upsertWarning(id, rec) {
+    dropWarning(id);
+    const full = Object.assign({}, data.warnings.get(id) || {}, rec);
+    data.warnings.set(id, full);
+    const ring = L.circle([full.lat, full.lon], {
+      radius: full.r,
+      renderer: accuracyRenderer,
+      color: "#e5484d",
+      weight: 2,
+      dashArray: "4 3",
+      fillOpacity: 0.08,
+    }).bindTooltip(full.txt);
+    warningRings.set(id, ring);
+    groups.warnings.addLayer(ring);
+    return 1;
+  }
+
+  function dropWarning(id) {
+    const ring = warningRings.get(id);
+    if (ring) groups.warnings.removeLayer(ring);
+    warningRings.delete(id);
+    return data.warnings.delete(id) ? 1 : 0;
   }
 
   function drop(kind, id) {

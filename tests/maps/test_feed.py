@@ -83,3 +83,38 @@ def test_nothing_is_sent_before_the_page_is_ready_and_no_empty_diff_after(qapp: 
     feed.start()
     feed.flush()
     assert len(diffs) == 1
+
+
+def _marker(status: str = "active", version: int = 1) -> dict[str, Any]:
+    return {
+        "id": "m1",
+        "version": version,
+        "category": "officer_safety",
+        "text": "Violent towards police",
+        "source": "PNC",
+        "review_date": "2027-01-31",
+        "location": {"lat": 51.5, "lon": -0.12, "address": None, "borough": None},
+        "radius_m": 80,
+        "status": status,
+        "created_at": NOW.isoformat(),
+        "created_by": "supervisor",
+        "updated_at": NOW.isoformat(),
+        "updated_by": "supervisor",
+    }
+
+
+def test_a_warning_marker_is_drawn_with_its_radius_and_removed_when_retired(qapp: Any) -> None:
+    store = _store()
+    feed = MapFeed(store)
+    diffs: list[dict[str, Any]] = []
+    feed.diff_ready.connect(diffs.append)
+    feed.start()
+    store.apply(_event(2, "marker.created", {"changes": {"markers": [_marker()]}}))
+    feed.flush()
+    ring = diffs[-1]["upsert"]["warnings"]["m1"]
+    assert (ring["r"], ring["lat"]) == (80, 51.5)
+    assert ring["txt"].startswith("OFFICER SAFETY: Violent towards police")
+    retired = _marker("retired", 2)
+    store.apply(_event(3, "marker.retired", {"changes": {"markers": [retired]}}))
+    feed.flush()
+    assert diffs[-1]["remove"] == {"warnings": ["m1"]}

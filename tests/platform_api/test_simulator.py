@@ -84,6 +84,7 @@ def test_the_room_answers_raises_dispatches_and_units_move(sim: Simulator, dispa
         "call.answered",
         "incident.created",
         "assignment.created",
+        "assignment.acknowledged",
         "assignment.en_route",
         "unit.positions",
         "assignment.at_scene",
@@ -139,3 +140,39 @@ def test_stop_ends_the_simulator_and_it_sends_nothing_after(
     # Had it kept running it would have ticked, rung and moved units since: nothing came.
     assert simulator.stats.ticks == ticks
     assert dispatcher.get("/v1/events", limit=1)["head_seq"] == head
+
+
+def test_crews_book_on_take_breaks_and_change_at_the_end_of_their_shift(
+    platform: EmbeddedPlatform, dispatcher: Any
+) -> None:
+    # A shift every 6 s of wall time; the room is quiet so most units stay free.
+    config = SimConfig(call_rate_per_hour=1, seed=11, shift_speed=4800, rota_check_s=0.5)
+    simulator = Simulator(platform.url, config)
+    simulator.start()
+    try:
+
+        def types() -> Counter[str]:
+            events = dispatcher.get("/v1/events", limit=10000)["events"]
+            return Counter(e["type"] for e in events)
+
+        wait_for(lambda: types()["unit.booked_off"] > 0, timeout_s=40)
+        events = dispatcher.get("/v1/events", limit=10000)["events"]
+        breaks = [
+            u
+            for e in events
+            if e["type"] == "unit.status_changed"
+            for u in e["payload"]["changes"]["units"]
+            if u["status"] == "refreshment"
+        ]
+        assert breaks and all(u["status_until"] for u in breaks)
+        booked = [
+            u
+            for e in events
+            if e["type"] == "unit.booked_on"
+            for u in e["payload"]["changes"]["units"]
+        ]
+        assert {u["shift"] for u in booked} <= {"early", "late", "night"}
+        assert all(1 <= len(u["crew"]) <= 2 for u in booked)
+        assert simulator.stats.errors == 0
+    finally:
+        simulator.stop()

@@ -1,0 +1,134 @@
+"""Warning markers: supervisors create, revise and retire them; anyone reads those near a
+point or an incident; supervisors list those past their review date."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Annotated
+
+from fastapi import APIRouter, Query, Request, Response
+from fastapi.concurrency import run_in_threadpool
+from sqlalchemy.orm import Session
+
+from platform_api.auth import Authorised
+from platform_api.contract import (
+    MarkerCreate,
+    MarkerPublic,
+    MarkerRetire,
+    MarkerRevise,
+    Point,
+    Precision,
+)
+from platform_api.db.models import IncidentRow
+from platform_api.errors import Invalid
+from platform_api.geocoding.base import Geocoder
+from platform_api.routes.deps import (
+    COMMAND,
+    ERRORS,
+    IdempotencyHeader,
+    IfMatchHeader,
+    required_version,
+    run_command,
+)
+from platform_api.services import markers
+from platform_api.services.views import get_or_404
+
+router = APIRouter(prefix="/v1", tags=["markers"])
+
+Lat = Annotated[float, Query(ge=-90, le=90, allow_inf_nan=False)]
+Lon = Annotated[float, Query(ge=-180, le=180, allow_inf_nan=False)]
+
+
+async def _place_of(request: Request, body: MarkerCreate) -> tuple[Point, str | None]:
+    """The body's point, or where the platform's geocoder puts its address: an address
+    found only as a borough (or not at all) is refused, never guessed."""
+    if body.location is not None:
+        loc = body.location
+        return Point(lat=loc.lat, lon=loc.lon), loc.address or body.address
+    assert body.address is not None  # the model requires one of the two
+    geocoder: Geocoder = request.app.state.geocoder
+    places = await run_in_threadpool(geocoder.search, body.address, 1)
+    if not places or places[0].precision == Precision.BOROUGH:
+        raise Invalid(
+            f"the address {body.address!r} was not found precisely; give a point instead",
+            field="address",
+        )
+    return Point(lat=places[0].lat, lon=places[0].lon), body.address
+
+
+@router.post("/markers", status_code=201, **COMMAND)
+async def create_marker(
+    request: Request, body: MarkerCreate, user: Authorised, key: IdempotencyHeader = None
+) -> Response:
+    place, address = await _place_of(request, body)
+    return await run_in_threadpool(
+        run_command,
+        request,
+        user,
+        key,
+        lambda ctx: markers.create(ctx, body, place, address),
+        body=body,
+        status_code=201,
+    )
+
+
+@router.post("/markers/{marker_id}/revise", **COMMAND)
+def revise_marker(
+    request: Request,
+    marker_id: str,
+    body: MarkerRevise,
+    user: Authorised,
+    if_match: IfMatchHeader = None,
+    key: IdempotencyHeader = None,
+) -> Response:
+    version = required_version(if_match)
+    return run_command(
+        request,
+        user,
+        key,
+        lambda ctx: markers.revise(ctx, marker_id, version, body),
+        body=body,
+        if_match=version,
+    )
+
+
+@router.post("/markers/{marker_id}/retire", **COMMAND)
+def retire_marker(
+    request: Request,
+    marker_id: str,
+    body: MarkerRetire,
+    user: Authorised,
+    if_match: IfMatchHeader = None,
+    key: IdempotencyHeader = None,
+) -> Response:
+    version = required_version(if_match)
+    return run_command(
+        request,
+        user,
+        key,
+        lambda ctx: markers.retire(ctx, marker_id, version, body.reason),
+        body=body,
+        if_match=version,
+    )
+
+
+@router.get("/markers/near", response_model=list[MarkerPublic], responses=ERRORS)
+def markers_near(request: Request, user: Authorised, lat: Lat, lon: Lon) -> list[MarkerPublic]:
+    """Active markers whose radius reaches the point, nearest first."""
+    with Session(request.app.state.engine) as session:
+        return markers.covering(session, lat, lon)
+
+
+@router.get("/markers/due", response_model=list[MarkerPublic], responses=ERRORS)
+def markers_due(request: Request, user: Authorised) -> list[MarkerPublic]:
+    """Active markers at or past their review date, oldest review first (supervisors)."""
+    with Session(request.app.state.engine) as session:
+        return markers.due_for_review(session, datetime.now(UTC).date())
+
+
+@router.get("/incidents/{incident_id}/markers", response_model=list[MarkerPublic], responses=ERRORS)
+def incident_markers(request: Request, incident_id: str, user: Authorised) -> list[MarkerPublic]:
+    """The markers covering an incident: what a unit's device shows with its dispatch."""
+    with Session(request.app.state.engine) as session:
+        row = get_or_404(session, IncidentRow, incident_id)
+        return markers.covering(session, row.lat, row.lon)
