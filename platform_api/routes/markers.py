@@ -25,8 +25,9 @@ from platform_api.geocoding.base import Geocoder
 from platform_api.routes.deps import (
     COMMAND,
     ERRORS,
+    EntityId,
     IdempotencyHeader,
-    IfMatchHeader,
+    IfMatchRequired,
     required_version,
     run_command,
 )
@@ -75,10 +76,10 @@ async def create_marker(
 @router.post("/markers/{marker_id}/revise", **COMMAND)
 def revise_marker(
     request: Request,
-    marker_id: str,
+    marker_id: EntityId,
     body: MarkerRevise,
     user: Authorised,
-    if_match: IfMatchHeader = None,
+    if_match: IfMatchRequired,
     key: IdempotencyHeader = None,
 ) -> Response:
     version = required_version(if_match)
@@ -95,10 +96,10 @@ def revise_marker(
 @router.post("/markers/{marker_id}/retire", **COMMAND)
 def retire_marker(
     request: Request,
-    marker_id: str,
+    marker_id: EntityId,
     body: MarkerRetire,
     user: Authorised,
-    if_match: IfMatchHeader = None,
+    if_match: IfMatchRequired,
     key: IdempotencyHeader = None,
 ) -> Response:
     version = required_version(if_match)
@@ -127,7 +128,9 @@ def markers_due(request: Request, user: Authorised) -> list[MarkerPublic]:
 
 
 @router.get("/incidents/{incident_id}/markers", response_model=list[MarkerPublic], responses=ERRORS)
-def incident_markers(request: Request, incident_id: str, user: Authorised) -> list[MarkerPublic]:
+def incident_markers(
+    request: Request, incident_id: EntityId, user: Authorised
+) -> list[MarkerPublic]:
     """The markers covering an incident: what a unit's device shows with its dispatch."""
     with Session(request.app.state.engine) as session:
         row = get_or_404(session, IncidentRow, incident_id)

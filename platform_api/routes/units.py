@@ -23,7 +23,6 @@ from platform_api.routes.deps import (
     COMMAND,
     EntityId,
     IdempotencyHeader,
-    IfMatchHeader,
     IfMatchRequired,
     required_version,
     run_command,
@@ -66,10 +65,10 @@ def change_unit_status(
 @router.post("/units/{unit_id}/book-on", **COMMAND)
 def book_on(
     request: Request,
-    unit_id: str,
+    unit_id: EntityId,
     body: BookOn,
     user: Authorised,
-    if_match: IfMatchHeader = None,
+    if_match: IfMatchRequired,
     key: IdempotencyHeader = None,
 ) -> Response:
     """A crew books on (collar numbers and skills): the unit becomes available."""
@@ -87,10 +86,10 @@ def book_on(
 @router.post("/units/{unit_id}/book-off", **COMMAND)
 def book_off(
     request: Request,
-    unit_id: str,
+    unit_id: EntityId,
     body: BookOff,
     user: Authorised,
-    if_match: IfMatchHeader = None,
+    if_match: IfMatchRequired,
     key: IdempotencyHeader = None,
 ) -> Response:
     """The crew books off: the unit is off duty with no crew."""
@@ -209,10 +208,10 @@ def assignment_progress(
 @router.post("/assignments/{assignment_id}/acknowledge", **COMMAND)
 def acknowledge_assignment(
     request: Request,
-    assignment_id: str,
+    assignment_id: EntityId,
     body: AssignmentAcknowledge,
     user: Authorised,
-    if_match: IfMatchHeader = None,
+    if_match: IfMatchRequired,
     key: IdempotencyHeader = None,
 ) -> Response:
     """The unit's device (through its gateway) acknowledges a dispatch (If-Match: the
