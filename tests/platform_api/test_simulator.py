@@ -155,16 +155,21 @@ def test_crews_book_on_take_breaks_and_change_at_the_end_of_their_shift(
             events = dispatcher.get("/v1/events", limit=10000)["events"]
             return Counter(e["type"] for e in events)
 
-        wait_for(lambda: types()["unit.booked_off"] > 0, timeout_s=40)
+        def breaks() -> list[dict[str, Any]]:
+            events = dispatcher.get("/v1/events", limit=10000)["events"]
+            return [
+                u
+                for e in events
+                if e["type"] == "unit.status_changed"
+                for u in e["payload"]["changes"]["units"]
+                if u["status"] == "refreshment"
+            ]
+
+        # whatever the time of day the test starts at (a shift may end a moment after it
+        # starts, before any crew is due a break), within a few shifts both have happened
+        wait_for(lambda: types()["unit.booked_off"] > 0 and bool(breaks()), timeout_s=40)
         events = dispatcher.get("/v1/events", limit=10000)["events"]
-        breaks = [
-            u
-            for e in events
-            if e["type"] == "unit.status_changed"
-            for u in e["payload"]["changes"]["units"]
-            if u["status"] == "refreshment"
-        ]
-        assert breaks and all(u["status_until"] for u in breaks)
+        assert all(u["status_until"] for u in breaks())
         booked = [
             u
             for e in events
