@@ -39,6 +39,7 @@ from widgets.help_panel import HelpPanel
 from widgets.incident_board import IncidentBoard
 from widgets.incident_detail import IncidentDetail
 from widgets.incident_form import IncidentForm
+from widgets.link_banner import LinkBanner
 from widgets.location_picker import LocationPicker
 from widgets.map_links import MapLinks
 from widgets.message_view import MessageView
@@ -52,6 +53,8 @@ from widgets.training_links import TrainingLinks
 from widgets.unit_board import UnitBoard
 
 LAYOUT_VERSION = 1
+STALE_SUFFIX = " — STALE (link down)"
+STALE_STYLE = "QTableView { background: #e8e8ec; color: #60646c; }"
 
 
 class MainWindow(QMainWindow):
@@ -159,6 +162,9 @@ class MainWindow(QMainWindow):
         self._link(session, allocation)
         if session.mode != LIVE:
             self._show_mode(session.mode)
+        self.link_banner: LinkBanner | None = None
+        if session.mode != REPLAY:
+            self._add_link_banner(session)
         self._build_menus()
         self.resize(1600, 900)
         self._remember = remember_layout
@@ -214,6 +220,37 @@ class MainWindow(QMainWindow):
         self.training = TrainingLinks(
             store=store, client=client, detail=self.detail, messages=messages, window=self
         )
+
+    def _add_link_banner(self, session: Session) -> None:
+        """Full width above the command line while not connected; the boards say STALE and
+        their clocks stop (a wait that keeps counting over a dead link is a lie)."""
+        banner = LinkBanner(session.sync, self)
+        bar = QToolBar("Link", self)
+        bar.setObjectName("toolbar-link")
+        bar.setMovable(False)
+        bar.addWidget(banner)
+        banner.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
+        self.insertToolBar(self.command_toolbar, bar)
+        self.insertToolBarBreak(bar)
+        self.insertToolBarBreak(self.command_toolbar)
+        self.link_banner = banner
+        self._link_bar = bar
+        bar.setVisible(session.sync.state not in ("connected", "connecting"))
+        session.sync.link_changed.connect(self._on_link_changed)
+
+    def boards_stale(self) -> bool:
+        return self.session.mode != REPLAY and self.session.sync.state != "connected"
+
+    def _on_link_changed(self, state: str, _since: object) -> None:
+        stale = state != "connected"
+        self._link_bar.setVisible(state not in ("connected", "connecting"))
+        for name in ("calls", "incidents", "units", "recommend", "room"):
+            dock = self.docks[name]
+            title = dock.windowTitle().removesuffix(STALE_SUFFIX)
+            dock.setWindowTitle(title + STALE_SUFFIX if stale else title)
+            view = getattr(dock.widget(), "view", None)
+            if isinstance(view, QWidget):
+                view.setStyleSheet(STALE_STYLE if stale else "")
 
     def _show_mode(self, mode: str) -> None:
         """REPLAY or TRAINING on every edge; a replay invites no command at all (the
@@ -346,6 +383,8 @@ class MainWindow(QMainWindow):
         super().closeEvent(event)
 
     def _on_clock_timeout(self) -> None:
+        if self.boards_stale():
+            return  # the clocks stop with the link: the last known state, not a live one
         self.calls.model.refresh_column(CallQueueModel.WAIT_COLUMN)
         for column in IncidentModel.AGE_COLUMNS:
             self.incidents.model.refresh_column(column)

@@ -1,4 +1,8 @@
-"""The status bar: always the truth about the link, the user, the log and the outbox."""
+"""The status bar: always the truth about the link, the user, the log and the outbox.
+
+Everything here is a permanent widget, the link first: a message shown in the status bar
+(`showMessage`) covers only its normal area, never the link's state.
+"""
 
 from __future__ import annotations
 
@@ -56,9 +60,8 @@ class StatusBar(QStatusBar):
             "how late the screen ran its timers in the last second (0 is ideal)"
         )
         self.clock = QLabel(self)
-        self.addWidget(self.link)
-        self.addWidget(self.user)
-        for label in (self.seq, self.delay, self.outbox, self.lateness, self.clock):
+        labels = (self.link, self.user, self.seq, self.delay, self.outbox, self.lateness)
+        for label in (*labels, self.clock):
             self.addPermanentWidget(label)
         sync.link_changed.connect(lambda *_: self.refresh())
         outbox.pending_changed.connect(lambda *_: self.refresh())
