@@ -38,6 +38,10 @@ from console.tasks import spawn
 from platform_api.contract import CallPublic, CallState, Grade, IncidentCreate, IncidentPublic
 
 READ_ONLY_MESSAGE = "This is a replay: commands are disabled. Take over to train."
+NOT_SIGNED_IN_MESSAGE = (
+    "Not signed in: the platform was down when this console started. It shows the last "
+    "known state, read-only, and signs in when the platform answers."
+)
 
 
 class CommandService(QObject):
@@ -59,6 +63,7 @@ class CommandService(QObject):
     ) -> None:
         super().__init__(parent)
         self.read_only = read_only
+        self.read_only_message = READ_ONLY_MESSAGE
         self.username = username
         self._store = store
         self._client = client
@@ -80,7 +85,7 @@ class CommandService(QObject):
         """Answer a call (the next one when no id); False when there is none to answer."""
         call = self._store.calls.get(call_id) if call_id else self.next_call()
         if self.read_only:
-            self.answer_refused.emit(call.id if call else "", READ_ONLY_MESSAGE)
+            self.answer_refused.emit(call.id if call else "", self.read_only_message)
             return True
         if call is None or call.state != CallState.QUEUED:
             if call is not None and call.answered_by == self.username:
@@ -131,7 +136,7 @@ class CommandService(QObject):
     def send(self, command: Command) -> None:
         """Into the outbox, which sends it now or, if the platform is unreachable, later."""
         if self.read_only:
-            self.refused.emit(command.label, READ_ONLY_MESSAGE)
+            self.refused.emit(command.label, self.read_only_message)
             return
         self._labels[command.key] = command.label
         self._outbox.submit(command)

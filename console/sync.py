@@ -11,6 +11,8 @@ Signals:
         "faulty" (something unexpected broke in the console: the state shown may be stale),
         and when that state began.
     failed(message): a problem the operator should see (e.g. signed out).
+    signed_in(): a console started from its last known state (`sign_in_later`) has signed in;
+        commands may go from now on.
 """
 
 from __future__ import annotations
@@ -38,6 +40,7 @@ OFFLINE_AFTER_S = 15.0  # reconnecting this long is called offline
 class Sync(QObject):
     link_changed = Signal(str, datetime)
     failed = Signal(str)
+    signed_in = Signal()
 
     def __init__(self, client: PlatformClient, store: Store, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -52,10 +55,19 @@ class Sync(QObject):
         self._wake = asyncio.Event()
         self._backoff = BACKOFF_START_S
         self._trouble_since: float | None = None
+        self._credentials: tuple[str, str] | None = None
         store.gap_detected.connect(self._on_store_gap_detected)
 
     def start(self) -> None:
         self._task = spawn(self._run_or_fault())
+
+    def sign_in_later(self, username: str, password: str) -> None:
+        """The platform was down at start: sign in first, with the same backoff, then sync."""
+        self._credentials = (username, password)
+
+    @property
+    def signed(self) -> bool:
+        return self._credentials is None
 
     def retry_now(self) -> None:
         """Try the platform again at once instead of waiting out the backoff."""
@@ -106,6 +118,10 @@ class Sync(QObject):
         loop = asyncio.get_running_loop()
         while True:
             try:
+                if self._credentials is not None:
+                    await self._client.login(*self._credentials)
+                    self._credentials = None
+                    self.signed_in.emit()
                 if self._need_bootstrap:
                     state = await self._client.state()
                     self._store.bootstrap(state)

@@ -49,6 +49,10 @@ class LinkBanner(QWidget):
         sync.link_changed.connect(lambda *_: self.refresh())
         self.refresh()
 
+    def signed_in(self) -> None:
+        self.read_only = False
+        self.refresh()
+
     def refresh(self) -> None:
         state = self._sync.state
         down = state not in ("connected", "connecting")  # the first try is not an outage
