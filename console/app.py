@@ -66,6 +66,13 @@ def build_parser() -> argparse.ArgumentParser:
         "https://tiles.example.org/{z}/{x}/{y}.png (default: none; the map stays offline)",
     )
     parser.add_argument(
+        "--pack",
+        default="london",
+        metavar="NAME",
+        help="the force pack whose map is shown: london (default), hampshire-thames-valley, "
+        "san-francisco (a replay shows its recording's own)",
+    )
+    parser.add_argument(
         "--allocation", metavar="TOML", type=Path, help="the site's allocation policy file"
     )
     parser.add_argument(
@@ -88,6 +95,7 @@ def settings_from(args: argparse.Namespace) -> tuple[str, ConsoleSettings]:
         recording=Path(args.replay) if args.replay else None,
         theme=args.theme,
         tile_url=args.tile_url,
+        pack=args.pack,
         screenshot=Path(args.screenshot) if args.screenshot else None,
         allocation_file=args.allocation,
         classifications_file=args.classifications,

@@ -35,9 +35,10 @@ from console.drafts import Drafts
 from console.errors import Unreachable
 from console.message import MessageBridge
 from console.outbox import Outbox
+from console.recording import RecordingError, open_recording
 from console.replay import Player
 from console.session import LIVE, REPLAY, TRAINING, Session
-from console.settings import DEMO_PASSWORD, DEMO_USERS, ConsoleSettings
+from console.settings import DEMO_PASSWORD, DEMO_USERS, ConsoleSettings, pack_for_area
 from console.store import Store
 from console.sync import Sync
 from console.tasks import spawn
@@ -174,6 +175,7 @@ async def bootstrap(
         classifications=Classifications.load(settings.classifications_file),
         with_map=settings.with_map,
         tile_url=settings.tile_url,
+        pack=_pack_of(mode, settings),
     )
     if sandbox is not None:
         window.training.sandbox = sandbox
@@ -234,17 +236,25 @@ def _session(mode: str, signed: SignedIn, folder: Path) -> Session:
 
 
 async def _open_recording(console: Console, path: Path) -> None:
-    """Load the recording (off the GUI thread) and show its area; on failure, stop and raise."""
+    """Open the recording (its start at once, the check after); on failure, stop and raise."""
     assert console.player is not None
     try:
         await console.player.open(path)
     except BaseException:
         await console.stop()
         raise
-    recording = console.player.recording
-    view = console.window.map
-    if recording is not None and recording.header.area == "san_francisco" and view is not None:
-        view.run_js("CAD.map.setView([37.765, -122.44], 12)")
+
+
+def _pack_of(mode: str, settings: ConsoleSettings) -> str:
+    """The pack whose map the window shows: a recording's own (replay, and training taken
+    over from one), else the settings'. The header is read here only for its area; an
+    unreadable file falls back, and opening it later says what is wrong."""
+    if settings.recording is not None and mode in (REPLAY, TRAINING):
+        try:
+            return pack_for_area(open_recording(settings.recording).header.area)
+        except RecordingError:
+            return settings.pack
+    return settings.pack
 
 
 @dataclass

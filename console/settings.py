@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import tempfile
 from dataclasses import dataclass
+from importlib import resources
 from pathlib import Path
 
 import platformdirs
@@ -27,6 +28,18 @@ DEMO_USERS = {
 DEMO_PASSWORD = "demo"
 
 
+# A recording's `area` (its header) -> the force pack whose map shows it.
+AREA_PACKS = {"london": "london", "san_francisco": "san-francisco"}
+
+
+def pack_for_area(area: str) -> str:
+    """The shipped pack for a recording's area (an area may also name a pack itself)."""
+    if area in AREA_PACKS:
+        return AREA_PACKS[area]
+    shipped = resources.files("resources") / "packs" / area / "pack.toml"
+    return area if shipped.is_file() else "london"
+
+
 @dataclass(frozen=True)
 class ConsoleSettings:
     platform_url: str | None = None  # live: the platform; None starts the embedded demo
@@ -38,6 +51,7 @@ class ConsoleSettings:
     recording: Path | None = None  # replay: the JSON Lines file to open
     theme: str | None = None  # "day" or "night"; None: the user's last (live) or day
     tile_url: str | None = None  # an XYZ street map under the map's own layers
+    pack: str = "london"  # the force pack whose map is shown (a replay: its recording's)
     with_map: bool = True  # tests turn the map (a Chromium per window) off where not needed
     screenshot: Path | None = None  # save the window once loaded, then quit
     # Where outboxes, drafts and saved layouts live; None: the user's data dir and QSettings.

@@ -1,4 +1,4 @@
-"""The offline base map's data: the force pack's districts, their names and its overlays.
+"""The offline base map's data: a force pack's districts, their names and its overlays.
 
 A force pack (resources/packs/<id>, see docs/packs.md) holds its layers as GeoJSON, made
 once from their sources by scripts/make_packs.py, so the map only reads files. The map may
@@ -12,46 +12,82 @@ import csv
 import io
 import json
 import tomllib
+from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 from typing import Any
 
-PACK = "london"  # the shipped default; the map follows the platform's pack in time
+DEFAULT_PACK = "london"
 
 
-def _pack_file(name: str) -> str:
-    return (resources.files("resources") / "packs" / PACK / name).read_text("utf-8")
-
-
-@cache
-def _manifest() -> dict[str, Any]:
-    return tomllib.loads(_pack_file("pack.toml"))
+def _pack_file(pack: str, name: str) -> str:
+    return (resources.files("resources") / "packs" / pack / name).read_text("utf-8")
 
 
 @cache
-def attribution() -> str:
-    return "; ".join(_manifest().get("attribution", []))
+def _manifest(pack: str) -> dict[str, Any]:
+    return tomllib.loads(_pack_file(pack, "pack.toml"))
+
+
+@dataclass(frozen=True)
+class PackMap:
+    """What the map needs of a pack: its layers, their names, where it is, whose data."""
+
+    pack: str
+    name: str
+    district_word: str  # "borough": the layers are "Boroughs" and "Borough names"
+    extent: tuple[float, float, float, float]  # west, south, east, north
+    attribution: str
+    districts: dict[str, Any]
+    overlays: tuple[tuple[str, dict[str, Any]], ...]  # (name, GeoJSON)
+    labels: tuple[tuple[str, float, float], ...]  # (district, lat, lon)
+
+    @property
+    def districts_layer(self) -> str:
+        return self.district_word.capitalize() + "s"
+
+    @property
+    def names_layer(self) -> str:
+        return self.district_word.capitalize() + " names"
+
+    @property
+    def centre(self) -> tuple[float, float]:
+        w, s, e, n = self.extent
+        return (s + n) / 2, (w + e) / 2
 
 
 @cache
-def boroughs_geojson() -> dict[str, Any]:
-    data: dict[str, Any] = json.loads(_pack_file(_manifest()["files"]["districts"]))
-    return data
+def pack_map(pack: str = DEFAULT_PACK) -> PackMap:
+    manifest = _manifest(pack)
+    files = manifest["files"]
+    overlays = tuple(
+        (str(o["name"]), json.loads(_pack_file(pack, o["file"])))
+        for o in files.get("overlays", [])
+    )
+    # labels at each district's response base: London's are at the published centroids
+    reader = csv.DictReader(io.StringIO(_pack_file(pack, files["bases"])))
+    labels = tuple((row["district"], float(row["lat"]), float(row["lon"])) for row in reader)
+    w, s, e, n = (float(v) for v in manifest["map"]["extent"])
+    return PackMap(
+        pack=pack,
+        name=str(manifest["name"]),
+        district_word=str(manifest.get("district_word", "district")),
+        extent=(w, s, e, n),
+        attribution="; ".join(manifest.get("attribution", [])),
+        districts=json.loads(_pack_file(pack, files["districts"])),
+        overlays=overlays,
+        labels=labels,
+    )
 
 
-@cache
-def tube_lines_geojson() -> dict[str, Any]:
-    """The pack's first overlay (London: the tube lines), or an empty collection."""
-    overlays = _manifest()["files"].get("overlays", [])
-    if not overlays:
-        return {"type": "FeatureCollection", "features": []}
-    data: dict[str, Any] = json.loads(_pack_file(overlays[0]["file"]))
-    return data
+def attribution(pack: str = DEFAULT_PACK) -> str:
+    return pack_map(pack).attribution
 
 
-@cache
-def borough_labels() -> list[tuple[str, float, float]]:
-    """(name, lat, lon) of each district's label point: its response base in the pack
-    (London's are at the published borough centroids)."""
-    reader = csv.DictReader(io.StringIO(_pack_file(_manifest()["files"]["bases"])))
-    return [(row["district"], float(row["lat"]), float(row["lon"])) for row in reader]
+def boroughs_geojson(pack: str = DEFAULT_PACK) -> dict[str, Any]:
+    return pack_map(pack).districts
+
+
+def borough_labels(pack: str = DEFAULT_PACK) -> list[tuple[str, float, float]]:
+    """(name, lat, lon) of each district's label point."""
+    return list(pack_map(pack).labels)

@@ -22,9 +22,8 @@ from branca.element import MacroElement
 from folium.template import Template
 from PySide6.QtCore import QUrl
 
-from maps.basemap import attribution, borough_labels, boroughs_geojson, tube_lines_geojson
+from maps.basemap import DEFAULT_PACK, pack_map
 
-LONDON = (51.505, -0.115)
 # Our scripts in load order: drawing primitives, canvas overlays, then the live layer.
 SCRIPTS = ("glyphs.js", "overlays.js", "legend.js", "live.js")
 
@@ -67,12 +66,14 @@ def build_map(
     tile_url: str | None = None,
     tile_attribution: str | None = None,
     theme: str = "day",
+    pack: str = DEFAULT_PACK,
 ) -> folium.Map:
     """The folium map with offline assets and base layers, before any live entity."""
+    area = pack_map(pack)
     fmap = folium.Map(
-        location=LONDON,
+        location=area.centre,
         zoom_start=11,
-        min_zoom=9,
+        min_zoom=7,
         max_zoom=18,
         tiles=None,
         prefer_canvas=True,
@@ -98,15 +99,16 @@ def build_map(
         )
         street.add_to(fmap)
         layers["Street map"] = street
-    boroughs = folium.GeoJson(boroughs_geojson(), name="Boroughs", smooth_factor=0.5)
-    boroughs.add_to(fmap)
-    layers["Boroughs"] = boroughs
-    tube = folium.GeoJson(tube_lines_geojson(), name="Tube lines", smooth_factor=0.5)
-    tube.add_to(fmap)
-    layers["Tube lines"] = tube
+    districts = folium.GeoJson(area.districts, name=area.districts_layer, smooth_factor=0.5)
+    districts.add_to(fmap)
+    layers[area.districts_layer] = districts
+    for name, geojson in area.overlays:
+        overlay = folium.GeoJson(geojson, name=name, smooth_factor=0.5)
+        overlay.add_to(fmap)
+        layers[name] = overlay
     folium.map.CustomPane("cadBoroughNames", z_index=405, pointer_events=False).add_to(fmap)
-    names = folium.FeatureGroup(name="Borough names")
-    for name, lat, lon in borough_labels():
+    names = folium.FeatureGroup(name=area.names_layer)
+    for name, lat, lon in area.labels:
         folium.Marker(
             (lat, lon),
             icon=folium.DivIcon(
@@ -119,8 +121,16 @@ def build_map(
             keyboard=False,
         ).add_to(names)
     names.add_to(fmap)
-    layers["Borough names"] = names
-    config = {"attribution": attribution(), "theme": theme, "streetMap": bool(tile_url)}
+    layers[area.names_layer] = names
+    w, south, e, n = area.extent
+    fmap.fit_bounds([[south, w], [n, e]])
+    config = {
+        "attribution": area.attribution,
+        "theme": theme,
+        "streetMap": bool(tile_url),
+        "districts": area.districts_layer,
+        "lines": [name for name, _ in area.overlays],
+    }
     fmap.add_child(_Init(layers, config))
     return fmap
 
@@ -131,8 +141,11 @@ def render(fmap: folium.Map) -> str:
 
 
 def build_page(
-    tile_url: str | None = None, tile_attribution: str | None = None, theme: str = "day"
+    tile_url: str | None = None,
+    tile_attribution: str | None = None,
+    theme: str = "day",
+    pack: str = DEFAULT_PACK,
 ) -> tuple[str, QUrl]:
     """The page's HTML and the file:// base URL to give `setHtml` with it."""
-    page = render(build_map(tile_url, tile_attribution, theme))
+    page = render(build_map(tile_url, tile_attribution, theme, pack))
     return page, QUrl.fromLocalFile(str(resource_dir()) + "/")

@@ -33,6 +33,7 @@ from PySide6.QtWebEngineWidgets import QWebEngineView
 from PySide6.QtWidgets import QMenu, QVBoxLayout, QWidget
 
 from console.store import Store
+from maps.basemap import DEFAULT_PACK
 from maps.bridge import MapBridge
 from maps.engine import MapPage
 from maps.feed import MapFeed
@@ -75,10 +76,12 @@ class MapView(QWidget):
         tile_attribution: str | None = None,
         theme: str = "day",
         request_interceptor: QWebEngineUrlRequestInterceptor | None = None,
+        pack: str = DEFAULT_PACK,
     ) -> None:
         super().__init__(parent)
         self.theme = theme
-        self._html, self._base_url = build_page(tile_url, tile_attribution, theme)
+        self.pack = pack
+        self._html, self._base_url = build_page(tile_url, tile_attribution, theme, pack)
         self.web = QWebEngineView(self)
         # Off the record: no cache or cookies on disk. An interceptor sees every request
         # (a test counts those leaving the machine; a site could refuse them).

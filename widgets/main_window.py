@@ -70,6 +70,7 @@ class MainWindow(QMainWindow):
         classifications: Classifications,
         with_map: bool = True,
         tile_url: str | None = None,
+        pack: str = "london",
     ) -> None:
         super().__init__(parent)
         user, role = session.username, session.role
@@ -135,7 +136,7 @@ class MainWindow(QMainWindow):
         self.command_toolbar = bar
         self.map: MapView | None = None
         if with_map:
-            self.map = MapView(store, tile_url, self, theme=theme)
+            self.map = MapView(store, tile_url, self, theme=theme, pack=pack)
             self.setCentralWidget(self.map)
         else:
             centre = QLabel("Map off (started without it)", self)

@@ -56,6 +56,7 @@
   CAD.init = function (leafletMap, layers, config) {
     map = CAD.map = leafletMap;
     baseLayers = layers;
+    CAD.config = config;
     streetMap = !!config.streetMap;
     makePane("cadHeat", 402, false);
     makePane("cadLines", 410, false);
@@ -273,8 +274,10 @@
     CAD.themeName = name in CAD.THEMES ? name : "day";
     document.body.classList.remove("cad-day", "cad-night");
     document.body.classList.add("cad-" + CAD.themeName);
-    if (baseLayers["Boroughs"]) {
-      baseLayers["Boroughs"].setStyle({
+    const config = CAD.config || {};
+    const districts = baseLayers[config.districts || "Boroughs"];
+    if (districts) {
+      districts.setStyle({
         color: t.boroughLine,
         weight: 1.2,
         opacity: 1,
@@ -282,8 +285,8 @@
         fillOpacity: streetMap ? 0.08 : 1,
       });
     }
-    if (baseLayers["Tube lines"]) {
-      baseLayers["Tube lines"].setStyle({ color: t.tube, weight: 1.4, opacity: 0.6 });
+    for (const name of config.lines || ["Tube lines"]) {
+      if (baseLayers[name]) baseLayers[name].setStyle({ color: t.tube, weight: 1.4, opacity: 0.6 });
     }
     for (const circle of circles.values()) circle.setStyle({ color: t.accuracy, fillColor: t.accuracy });
     for (const ring of rings) ring.remove();
