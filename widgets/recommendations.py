@@ -1,8 +1,10 @@
 """Recommended units for the selected incident, best first, each with its reason in words.
 
-Enter (or Ctrl+D) assigns the selected recommendation. Supervisors may also see units
-committed to other incidents (a reallocation, which asks for a reason); units at Immediate
-incidents are offered only when the supervisor insists.
+Enter (or Ctrl+D) assigns the selected recommendation; the button names the unit and the
+incident ("Assign YR14 → LDN-20261123-0003"). Each incident's list starts at the top; an
+incident closed while shown stays named, as closed, and nothing can be sent to it.
+Supervisors may also see units committed to other incidents (a reallocation, which asks for
+a reason); units at Immediate incidents are offered only when the supervisor insists.
 
 Signals:
     command_requested(command): assign or reallocate, ready to send.
@@ -48,6 +50,7 @@ class RecommendationPanel(QWidget):
         self._config = config
         self._index = UnitIndex.from_units(store.units.values())
         self.incident_id = ""
+        self._read_only = False
         self.recommendations: list[Recommendation] = []
         self.title = QLabel("Select an incident to see the units to send.", self)
         self.title.setWordWrap(True)
@@ -85,6 +88,8 @@ class RecommendationPanel(QWidget):
         shortcut("Ctrl+D", self, self.assign_selected, context)
         # Enter or a double click on a row "activates" it: that is the assignment.
         self.table.activated.connect(lambda _index: self.assign_selected())
+        self.table.itemSelectionChanged.connect(self._name_target)
+        self.closed_note = ""
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
         self._timer.setInterval(REFRESH_MS)
@@ -95,11 +100,28 @@ class RecommendationPanel(QWidget):
 
     def set_read_only(self, read_only: bool) -> None:
         """A replay: nothing here may invite an assignment."""
+        self._read_only = read_only
         self.assign_button.setEnabled(not read_only)
 
     def show_incident(self, incident_id: str) -> None:
+        if incident_id != self.incident_id:
+            self.table.setRowCount(0)  # a new incident's list starts at the top
         self.incident_id = incident_id
+        self.closed_note = ""
         self.refresh()
+
+    def _name_target(self) -> None:
+        """The button says exactly what Enter will do, to which unit and incident."""
+        incident = self._store.incidents.get(self.incident_id)
+        row = self.table.currentRow()
+        if incident is None or not 0 <= row < len(self.recommendations):
+            self.assign_button.setText("Assign (Enter)")
+            self.assign_button.setEnabled(False)
+            return
+        rec = self.recommendations[row]
+        verb = "Reallocate" if rec.committed_to else "Assign"
+        self.assign_button.setText(f"{verb} {rec.callsign} → {incident.reference} (Enter)")
+        self.assign_button.setEnabled(not self._read_only)
 
     def _on_store_reset(self) -> None:
         self._index = UnitIndex.from_units(self._store.units.values())
@@ -111,6 +133,15 @@ class RecommendationPanel(QWidget):
             self._index.update(units[i] for i in change.upserted if i in units)
         elif change.kind == "calls":
             return  # calls play no part in a ranking
+        elif change.kind == "incidents" and self.incident_id in change.removed:
+            final = [i for i in change.left if i.id == self.incident_id]
+            if final:
+                self.closed_note = (
+                    f"<b>{final[0].reference}</b> was CLOSED by {change.initiator or 'someone'}:"
+                    " nothing can be sent to it. Choose another incident."
+                )
+            self.refresh()  # at once: the list must not offer a closed incident for a second
+            return
         if self.incident_id and not self._timer.isActive():
             self._timer.start()
 
@@ -124,7 +155,8 @@ class RecommendationPanel(QWidget):
         if incident is None:
             self.recommendations = []
             self.table.setRowCount(0)
-            self.title.setText("Select an incident to see the units to send.")
+            self.title.setText(self.closed_note or "Select an incident to see the units to send.")
+            self._name_target()
             return
         keep = self._selected_unit_id()
         self.recommendations = recommend(
@@ -153,6 +185,7 @@ class RecommendationPanel(QWidget):
                 self.table.setItem(row, column, item)
         rows = [r for r, rec in enumerate(self.recommendations) if rec.unit_id == keep]
         self.table.selectRow(rows[0] if rows else 0)
+        self._name_target()
 
     def _selected_unit_id(self) -> str | None:
         row = self.table.currentRow()
