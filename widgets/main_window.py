@@ -46,6 +46,7 @@ from widgets.message_view import MessageView
 from widgets.mode_banner import ModeBanner, show_mode
 from widgets.outbox_panel import OutboxPanel
 from widgets.recommendations import RecommendationPanel
+from widgets.role_layouts import layout_for
 from widgets.room_view import RoomView
 from widgets.status_bar import StatusBar
 from widgets.theme import apply_theme
@@ -167,6 +168,7 @@ class MainWindow(QMainWindow):
         if session.mode != REPLAY:
             self._add_link_banner(session)
         self._build_menus()
+        self._apply_role(session.role)
         self.resize(1600, 900)
         self._remember = remember_layout
         self._sized = False
@@ -221,6 +223,24 @@ class MainWindow(QMainWindow):
         self.training = TrainingLinks(
             store=store, client=client, detail=self.detail, messages=messages, window=self
         )
+
+    def _apply_role(self, role: str) -> None:
+        """The role's docks and the actions it may take (widgets/role_layouts.py)."""
+        layout = layout_for(role)
+        self.role_layout = layout
+        for name in layout.hidden:
+            self.docks[name].hide()
+        for name in layout.raised:
+            self.docks[name].raise_()
+        if not layout.may_dispatch:
+            self.recommendations.set_read_only(True)
+            self.units.set_read_only(True)
+            self.focus_recommendations_action.setEnabled(False)
+        if not layout.may_take_calls:
+            self.calls.set_read_only(True)
+            self.form.setEnabled(False)
+            self.answer_action.setEnabled(False)
+            self.new_incident_action.setEnabled(False)
 
     def _add_link_banner(self, session: Session) -> None:
         """Full width above the command line while not connected; the boards say STALE and
@@ -283,8 +303,10 @@ class MainWindow(QMainWindow):
 
     def _build_menus(self) -> None:
         calls = self.menuBar().addMenu("Call&s")
-        self._action(calls, "&Answer next call", "F2", lambda: self.answer(""))
-        self._action(calls, "&New incident (walk-in)", "Ctrl+N", self.new_incident)
+        self.answer_action = self._action(calls, "&Answer next call", "F2", lambda: self.answer(""))
+        self.new_incident_action = self._action(
+            calls, "&New incident (walk-in)", "Ctrl+N", self.new_incident
+        )
         self._action(calls, "&Mute 999 alert", "Ctrl+M", self.calls.toggle_sound)
         self._action(calls, "&Command line", "Ctrl+K", self.command_bar.setFocus)
         inject = self._action(
@@ -300,7 +322,7 @@ class MainWindow(QMainWindow):
             ("Del", "Dismiss a refused command (in the outbox)"),
         ]
         dispatch = self.menuBar().addMenu("&Dispatch")
-        self._action(
+        self.focus_recommendations_action = self._action(
             dispatch,
             "Recommended &units",
             "Ctrl+R",
@@ -359,9 +381,10 @@ class MainWindow(QMainWindow):
 
     def reset_layout(self) -> None:
         self.restoreState(self._default_state, LAYOUT_VERSION)
-        for dock in self.docks.values():
+        hidden = self.role_layout.hidden
+        for name, dock in self.docks.items():
             dock.setFloating(False)
-            dock.show()
+            dock.setVisible(name not in hidden)
         self.default_sizes()
 
     def restore_layout(self) -> None:

@@ -31,6 +31,9 @@ STATUS_KEYS = (
 )
 
 
+KEYS_TEXT = "F5 available · F6 committed · F7 unavailable · F8 stand down"
+
+
 class UnitBoard(TablePanel):
     command_requested = Signal(object)
 
@@ -59,8 +62,10 @@ class UnitBoard(TablePanel):
         self.group.addItem("Group by borough", BOROUGH_COLUMN)
         self.group.setToolTip("Order the board by status or by borough")
         self.group.currentIndexChanged.connect(self._on_group_current_index_changed)
-        keys = QLabel("F5 available · F6 committed · F7 unavailable · F8 stand down", self)
+        self.read_only = False
+        keys = QLabel(KEYS_TEXT, self)
         keys.setStyleSheet("color: #8b8d98")
+        self.keys = keys
         row = QHBoxLayout()
         self.box.removeWidget(self.search)
         row.addWidget(self.search, 1)
@@ -73,17 +78,26 @@ class UnitBoard(TablePanel):
             shortcut(key, self, partial(self.request_status, status), context)
         shortcut("F8", self, self.request_stand_down, context)
 
+    def set_read_only(self, read_only: bool) -> None:
+        """A role that may not dispatch: the F5-F8 keys do nothing and say so."""
+        self.read_only = read_only
+        self.keys.setText("Status keys are for dispatchers" if read_only else KEYS_TEXT)
+
     def selected_unit(self) -> UnitPublic | None:
         index = self.view.currentIndex()
         unit_id = index.data(ID_ROLE) if index.isValid() else None
         return self._store.units.get(str(unit_id)) if unit_id else None
 
     def request_status(self, status: UnitStatus) -> None:
+        if self.read_only:
+            return
         unit = self.selected_unit()
         if unit is not None and unit.status != status:
             self.command_requested.emit(commands.set_status(unit, status))
 
     def request_stand_down(self) -> None:
+        if self.read_only:
+            return
         unit = self.selected_unit()
         if unit is not None and unit.incident_id is not None:
             self.command_requested.emit(commands.stand_down(unit, "stood down by dispatcher"))
