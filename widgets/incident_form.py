@@ -151,7 +151,7 @@ class IncidentForm(QWidget):
         scroll.setWidgetResizable(True)
         scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         scroll.setWidget(body)
-        self.scroll = scroll
+        self.fields_scroll = scroll
         # The duplicates, the errors and Create stay pinned under the fields, never below
         # the fold (at 1280x720 they were out of sight): only the fields scroll.
         pinned = QVBoxLayout()
@@ -214,7 +214,7 @@ class IncidentForm(QWidget):
         if focused is None or not focused.isVisible():
             first = next(iter(self.thrive.values()))
             first.setFocus()
-            self.scroll.ensureWidgetVisible(first)
+            self.fields_scroll.ensureWidgetVisible(first)
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         """On the grade box, one letter picks a grade at once (I, P, S, R), every time.
