@@ -88,7 +88,11 @@ class CallQueuePanel(TablePanel):
         if self.has_sound_device:
             self.sound.setSource(alert_sound_url())
         else:
-            self.sound_on.setText("999 alert: NO SOUND DEVICE, beep only (Ctrl+M)")
+            self.sound_on.setText("999 alert: NO SOUND")
+            self.sound_on.setToolTip(
+                "This machine has no sound output: the 999 tone cannot play, only the system"
+                " beep. Ctrl+M mutes or unmutes"
+            )
             self.sound_on.setStyleSheet("color:#e5484d; font-weight:bold")
         self.tones: list[str] = []  # how each alert was given: "tone" or "beep"
         store.reset.connect(self._on_store_reset)
