@@ -127,8 +127,8 @@ class CommandService(QObject):
             raise ValueError("that call is no longer live")
         self.send(commands.link_call(call, incident))
 
-    def grade(self, incident: IncidentPublic, grade: Grade) -> None:
-        self.send(commands.grade(incident, grade))
+    def grade(self, incident: IncidentPublic, grade: Grade, reason: str | None = None) -> None:
+        self.send(commands.grade(incident, grade, reason or None))
 
     def add_log(self, incident: IncidentPublic, text: str) -> None:
         self.send(commands.add_log(incident, text))

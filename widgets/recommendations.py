@@ -209,7 +209,7 @@ class RecommendationPanel(QWidget):
         dialog = QInputDialog(self)
         dialog.setWindowTitle("Reallocate a committed unit")
         dialog.setLabelText(
-            f"{unit.callsign} is committed to {rec.committed_to}.\n"
+            f"{unit.callsign} is committed to {self._reference(rec.committed_to)}.\n"
             f"Why move it to {incident.reference}? (recorded in the log; required)"
         )
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
@@ -218,6 +218,11 @@ class RecommendationPanel(QWidget):
         )
         dialog.open()
         self.reason_dialog = dialog
+
+    def _reference(self, incident_id: str) -> str:
+        """An incident as operators know it: its reference, never its internal id."""
+        incident = self._store.incidents.get(incident_id)
+        return incident.reference if incident is not None else "another incident"
 
     def _reallocate(self, unit_id: str, incident_id: str, reason: str) -> None:
         unit = self._store.units.get(unit_id)

@@ -13,9 +13,9 @@ from __future__ import annotations
 from functools import partial
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QWidget
+from PySide6.QtWidgets import QComboBox, QHBoxLayout, QInputDialog, QLabel, QWidget
 
-from console import commands
+from console import commands, grades
 from console.models import ID_ROLE
 from console.store import Store
 from console.tables import STATUS_LABEL, STATUS_RANK, UnitModel
@@ -99,8 +99,32 @@ class UnitBoard(TablePanel):
         if self.read_only:
             return
         unit = self.selected_unit()
-        if unit is not None and unit.incident_id is not None:
+        if unit is None or unit.incident_id is None:
+            return
+        incident = self._store.incidents.get(unit.incident_id)
+        if incident is None or incident.grade not in grades.REASON_NEEDED_FROM:
             self.command_requested.emit(commands.stand_down(unit, "stood down by dispatcher"))
+            return
+        # From an Immediate or Priority incident: say which, and ask why (it goes in the log).
+        # Not a modal exec(): the live stream keeps flowing while the dispatcher types.
+        dialog = QInputDialog(self)
+        dialog.setWindowTitle(f"Stand {unit.callsign} down")
+        dialog.setLabelText(
+            f"Stand {unit.callsign} down from {incident.reference} "
+            f"({grades.WORD[incident.grade]})?\nWhy? (required; it goes in the incident's log)"
+        )
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.textValueSelected.connect(
+            lambda reason: self._stand_down(unit.id, incident.id, reason)
+        )
+        dialog.open()
+        self.reason_dialog = dialog
+
+    def _stand_down(self, unit_id: str, incident_id: str, reason: str) -> None:
+        unit = self._store.units.get(unit_id)
+        if unit is None or unit.incident_id != incident_id or not reason.strip():
+            return  # moved on meanwhile, or no reason given: nothing is sent
+        self.command_requested.emit(commands.stand_down(unit, reason.strip()))
 
     def _on_group_current_index_changed(self, _index: int) -> None:
         self.view.sortByColumn(int(self.group.currentData()), Qt.SortOrder.AscendingOrder)
