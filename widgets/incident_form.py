@@ -263,6 +263,7 @@ class IncidentForm(QWidget):
         self.location.set_handset(None)
 
     def _load(self, call_id: str | None, draft: IncidentDraft | None) -> None:
+        self.fields_scroll.verticalScrollBar().setValue(0)  # each form starts at its top
         self._loading = True
         self.call_id = call_id
         self.errors.clear()
@@ -357,6 +358,7 @@ class IncidentForm(QWidget):
         selected = self.duplicates.currentItem()
         keep = selected.data(INCIDENT_ROLE) if selected else None
         self.duplicates.clear()
+        self.duplicates.hide()  # no empty box taking the fields' room; shown when any are found
         if point is None:
             self.duplicates_title.setText("Possible duplicates: choose a location first")
             return
@@ -375,6 +377,7 @@ class IncidentForm(QWidget):
             self.duplicates.addItem(item)
             if dup.incident.id == keep:
                 self.duplicates.setCurrentItem(item)
+        self.duplicates.setVisible(bool(found))
         if found and self.duplicates.currentRow() < 0:
             self.duplicates.setCurrentRow(0)
         self.duplicates_title.setText(

@@ -58,6 +58,16 @@ STALE_SUFFIX = " — STALE (link down)"
 STALE_STYLE = "QTableView { background: #e8e8ec; color: #60646c; }"
 
 
+def fitted_size(width: int, height: int) -> tuple[int, int]:
+    """The default size, no larger than the screen (at 1280x720 a 1600x900 window put the
+    status bar, the link's state and the form's Create button off the screen)."""
+    screen = QApplication.primaryScreen()
+    if screen is None:
+        return width, height
+    room = screen.availableGeometry()
+    return min(width, room.width()), min(height, room.height())
+
+
 class MainWindow(QMainWindow):
     def __init__(
         self,
@@ -169,7 +179,7 @@ class MainWindow(QMainWindow):
             self._add_link_banner(session)
         self._build_menus()
         self._apply_role(session.role)
-        self.resize(1600, 900)
+        self.resize(*fitted_size(1600, 900))
         self._remember = remember_layout
         self._sized = False
         self._default_state = self.saveState(LAYOUT_VERSION)

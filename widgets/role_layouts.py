@@ -27,10 +27,10 @@ class RoleLayout:
 
 
 LAYOUTS = {
-    # queue, form (with its duplicates), map; the outbox to see what waits
+    # queue, form (with its duplicates), map; the status bar counts what waits to be sent
     "call_taker": RoleLayout(
-        hidden=("incidents", "recommend", "units", "room", "events"),
-        raised=("form", "outbox"),
+        hidden=("incidents", "recommend", "units", "room", "events", "outbox"),
+        raised=("form",),
         may_take_calls=True,
         may_dispatch=False,
     ),

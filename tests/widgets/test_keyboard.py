@@ -41,7 +41,7 @@ def test_f2_to_a_created_graded_located_incident_by_keyboard_alone_at_1280x720(
             form = window.form
             # Create and the duplicates are in sight without scrolling.
             assert not form.create_button.visibleRegion().isEmpty()
-            assert not form.duplicates.visibleRegion().isEmpty()
+            assert not form.duplicates_title.visibleRegion().isEmpty()
             call = make_call(gateway, "999")
             await until(lambda: call["id"] in window.session.store.calls)
             qtbot.keyClick(window, Qt.Key.Key_F2)

@@ -25,7 +25,7 @@ def test_a_call_taker_gets_queue_form_and_duplicates_and_is_not_offered_dispatch
             shown = {name for name, dock in window.docks.items() if dock.isVisible()}
             assert {"calls", "form"} <= shown
             assert not {"recommend", "units", "incidents", "room"} & shown
-            assert window.form.duplicates.isVisibleTo(window.form)
+            assert window.form.duplicates_title.isVisibleTo(window.form)
             assert not window.recommendations.assign_button.isEnabled()
             assert not window.focus_recommendations_action.isEnabled()
             # F2 still answers: a call-taker's own work is offered.
