@@ -36,6 +36,7 @@ from widgets.keys import shortcut
 from widgets.table_panel import TablePanel
 
 ABANDONED_KEPT = 50
+CALLER_COLUMN = 3
 
 
 def alert_sound_url() -> QUrl:
@@ -54,6 +55,7 @@ class CallQueuePanel(TablePanel):
     def __init__(self, store: Store, parent: QWidget | None = None) -> None:
         super().__init__(CallQueueModel(store), "Search calls (number, line, state)…", 0, parent)
         self.model.setParent(self)
+        self.keep_whole(CALLER_COLUMN)  # a number to ring back, never cut
         self._store = store
         self._seen: set[str] = set(store.calls)
         self.alerts_played = 0

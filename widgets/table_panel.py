@@ -123,6 +123,12 @@ class TablePanel(QWidget):
                 return True
         return False
 
+    def keep_whole(self, *columns: int) -> None:
+        """These columns always fit their contents ("LDN-202611…" and "I - …" said nothing)."""
+        header = self.view.horizontalHeader()
+        for column in columns:
+            header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
+
     def fit_columns(self) -> None:
         self.view.resizeColumnsToContents()
 
