@@ -186,6 +186,11 @@ async def bootstrap(
         window.add_replay_bar(bar)
         console.take_over = TakeOver(console)
         bar.take_over_requested.connect(console.take_over.start)
+        # An altered recording is an alarm, through the one message bridge.
+        messages = session.messages
+        console.player.check_failed.connect(
+            lambda text: messages.alert("The recording cannot be trusted", text)
+        )
     if later is not None and window.link_banner is not None:
         window.link_banner.read_only = True
         session.sync.signed_in.connect(window.link_banner.signed_in)
@@ -193,6 +198,7 @@ async def bootstrap(
     session.start()
     if console.player is not None and settings.recording is not None:
         await _open_recording(console, settings.recording)
+        bar.play_button.setFocus()  # the replay bar has the keys: Space plays
     if settings.screenshot is not None:
         if console.player is not None:
             console.player.set_speed(60)

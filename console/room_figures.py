@@ -45,13 +45,21 @@ def p90(values: list[float]) -> float | None:
 class RoomFigures:
     def __init__(self, store: Store) -> None:
         self._store = store
-        self.started = store.now()
         self._answers: deque[tuple[datetime, float]] = deque()  # (answered at, seconds), 999
         self._ends: deque[tuple[datetime, bool]] = deque()  # (at, abandoned?) every line
         self._seen: set[str] = set()
-        for call in store.calls.values():
-            self._note(call)
+        self._on_store_reset()
+        store.reset.connect(self._on_store_reset)
         store.changed.connect(self._on_store_changed)
+
+    def _on_store_reset(self) -> None:
+        """A new state (a replay's seek included): the figures start again from its "now"."""
+        self.started = self._store.now()
+        self._answers.clear()
+        self._ends.clear()
+        self._seen.clear()
+        for call in self._store.calls.values():
+            self._note(call)
 
     def _on_store_changed(self, change: Change) -> None:
         if change.kind != "calls":
