@@ -49,8 +49,8 @@ class SignInDialog(QDialog):
         )
         self.offline = QPushButton("Open the last known state (read-only)")
         self.offline.setToolTip("Signs in by itself when the platform answers")
-        self.offline.hide()
         buttons.addButton(self.offline, QDialogButtonBox.ButtonRole.ActionRole)
+        self.offline.hide()  # after addButton, which shows it
         self.offline.clicked.connect(lambda: self.done(OFFLINE))
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)

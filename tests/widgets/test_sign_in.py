@@ -86,6 +86,7 @@ def test_with_the_platform_down_the_dialog_offers_the_last_known_state(
             QTimer.singleShot(20, step)
             return
         if not dialog.error.text():
+            seen.append(dialog.offline.isVisible())  # not offered before it is needed
             dialog.user.setText("calltaker")
             dialog.password.setText("demo")
             dialog.accept()
@@ -97,5 +98,5 @@ def test_with_the_platform_down_the_dialog_offers_the_last_known_state(
     QTimer.singleShot(20, step)
     # Port 9 (discard): nothing listens, as with a platform that is down.
     answer = sign_in(aloop, "http://127.0.0.1:9", None, lambda user: user == "calltaker")
-    assert seen == [True]
+    assert seen == [False, True]
     assert answer == Offline("calltaker", "demo")
