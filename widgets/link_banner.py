@@ -36,6 +36,7 @@ class LinkBanner(QWidget):
         self.read_only = False  # started from the last known state, not yet signed in
         self.text = QLabel(self)
         self.text.setWordWrap(True)
+        self.setMinimumHeight(52)  # two lines at 15 px: a toolbar does not ask for more
         self.retry = QPushButton("Retry now", self)
         self.retry.setToolTip("Try the platform again at once instead of waiting")
         self.retry.clicked.connect(sync.retry_now)
@@ -55,10 +56,8 @@ class LinkBanner(QWidget):
 
     def refresh(self) -> None:
         state = self._sync.state
-        down = state not in ("connected", "connecting")  # the first try is not an outage
-        self.setVisible(down)
-        if not down:
-            return
+        if state in ("connected", "connecting"):  # the first try is not an outage
+            return  # (the window hides the banner's bar; a widget in a toolbar is shown by it)
         now = datetime.now(UTC)
         lost = age((now - self._sync.since).total_seconds())
         since = self._sync.since.astimezone().strftime("%H:%M:%S")
