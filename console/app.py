@@ -12,10 +12,12 @@ import asyncio
 import logging
 import sys
 from collections.abc import Sequence
+from dataclasses import replace
 from pathlib import Path
 
 from PySide6.QtWidgets import QApplication, QMessageBox
 
+from console import last_state
 from console.bootstrap import EMBEDDED, Overrides, SignedIn, bootstrap
 from console.gui_gc import GuiThreadCollector
 from console.loop import close_event_loop, make_event_loop
@@ -23,7 +25,7 @@ from console.recording import RecordingError
 from console.session import LIVE, REPLAY
 from console.settings import APP_NAME, DEMO_USERS, ConsoleSettings
 from maps.engine import prepare_webengine
-from widgets.sign_in import sign_in
+from widgets.sign_in import Offline, sign_in
 
 log = logging.getLogger("console")
 
@@ -133,10 +135,18 @@ def main(argv: Sequence[str] | None = None) -> int:
         overrides = Overrides()
         if mode == LIVE:
             assert settings.platform_url is not None
-            signed = sign_in(loop, settings.platform_url, settings.username)
+            url = settings.platform_url
+
+            def kept(user: str) -> bool:
+                return last_state.load(settings.session_folder(url, user)) is not None
+
+            signed = sign_in(loop, url, settings.username, kept)
             if signed is None:
                 return 1
-            overrides = Overrides(signed_in=SignedIn(*signed))
+            if isinstance(signed, Offline):  # the bootstrap opens the last known state
+                settings = replace(settings, username=signed.username, password=signed.password)
+            else:
+                overrides = Overrides(signed_in=SignedIn(*signed))
         try:
             return int(loop.run_until_complete(run(app, mode, settings, overrides)))
         except (OSError, RecordingError) as exc:

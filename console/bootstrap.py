@@ -28,11 +28,13 @@ from pathlib import Path
 import httpx
 from PySide6.QtWidgets import QApplication
 
+from console import last_state
 from console.allocation import AllocationConfig, load_config
 from console.classifications import Classifications
 from console.client import PlatformClient
-from console.command_service import CommandService
+from console.command_service import NOT_SIGNED_IN_MESSAGE, CommandService
 from console.drafts import Drafts
+from console.errors import Unreachable
 from console.message import MessageBridge
 from console.outbox import Outbox
 from console.reauth import with_password
@@ -146,6 +148,7 @@ async def bootstrap(
     overrides = overrides or Overrides()
     demo: DemoPlatform | None = None
     sandbox = overrides.sandbox
+    later: tuple[last_state.LastState, str] | None = None  # a start from the last known state
     if mode == REPLAY:
         signed = SignedIn(PlatformClient(REPLAY_URL), "replay", "trainer")
         folder = settings.scratch_folder("replay")
@@ -162,9 +165,21 @@ async def bootstrap(
             signed = await _sign_in(url, TRAINING_USER, DEMO_PASSWORD)
         else:
             url = settings.platform_url or ""
-            signed = overrides.signed_in or await _sign_in(
-                url, settings.username or "", settings.password or ""
-            )
+            if overrides.signed_in is not None:
+                signed = overrides.signed_in
+            else:
+                user, password = settings.username or "", settings.password or ""
+                try:
+                    signed = await _sign_in(url, user, password)
+                except Unreachable:
+                    # Down at start: the last known state, read-only, until it answers.
+                    kept = last_state.load(settings.session_folder(url, user))
+                    if kept is None:
+                        raise
+                    client = PlatformClient(url)
+                    again = with_password(client, kept.username, password)
+                    signed = SignedIn(client, kept.username, kept.role, again)
+                    later = (kept, password)
         if mode == TRAINING:
             folder = settings.scratch_folder("training")
             layout_name = "console-training"
@@ -181,6 +196,14 @@ async def bootstrap(
     session = _session(mode, signed, folder)
     session.sync.sign_in_again = signed.sign_in_again
     allocation = load_config(settings.allocation_file)
+    if mode == LIVE:
+        session.keep_last_state = folder
+    if later is not None:
+        kept, password = later
+        session.store.bootstrap(kept.state)
+        session.sync.sign_in_later(kept.username, password)
+        session.commands.read_only = True
+        session.commands.read_only_message = NOT_SIGNED_IN_MESSAGE
     window = MainWindow(
         session,
         layout,
@@ -206,10 +229,19 @@ async def bootstrap(
         window.add_replay_bar(bar)
         console.take_over = TakeOver(console)
         bar.take_over_requested.connect(console.take_over.start)
+        # An altered recording is an alarm, through the one message bridge.
+        messages = session.messages
+        console.player.check_failed.connect(
+            lambda text: messages.alert("The recording cannot be trusted", text)
+        )
+    if later is not None and window.link_banner is not None:
+        window.link_banner.read_only = True
+        session.sync.signed_in.connect(window.link_banner.signed_in)
     window.show()
     session.start()
     if console.player is not None and settings.recording is not None:
         await _open_recording(console, settings.recording)
+        bar.play_button.setFocus()  # the replay bar has the keys: Space plays
     if settings.screenshot is not None:
         if console.player is not None:
             console.player.set_speed(60)

@@ -8,7 +8,7 @@ from __future__ import annotations
 import contextlib
 import json
 import uuid
-from collections.abc import AsyncGenerator
+from collections.abc import AsyncGenerator, Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -183,8 +183,11 @@ class PlatformClient:
         partial.replace(path)
         return size
 
-    async def events(self, after: int) -> AsyncGenerator[dict[str, Any], None]:
-        """Stream events after `after` until the connection ends; each is a parsed dict."""
+    async def events(
+        self, after: int, on_open: Callable[[], None] | None = None
+    ) -> AsyncGenerator[dict[str, Any], None]:
+        """Stream events after `after` until the connection ends; each is a parsed dict.
+        `on_open` is called once the platform has accepted the stream (the link is up)."""
         try:
             async with aconnect_sse(
                 self._http,
@@ -198,6 +201,8 @@ class PlatformClient:
                     if source.response.status_code == 401:
                         raise Unauthorised(401, "unauthenticated", "sign in again")
                     raise rejected_from(source.response.status_code, source.response.json())
+                if on_open is not None:
+                    on_open()
                 async with contextlib.aclosing(source.aiter_sse()) as messages:
                     async for sse in messages:
                         if sse.event == "error":  # the platform ends the stream on purpose

@@ -5,7 +5,8 @@ Grammar (one command per line; verbs have a one-letter form; case does not matte
     a | answer                  answer the next call (999 first, then longest wait)
     n | new                     open the incident form for a walk-in or officer report
     o | open REF                select incident REF on the board
-    g | grade [REF] I|P|S|R     grade the selected incident (or REF)
+    g | grade [REF] I|P|S|R [REASON]  grade the selected incident (or REF); a
+                                downgrade from I or P needs the reason
     l | log [REF] TEXT          add TEXT to the log of the selected incident (or REF)
     k | link REF                link the call in the form to incident REF (a duplicate)
     f | find TEXT               filter the incident board by TEXT (f alone clears it)
@@ -41,7 +42,7 @@ HELP: dict[str, str] = {
     "answer": "a — answer the next call",
     "new": "n — new incident (walk-in)",
     "open": "o REF — select incident REF",
-    "grade": "g [REF] I|P|S|R — grade an incident",
+    "grade": "g [REF] I|P|S|R [reason] — grade an incident (a downgrade from I/P: reason)",
     "log": "l [REF] TEXT — add a log line",
     "link": "k REF — link the call in the form to REF",
     "find": "f TEXT — filter the incident board",
@@ -122,10 +123,14 @@ def parse(line: str, incidents: Iterable[IncidentPublic]) -> Parsed:
             raise CommandLineError("link needs one reference: k #42")
         return Parsed(verb, resolve(rest[0], pool, bare_ok=True))
     if verb == "grade":
-        if not rest or len(rest) > 2:
-            raise CommandLineError("grade needs a grade: g P, or g #42 P")
-        incident = resolve(rest[0], pool, bare_ok=True) if len(rest) == 2 else None
-        return Parsed(verb, incident, _grade(rest[-1]))
+        incident = None
+        if len(rest) >= 2 and _is_ref(rest[0]):
+            incident = resolve(rest[0], pool, bare_ok=True)
+            rest = rest[1:]
+        if not rest:
+            raise CommandLineError("grade needs a grade: g P, or g #42 P suspect left")
+        # The words after the grade are the reason (a downgrade from I or P needs one).
+        return Parsed(verb, incident, _grade(rest[0]), text=" ".join(rest[1:]))
     if verb == "log":
         incident = None
         if rest and _is_ref(rest[0]):

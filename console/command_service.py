@@ -46,6 +46,10 @@ from platform_api.contract import (
 )
 
 READ_ONLY_MESSAGE = "This is a replay: commands are disabled. Take over to train."
+NOT_SIGNED_IN_MESSAGE = (
+    "Not signed in: the platform was down when this console started. It shows the last "
+    "known state, read-only, and signs in when the platform answers."
+)
 
 
 class CommandService(QObject):
@@ -67,6 +71,7 @@ class CommandService(QObject):
     ) -> None:
         super().__init__(parent)
         self.read_only = read_only
+        self.read_only_message = READ_ONLY_MESSAGE
         self.username = username
         self._store = store
         self._client = client
@@ -88,7 +93,7 @@ class CommandService(QObject):
         """Answer a call (the next one when no id); False when there is none to answer."""
         call = self._store.calls.get(call_id) if call_id else self.next_call()
         if self.read_only:
-            self.answer_refused.emit(call.id if call else "", READ_ONLY_MESSAGE)
+            self.answer_refused.emit(call.id if call else "", self.read_only_message)
             return True
         if call is None or call.state != CallState.QUEUED:
             if call is not None and call.answered_by == self.username:
@@ -154,8 +159,8 @@ class CommandService(QObject):
             raise ValueError("that call is no longer live")
         self.send(commands.link_call(call, incident))
 
-    def grade(self, incident: IncidentPublic, grade: Grade) -> None:
-        self.send(commands.grade(incident, grade))
+    def grade(self, incident: IncidentPublic, grade: Grade, reason: str | None = None) -> None:
+        self.send(commands.grade(incident, grade, reason or None))
 
     def add_log(self, incident: IncidentPublic, text: str) -> None:
         self.send(commands.add_log(incident, text))
@@ -163,7 +168,7 @@ class CommandService(QObject):
     def send(self, command: Command) -> None:
         """Into the outbox, which sends it now or, if the platform is unreachable, later."""
         if self.read_only:
-            self.refused.emit(command.label, READ_ONLY_MESSAGE)
+            self.refused.emit(command.label, self.read_only_message)
             return
         self._labels[command.key] = command.label
         self._outbox.submit(command)

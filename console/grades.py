@@ -41,3 +41,13 @@ KEYS_HELP = ", ".join(f"{g.letter.upper()} {g.word}" for g in GRADES)
 def target_words(grade: Grade) -> str:
     minutes = GRADE_TARGET_MINUTES.get(grade)
     return f"attend within {minutes} min" if minutes else "no attendance target"
+
+LETTER: dict[Grade, str] = {g.grade: g.letter.upper() for g in GRADES}
+# A downgrade from these, and a stand-down from them, needs a reason (the platform refuses
+# it without one: platform_api/services/incidents.py, REASON_NEEDED_FROM).
+REASON_NEEDED_FROM = (Grade.IMMEDIATE, Grade.PRIORITY)
+
+
+def needs_reason(old: Grade, new: Grade) -> bool:
+    """Whether re-grading `old` to `new` is a downgrade that must give its reason."""
+    return old in REASON_NEEDED_FROM and RANK[new] > RANK[old]

@@ -106,6 +106,10 @@ class EntityModel(QAbstractTableModel):
     def entity_at(self, row: int) -> Any:
         return self._store.table(self._kind).get(self._ids[row])
 
+    def is_live(self, entity_id: str) -> bool:
+        """Whether the entity is still in the Store (it may still have a row while it leaves)."""
+        return entity_id in self._store.table(self._kind)
+
     def row_of(self, entity_id: str) -> int | None:
         return self._row.get(entity_id)
 

@@ -294,14 +294,7 @@ class Player(QObject):
 
     def state_now(self) -> StatePublic:
         """The Store's state as a `StatePublic` (what a training sandbox is seeded with)."""
-        store = self.store
-        return StatePublic(
-            as_of_seq=store.seq,
-            calls=list(store.calls.values()),
-            incidents=list(store.incidents.values()),
-            units=[u.model_copy(deep=True) for u in store.units.values()],
-            assignments=list(store.assignments.values()),
-        )
+        return self.store.snapshot()
 
     def density(self, bins: int) -> list[int]:
         """Incidents created per time bin over the recording (for the seek bar)."""

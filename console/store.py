@@ -145,6 +145,16 @@ class Store(QObject):
         table: dict[str, Any] = getattr(self, kind)
         return table
 
+    def snapshot(self) -> StatePublic:
+        """The live state as a `StatePublic` (a training sandbox's seed, the last state kept)."""
+        return StatePublic(
+            as_of_seq=self.seq,
+            calls=list(self.calls.values()),
+            incidents=list(self.incidents.values()),
+            units=[u.model_copy(deep=True) for u in self.units.values()],
+            assignments=list(self.assignments.values()),
+        )
+
     def bootstrap(self, state: StatePublic) -> None:
         self.seq = state.as_of_seq
         self.calls = {c.id: c for c in state.calls}

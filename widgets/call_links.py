@@ -12,6 +12,7 @@ from datetime import datetime
 
 from PySide6.QtCore import QObject
 
+from console import grades
 from console.client import PlatformClient
 from console.command_line import Parsed
 from console.command_service import CommandService
@@ -132,7 +133,15 @@ class CallLinks(QObject):
         elif incident is None:
             say.warning("Command: select an incident first, or give #N")
         elif verb == "grade" and parsed.grade is not None:
-            self._commands.grade(incident, parsed.grade)
+            if grades.needs_reason(incident.grade, parsed.grade) and not parsed.text:
+                say.warning(
+                    f"Not graded: a downgrade of {incident.reference} from "
+                    f"{grades.WORD[incident.grade]} needs a reason, e.g. "
+                    f"g {grades.LETTER[parsed.grade]} suspect left the scene",
+                    15000,
+                )
+                return
+            self._commands.grade(incident, parsed.grade, parsed.text)
             say.info(f"Grading {incident.reference}")
         elif verb == "log":
             self._commands.add_log(incident, parsed.text)

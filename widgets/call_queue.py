@@ -3,6 +3,10 @@
 Enter answers the selected call, F2 the next one (999 first, longest wait); callers who hung
 up leave the queue but stay listed under it with their number, to ring back.
 
+The tone is 16-bit PCM WAV at 48 kHz stereo, the format every Qt audio back end plays. A
+machine with no sound output cannot play it: the checkbox says so in red and the console
+falls back to the system beep, so nobody believes a silent console is ringing.
+
 Signals:
     answer_requested(call_id): the operator asked to answer ("" means the next call).
 """
@@ -13,8 +17,16 @@ from datetime import datetime
 from importlib import resources
 
 from PySide6.QtCore import Qt, QUrl, Signal
-from PySide6.QtMultimedia import QSoundEffect
-from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QLabel, QListWidget, QPushButton, QWidget
+from PySide6.QtMultimedia import QMediaDevices, QSoundEffect
+from PySide6.QtWidgets import (
+    QApplication,
+    QCheckBox,
+    QHBoxLayout,
+    QLabel,
+    QListWidget,
+    QPushButton,
+    QWidget,
+)
 
 from console.models import ID_ROLE, hhmmss
 from console.store import Change, Store
@@ -24,6 +36,7 @@ from widgets.keys import shortcut
 from widgets.table_panel import TablePanel
 
 ABANDONED_KEPT = 50
+CALLER_COLUMN = 3
 
 
 def alert_sound_url() -> QUrl:
@@ -42,6 +55,7 @@ class CallQueuePanel(TablePanel):
     def __init__(self, store: Store, parent: QWidget | None = None) -> None:
         super().__init__(CallQueueModel(store), "Search calls (number, line, state)…", 0, parent)
         self.model.setParent(self)
+        self.keep_whole(CALLER_COLUMN)  # a number to ring back, never cut
         self._store = store
         self._seen: set[str] = set(store.calls)
         self.alerts_played = 0
@@ -72,7 +86,17 @@ class CallQueuePanel(TablePanel):
         for key in ("Return", "Enter"):
             shortcut(key, self.view, self.answer_current, Qt.ShortcutContext.WidgetShortcut)
         self.sound = QSoundEffect(self)
-        self.sound.setSource(alert_sound_url())
+        self.has_sound_device = bool(QMediaDevices.audioOutputs())
+        if self.has_sound_device:
+            self.sound.setSource(alert_sound_url())
+        else:
+            self.sound_on.setText("999 alert: NO SOUND")
+            self.sound_on.setToolTip(
+                "This machine has no sound output: the 999 tone cannot play, only the system"
+                " beep. Ctrl+M mutes or unmutes"
+            )
+            self.sound_on.setStyleSheet("color:#e5484d; font-weight:bold")
+        self.tones: list[str] = []  # how each alert was given: "tone" or "beep"
         store.reset.connect(self._on_store_reset)
         store.changed.connect(self._on_store_changed)
 
@@ -111,7 +135,12 @@ class CallQueuePanel(TablePanel):
             )
         if ring and self.sound_on.isChecked():
             self.alerts_played += 1
-            self.sound.play()
+            if self.has_sound_device:
+                self.sound.play()
+                self.tones.append("tone")
+            else:
+                QApplication.beep()
+                self.tones.append("beep")
 
     def load_abandoned(self, calls: list[CallPublic]) -> None:
         """Calls abandoned before this console started (or while its link was down)."""

@@ -19,6 +19,7 @@ class IncidentBoard(TablePanel):
             IncidentModel(store), "Search incidents (reference, type, borough)…", 1, parent
         )
         self.model.setParent(self)
+        self.keep_whole(0, GRADE_COLUMN)  # the reference and the grade, never cut
         grade_filter = self.add_value_filter(GRADE_COLUMN)
         self.grades = QComboBox(self)
         self.grades.addItem("All grades", None)

@@ -1,4 +1,8 @@
-"""The selected incident: what, where, grade and target, THRIVE, units, narrative log."""
+"""The selected incident: what, where, grade and target, THRIVE, units, narrative log.
+
+An incident closed while shown (by anyone) stays shown, in its final form, headed "CLOSED
+by …": the operator chose it, and needs to see that it went and who closed it.
+"""
 
 from __future__ import annotations
 
@@ -11,6 +15,7 @@ from console import warnings
 from console.grades import LABEL
 from console.store import Change, Store
 from console.tables import GRADE_COLOUR
+from platform_api.contract import IncidentPublic
 
 
 def _hm(value: datetime | None) -> str:
@@ -22,6 +27,7 @@ class IncidentDetail(QWidget):
         super().__init__(parent)
         self._store = store
         self.incident_id = ""
+        self.closed: tuple[IncidentPublic, str] | None = None  # final form, and by whom
         self.text = QTextBrowser(self)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(2, 2, 2, 2)
@@ -32,12 +38,17 @@ class IncidentDetail(QWidget):
 
     def show_incident(self, incident_id: str) -> None:
         self.incident_id = incident_id
+        self.closed = None
         self.refresh()
 
     def _on_store_changed(self, change: Change) -> None:
         """Only when the incident shown changed, one of its assignments did, or a marker."""
         if change.kind == "incidents":
             shown = self.incident_id
+            if shown in change.removed:
+                final = [i for i in change.left if i.id == shown]
+                if final:
+                    self.closed = (final[0], change.initiator)
             if shown in change.upserted or shown in change.removed:
                 self.refresh()
         elif change.kind == "assignments":
@@ -52,6 +63,16 @@ class IncidentDetail(QWidget):
 
     def refresh(self) -> None:
         incident = self._store.incidents.get(self.incident_id)
+        closed_note = ""
+        if incident is None and self.closed is not None:
+            incident, by = self.closed
+            when = _hm(incident.closed_at) if incident.closed_at else ""
+            how = incident.closing_classification
+            closed_note = (
+                "<p style='background:#60646c; color:white; padding:4px'><b>CLOSED by "
+                f"{escape(by or 'someone')}</b> at {when}"
+                f"{' as ' + escape(how) if how else ''}. Nothing more can be sent to it.</p>"
+            )
         if incident is None:
             self.text.setHtml("<p><i>Select an incident to see its details and log.</i></p>")
             return
@@ -87,7 +108,8 @@ class IncidentDetail(QWidget):
         found = warnings.for_incident(self._store, incident.id)
         markers = "".join(f"<li>{escape(warnings.describe(m))}</li>" for m in found)
         self.text.setHtml(
-            f"<h3>{escape(incident.reference)} — {escape(incident.opening_classification)}</h3>"
+            closed_note
+            + f"<h3>{escape(incident.reference)} — {escape(incident.opening_classification)}</h3>"
             + (
                 "<table width='100%' bgcolor='#e5484d'><tr><td style='color:white'>"
                 f"<b>⚠ WARNING MARKERS</b><ul>{markers}</ul></td></tr></table>"

@@ -11,12 +11,14 @@ Signals:
 
 from __future__ import annotations
 
+import itertools
 from datetime import timedelta
 from typing import Any
 
 from PySide6.QtCore import QEvent, QObject, QStringListModel, Qt, QTimer, Signal
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
+    QApplication,
     QComboBox,
     QCompleter,
     QFormLayout,
@@ -148,21 +150,46 @@ class IncidentForm(QWidget):
         inner.addWidget(thrive_box)
         inner.addWidget(QLabel("Narrative", self))
         inner.addWidget(self.narrative)
-        inner.addWidget(self.duplicates_title)
-        inner.addWidget(self.duplicates)
-        inner.addWidget(self.errors)
-        buttons = QHBoxLayout()
-        for button in (self.create_button, self.link_button, self.discard_button):
-            buttons.addWidget(button)
-        inner.addLayout(buttons)
         inner.addStretch(1)
         scroll = QScrollArea(self)
         scroll.setWidgetResizable(True)
         scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         scroll.setWidget(body)
+        self.fields_scroll = scroll
+        # The duplicates, the errors and Create stay pinned under the fields, never below
+        # the fold (at 1280x720 they were out of sight): only the fields scroll.
+        pinned = QVBoxLayout()
+        pinned.setContentsMargins(4, 0, 4, 4)
+        pinned.addWidget(self.duplicates_title)
+        pinned.addWidget(self.duplicates)
+        pinned.addWidget(self.errors)
+        buttons = QHBoxLayout()
+        for button in (self.create_button, self.link_button, self.discard_button):
+            buttons.addWidget(button)
+        pinned.addLayout(buttons)
         outer = QVBoxLayout(self)
         outer.setContentsMargins(0, 0, 0, 0)
-        outer.addWidget(scroll)
+        outer.addWidget(scroll, 1)
+        outer.addLayout(pinned)
+        # Tab visits every field in reading order (the picker is built by the window, so by
+        # default its fields came last in the chain and Tab skipped Location).
+        chain = [
+            self.classification,
+            self.grade,
+            self.caller_name,
+            picker.address,
+            picker.results,
+            picker.handset,
+            *self.thrive.values(),
+            self.narrative,
+            self.duplicates,
+            self.create_button,
+            self.link_button,
+            self.discard_button,
+        ]
+        for first, second in itertools.pairwise(chain):
+            QWidget.setTabOrder(first, second)
+        picker.location_changed.connect(self._keep_focus_visible)
 
         for keys, slot in (
             ("Ctrl+Return", self.submit),
@@ -183,6 +210,15 @@ class IncidentForm(QWidget):
         self._deadline_timer.start(1000)
         store.changed.connect(self._on_store_changed)
         self.open_walk_in()
+
+    def _keep_focus_visible(self) -> None:
+        """After an address is chosen its result list hides: focus goes on to the next field
+        (THRIVE), never nowhere, so the next keystroke is not lost."""
+        focused = QApplication.focusWidget()
+        if focused is None or not focused.isVisible():
+            first = next(iter(self.thrive.values()))
+            first.setFocus()
+            self.fields_scroll.ensureWidgetVisible(first)
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         """On the grade box, one letter picks a grade at once (I, P, S, R), every time.
@@ -231,6 +267,7 @@ class IncidentForm(QWidget):
         self.location.set_handset(None)
 
     def _load(self, call_id: str | None, draft: IncidentDraft | None) -> None:
+        self.fields_scroll.verticalScrollBar().setValue(0)  # each form starts at its top
         self._loading = True
         self.call_id = call_id
         self.errors.clear()
@@ -331,6 +368,7 @@ class IncidentForm(QWidget):
         selected = self.duplicates.currentItem()
         keep = selected.data(INCIDENT_ROLE) if selected else None
         self.duplicates.clear()
+        self.duplicates.hide()  # no empty box taking the fields' room; shown when any are found
         if point is None:
             self.duplicates_title.setText("Possible duplicates: choose a location first")
             return
@@ -349,6 +387,7 @@ class IncidentForm(QWidget):
             self.duplicates.addItem(item)
             if dup.incident.id == keep:
                 self.duplicates.setCurrentItem(item)
+        self.duplicates.setVisible(bool(found))
         if found and self.duplicates.currentRow() < 0:
             self.duplicates.setCurrentRow(0)
         self.duplicates_title.setText(

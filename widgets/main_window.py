@@ -39,12 +39,14 @@ from widgets.help_panel import HelpPanel
 from widgets.incident_board import IncidentBoard
 from widgets.incident_detail import IncidentDetail
 from widgets.incident_form import IncidentForm
+from widgets.link_banner import LinkBanner
 from widgets.location_picker import LocationPicker
 from widgets.map_links import MapLinks
 from widgets.message_view import MessageView
 from widgets.mode_banner import ModeBanner, show_mode
 from widgets.outbox_panel import OutboxPanel
 from widgets.recommendations import RecommendationPanel
+from widgets.role_layouts import layout_for
 from widgets.room_view import RoomView
 from widgets.status_bar import StatusBar
 from widgets.theme import apply_theme
@@ -52,6 +54,18 @@ from widgets.training_links import TrainingLinks
 from widgets.unit_board import UnitBoard
 
 LAYOUT_VERSION = 1
+STALE_SUFFIX = " — STALE (link down)"
+STALE_STYLE = "QTableView { background: #e8e8ec; color: #60646c; }"
+
+
+def fitted_size(width: int, height: int) -> tuple[int, int]:
+    """The default size, no larger than the screen (at 1280x720 a 1600x900 window put the
+    status bar, the link's state and the form's Create button off the screen)."""
+    screen = QApplication.primaryScreen()
+    if screen is None:
+        return width, height
+    room = screen.availableGeometry()
+    return min(width, room.width()), min(height, room.height())
 
 
 class MainWindow(QMainWindow):
@@ -161,8 +175,12 @@ class MainWindow(QMainWindow):
         self._link(session, allocation)
         if session.mode != LIVE:
             self._show_mode(session.mode)
+        self.link_banner: LinkBanner | None = None
+        if session.mode != REPLAY:
+            self._add_link_banner(session)
         self._build_menus()
-        self.resize(1600, 900)
+        self._apply_role(session.role)
+        self.resize(*fitted_size(1600, 900))
         self._remember = remember_layout
         self._sized = False
         self._default_state = self.saveState(LAYOUT_VERSION)
@@ -217,6 +235,55 @@ class MainWindow(QMainWindow):
             store=store, client=client, detail=self.detail, messages=messages, window=self
         )
 
+    def _apply_role(self, role: str) -> None:
+        """The role's docks and the actions it may take (widgets/role_layouts.py)."""
+        layout = layout_for(role)
+        self.role_layout = layout
+        for name in layout.hidden:
+            self.docks[name].hide()
+        for name in layout.raised:
+            self.docks[name].raise_()
+        if not layout.may_dispatch:
+            self.recommendations.set_read_only(True)
+            self.units.set_read_only(True)
+            self.focus_recommendations_action.setEnabled(False)
+        if not layout.may_take_calls:
+            self.calls.set_read_only(True)
+            self.form.setEnabled(False)
+            self.answer_action.setEnabled(False)
+            self.new_incident_action.setEnabled(False)
+
+    def _add_link_banner(self, session: Session) -> None:
+        """Full width above the command line while not connected; the boards say STALE and
+        their clocks stop (a wait that keeps counting over a dead link is a lie)."""
+        banner = LinkBanner(session.sync, self)
+        bar = QToolBar("Link", self)
+        bar.setObjectName("toolbar-link")
+        bar.setMovable(False)
+        bar.addWidget(banner)
+        banner.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
+        self.insertToolBar(self.command_toolbar, bar)
+        self.insertToolBarBreak(bar)
+        self.insertToolBarBreak(self.command_toolbar)
+        self.link_banner = banner
+        self._link_bar = bar
+        bar.setVisible(session.sync.state not in ("connected", "connecting"))
+        session.sync.link_changed.connect(self._on_link_changed)
+
+    def boards_stale(self) -> bool:
+        return self.session.mode != REPLAY and self.session.sync.state != "connected"
+
+    def _on_link_changed(self, state: str, _since: object) -> None:
+        stale = state != "connected"
+        self._link_bar.setVisible(state not in ("connected", "connecting"))
+        for name in ("calls", "incidents", "units", "recommend", "room"):
+            dock = self.docks[name]
+            title = dock.windowTitle().removesuffix(STALE_SUFFIX)
+            dock.setWindowTitle(title + STALE_SUFFIX if stale else title)
+            view = getattr(dock.widget(), "view", None)
+            if isinstance(view, QWidget):
+                view.setStyleSheet(STALE_STYLE if stale else "")
+
     def _show_mode(self, mode: str) -> None:
         """REPLAY or TRAINING on every edge; a replay invites no command at all (the
         command service refuses them too: this is so that nothing even looks possible)."""
@@ -247,8 +314,10 @@ class MainWindow(QMainWindow):
 
     def _build_menus(self) -> None:
         calls = self.menuBar().addMenu("Call&s")
-        self._action(calls, "&Answer next call", "F2", lambda: self.answer(""))
-        self._action(calls, "&New incident (walk-in)", "Ctrl+N", self.new_incident)
+        self.answer_action = self._action(calls, "&Answer next call", "F2", lambda: self.answer(""))
+        self.new_incident_action = self._action(
+            calls, "&New incident (walk-in)", "Ctrl+N", self.new_incident
+        )
         self._action(calls, "&Mute 999 alert", "Ctrl+M", self.calls.toggle_sound)
         self._action(calls, "&Command line", "Ctrl+K", self.command_bar.setFocus)
         inject = self._action(
@@ -264,7 +333,7 @@ class MainWindow(QMainWindow):
             ("Del", "Dismiss a refused command (in the outbox)"),
         ]
         dispatch = self.menuBar().addMenu("&Dispatch")
-        self._action(
+        self.focus_recommendations_action = self._action(
             dispatch,
             "Recommended &units",
             "Ctrl+R",
@@ -323,9 +392,10 @@ class MainWindow(QMainWindow):
 
     def reset_layout(self) -> None:
         self.restoreState(self._default_state, LAYOUT_VERSION)
-        for dock in self.docks.values():
+        hidden = self.role_layout.hidden
+        for name, dock in self.docks.items():
             dock.setFloating(False)
-            dock.show()
+            dock.setVisible(name not in hidden)
         self.default_sizes()
 
     def restore_layout(self) -> None:
@@ -348,6 +418,8 @@ class MainWindow(QMainWindow):
         super().closeEvent(event)
 
     def _on_clock_timeout(self) -> None:
+        if self.boards_stale():
+            return  # the clocks stop with the link: the last known state, not a live one
         self.calls.model.refresh_column(CallQueueModel.WAIT_COLUMN)
         for column in IncidentModel.AGE_COLUMNS:
             self.incidents.model.refresh_column(column)

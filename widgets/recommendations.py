@@ -10,9 +10,11 @@ With a road router (`set_router`: a road graph loaded at start, or a site's OSRM
 the list is re-ranked by road time as soon as the router answers; the straight-line
 ranking shows meanwhile, and the router's attribution is shown under the list.
 
-Enter (or Ctrl+D) assigns the selected recommendation. Supervisors may also see units
-committed to other incidents (a reallocation, which asks for a reason); units at Immediate
-incidents are offered only when the supervisor insists.
+Enter (or Ctrl+D) assigns the selected recommendation; the button names the unit and the
+incident ("Assign YR14 → LDN-20261123-0003"). Each incident's list starts at the top; an
+incident closed while shown stays named, as closed, and nothing can be sent to it.
+Supervisors may also see units committed to other incidents (a reallocation, which asks for
+a reason); units at Immediate incidents are offered only when the supervisor insists.
 
 Signals:
     command_requested(command): assign or reallocate, ready to send.
@@ -75,6 +77,7 @@ class RecommendationPanel(QWidget):
         self.router: Router | None = None
         self._asked = 0  # the latest routed ranking asked for; older answers are dropped
         self.incident_id = ""
+        self._read_only = False
         self.recommendations: list[Recommendation] = []
         self.coverage: PlanCoverage | None = None
         self.plan = QLabel("", self)
@@ -130,6 +133,8 @@ class RecommendationPanel(QWidget):
         shortcut("Ctrl+Shift+D", self, self.send_plan, context)
         # Enter or a double click on a row "activates" it: that is the assignment.
         self.table.activated.connect(lambda _index: self.assign_selected())
+        self.table.itemSelectionChanged.connect(self._name_target)
+        self.closed_note = ""
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
         self._timer.setInterval(REFRESH_MS)
@@ -153,8 +158,24 @@ class RecommendationPanel(QWidget):
         self.refresh()
 
     def show_incident(self, incident_id: str) -> None:
+        if incident_id != self.incident_id:
+            self.table.setRowCount(0)  # a new incident's list starts at the top
         self.incident_id = incident_id
+        self.closed_note = ""
         self.refresh()
+
+    def _name_target(self) -> None:
+        """The button says exactly what Enter will do, to which unit and incident."""
+        incident = self._store.incidents.get(self.incident_id)
+        row = self.table.currentRow()
+        if incident is None or not 0 <= row < len(self.recommendations):
+            self.assign_button.setText("Assign (Enter)")
+            self.assign_button.setEnabled(False)
+            return
+        rec = self.recommendations[row]
+        verb = "Reallocate" if rec.committed_to else "Assign"
+        self.assign_button.setText(f"{verb} {rec.callsign} → {incident.reference} (Enter)")
+        self.assign_button.setEnabled(not self._read_only)
 
     def _on_store_reset(self) -> None:
         self._index = UnitIndex.from_units(self._store.units.values())
@@ -166,6 +187,15 @@ class RecommendationPanel(QWidget):
             self._index.update(units[i] for i in change.upserted if i in units)
         elif change.kind == "calls":
             return  # calls play no part in a ranking
+        elif change.kind == "incidents" and self.incident_id in change.removed:
+            final = [i for i in change.left if i.id == self.incident_id]
+            if final:
+                self.closed_note = (
+                    f"<b>{final[0].reference}</b> was CLOSED by {change.initiator or 'someone'}:"
+                    " nothing can be sent to it. Choose another incident."
+                )
+            self.refresh()  # at once: the list must not offer a closed incident for a second
+            return
         if self.incident_id and not self._timer.isActive():
             self._timer.start()
 
@@ -181,7 +211,8 @@ class RecommendationPanel(QWidget):
             self.coverage = None
             self.plan.setText("")
             self.table.setRowCount(0)
-            self.title.setText("Select an incident to see the units to send.")
+            self.title.setText(self.closed_note or "Select an incident to see the units to send.")
+            self._name_target()
             return
         keep = self._selected_unit_id()
         self.recommendations = recommend(
@@ -254,6 +285,7 @@ class RecommendationPanel(QWidget):
                 self.table.setItem(row, column, item)
         rows = [r for r, rec in enumerate(self.recommendations) if rec.unit_id == keep]
         self.table.selectRow(rows[0] if rows else 0)
+        self._name_target()
 
     def reason_for(self, rec: Recommendation) -> str:
         """The ranking's reason, then the crew's skills and the unit's seat in the plan."""
@@ -329,7 +361,7 @@ class RecommendationPanel(QWidget):
         dialog = QInputDialog(self)
         dialog.setWindowTitle("Reallocate a committed unit")
         dialog.setLabelText(
-            f"{unit.callsign} is committed to {rec.committed_to}.\n"
+            f"{unit.callsign} is committed to {self._reference(rec.committed_to)}.\n"
             f"Why move it to {incident.reference}? (recorded in the log; required)"
         )
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
@@ -338,6 +370,11 @@ class RecommendationPanel(QWidget):
         )
         dialog.open()
         self.reason_dialog = dialog
+
+    def _reference(self, incident_id: str) -> str:
+        """An incident as operators know it: its reference, never its internal id."""
+        incident = self._store.incidents.get(incident_id)
+        return incident.reference if incident is not None else "another incident"
 
     def _reallocate(self, unit_id: str, incident_id: str, reason: str) -> None:
         unit = self._store.units.get(unit_id)

@@ -17,7 +17,7 @@ from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from PySide6.QtCore import QRect, Qt, Signal
-from PySide6.QtGui import QColor, QPainter, QPaintEvent
+from PySide6.QtGui import QColor, QMouseEvent, QPainter, QPaintEvent
 from PySide6.QtWidgets import (
     QComboBox,
     QHBoxLayout,
@@ -39,7 +39,13 @@ STEPS = 1000
 
 
 class DensitySlider(QSlider):
-    """A horizontal slider with a histogram of incidents drawn under its groove."""
+    """A horizontal slider with a histogram of incidents drawn under its groove.
+
+    Signals:
+        clicked_to(value): a click on the groove put the slider at `value`.
+    """
+
+    clicked_to = Signal(int)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(Qt.Orientation.Horizontal, parent)
@@ -50,6 +56,24 @@ class DensitySlider(QSlider):
     def set_counts(self, counts: list[int]) -> None:
         self.counts = counts
         self.update()
+
+    def mousePressEvent(self, event: QMouseEvent) -> None:
+        """A click on the groove seeks to where it lands (Qt's default pages a step)."""
+        if event.button() == Qt.MouseButton.LeftButton:
+            option = QStyleOptionSlider()
+            self.initStyleOption(option)
+            handle = self.style().subControlRect(
+                QStyle.ComplexControl.CC_Slider, option, QStyle.SubControl.SC_SliderHandle, self
+            )
+            if not handle.contains(event.position().toPoint()):
+                span = max(1, self.width() - handle.width())
+                x = round(event.position().x()) - handle.width() // 2
+                value = QStyle.sliderValueFromPosition(self.minimum(), self.maximum(), x, span)
+                self.setValue(value)
+                self.clicked_to.emit(value)
+                event.accept()
+                return
+        super().mousePressEvent(event)
 
     def paintEvent(self, event: QPaintEvent) -> None:
         if self.counts and max(self.counts) > 0:
@@ -100,10 +124,19 @@ class ReplayBar(QWidget):
         self.slider.sliderMoved.connect(self._on_slider_moved)
         self.slider.sliderReleased.connect(self._on_slider_released)
         self.slider.actionTriggered.connect(self._on_slider_action)
+        self.slider.clicked_to.connect(lambda value: self.player.seek_time(self._time_of(value)))
+        self.checking = QLabel(self)
+        self.checking.setObjectName("replayChecking")
+        self.checking.hide()
+        player.check_progressed.connect(self._on_player_check_progressed)
+        player.check_failed.connect(self._on_player_check_failed)
         self.jump = QLineEdit(self)
-        self.jump.setPlaceholderText("hh:mm")
-        self.jump.setMaximumWidth(80)
-        self.jump.setToolTip("Jump to a clock time, e.g. 02:15 or 02:15:30 (Ctrl+J), then Enter")
+        self.jump.setPlaceholderText("dd/mm hh:mm")
+        self.jump.setMaximumWidth(110)
+        self.jump.setToolTip(
+            "Jump to a date and time in the recording's zone, e.g. 15/04 02:15, "
+            "2026-04-15 02:15:30, or 02:15 (the first after the start) (Ctrl+J), then Enter"
+        )
         self.jump.returnPressed.connect(self._on_jump_entered)
         self.time_label = QLabel(self)
         self.time_label.setObjectName("replayTime")
@@ -114,7 +147,12 @@ class ReplayBar(QWidget):
         layout = QHBoxLayout(self)
         layout.setContentsMargins(6, 2, 6, 2)
         left: tuple[QWidget, ...] = (self.play_button, self.step_button, self.speed)
-        right: tuple[QWidget, ...] = (self.time_label, self.jump, self.take_over)
+        right: tuple[QWidget, ...] = (
+            self.checking,
+            self.time_label,
+            self.jump,
+            self.take_over,
+        )
         for widget in left:
             layout.addWidget(widget)
         layout.addWidget(self.slider, 1)
@@ -198,23 +236,49 @@ class ReplayBar(QWidget):
             return  # a drag: seek on release
         self.player.seek_time(self._time_of(self.slider.sliderPosition()))
 
+    def _on_player_check_progressed(self, share: float) -> None:
+        done = share >= 1.0
+        self.checking.setVisible(not done)
+        self.checking.setText(f"Checking the recording… {share * 100:.0f}%")
+
+    def _on_player_check_failed(self, message: str) -> None:
+        self.checking.show()
+        self.checking.setText("<b style='color:#e5484d'>RECORDING ALTERED: stopped</b>")
+        self.checking.setToolTip(message)
+
+    def jump_target(self, text: str) -> datetime:
+        """The moment `text` names, in the recording's zone: "15/04 02:15", "2026-04-15
+        02:15[:30]", or a time alone ("02:15": the first such time after the start)."""
+        start = self._local(self._span()[0])
+        date_part, _, time_part = text.strip().rpartition(" ")
+        parts = [int(p) for p in time_part.split(":")]
+        if not 2 <= len(parts) <= 3:
+            raise ValueError(text)
+        hour, minute, second = [*parts, 0][:3]
+        day = start
+        if date_part:
+            if "-" in date_part:
+                year, month, mday = (int(p) for p in date_part.split("-"))
+            else:
+                mday, month = (int(p) for p in date_part.split("/")[:2])
+                year = start.year
+            day = start.replace(year=year, month=month, day=mday)
+        target = day.replace(hour=hour, minute=minute, second=second, microsecond=0)
+        if not date_part and target < start:
+            target += timedelta(days=1)
+        return target
+
     def _on_jump_entered(self) -> None:
         text = self.jump.text().strip()
         try:
-            parts = [int(p) for p in text.split(":")]
-            if not 2 <= len(parts) <= 3:
-                raise ValueError(text)
-            hour, minute, second = [*parts, 0][:3]
-            start = self._local(self._span()[0])
-            target = start.replace(hour=hour, minute=minute, second=second, microsecond=0)
+            target = self.jump_target(text)
         except ValueError:
-            self.jump.setToolTip(f"not a clock time: {text!r}; write e.g. 02:15")
+            self.jump.setToolTip(f"not a date and time: {text!r}; write e.g. 15/04 02:15")
             self.jump.selectAll()
             return
-        if target < start:  # the first such time after the recording starts
-            target += timedelta(days=1)
         self.player.seek_time(target.timestamp())
         self.jump.clear()
+        self.play_button.setFocus()  # Space plays again, not types
 
     def _on_take_over_clicked(self) -> None:
         if self.player.recording is not None:

@@ -1,6 +1,8 @@
-"""The room at a glance (supervisors): open incidents by grade against available units, per
-borough, the incidents past or near their response target, and the warning markers past
-their review date (to renew or retire).
+"""The room at a glance (supervisors): the room's figures on top (999 answer times, longest
+wait, abandoned rate, open incidents by grade against free units, past target; see
+console/room_figures.py), then open incidents by grade against available units per borough,
+the incidents past or near their response target, and the warning markers past their review
+date (to renew or retire).
 
 Redrawn every two seconds from the Store; a borough with Immediate incidents and no free
 unit comes first.
@@ -16,13 +18,15 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QLabel,
     QListWidget,
+    QSizePolicy,
     QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
     QWidget,
 )
 
-from console import warnings
+from console import grades, warnings
+from console.room_figures import Figures, RoomFigures
 from console.store import Store
 from platform_api.contract import ACTIVE_ASSIGNMENT_STATES, Grade, UnitStatus
 
@@ -34,6 +38,12 @@ class RoomView(QWidget):
     def __init__(self, store: Store, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._store = store
+        self._figures = RoomFigures(store)
+        self.figures = QLabel(self)
+        self.figures.setWordWrap(True)
+        self.figures.setObjectName("room-figures")
+        # Never squeezed below its text: the figures matter more than the borough rows.
+        self.figures.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Minimum)
         self.table = QTableWidget(0, len(HEADERS), self)
         self.table.setHorizontalHeaderLabels(HEADERS)
         self.table.verticalHeader().hide()
@@ -46,6 +56,7 @@ class RoomView(QWidget):
         self.review.setToolTip("Warning markers at or past their review date: renew or retire")
         layout = QVBoxLayout(self)
         layout.setContentsMargins(2, 2, 2, 2)
+        layout.addWidget(self.figures)
         layout.addWidget(self.table, 3)
         layout.addWidget(self.late_title)
         layout.addWidget(self.late, 1)
@@ -57,6 +68,8 @@ class RoomView(QWidget):
         self.refresh()
 
     def refresh(self) -> None:
+        self.last = self._figures.figures()
+        self.figures.setText(figures_text(self.last))
         store = self._store
         resourced = {
             a.incident_id for a in store.assignments.values() if a.state in ACTIVE_ASSIGNMENT_STATES
@@ -127,3 +140,27 @@ class RoomView(QWidget):
         self.late_title.setText(
             f"<b>Past or within {NEAR_TARGET_S // 60} min of the response target: {len(late)}</b>"
         )
+
+
+def figures_text(f: Figures) -> str:
+    """One block a supervisor reads at a glance; bad figures in red."""
+    red = "color:#e5484d; font-weight:bold"
+
+    def pct(value: float | None) -> str:
+        return "-" if value is None else f"{value * 100:.0f}%"
+
+    within = pct(f.within_target)
+    p90 = "-" if f.p90_s is None else f"{f.p90_s:.0f} s"
+    since = f.since.astimezone().strftime("%H:%M")
+    low = f.within_target is not None and f.within_target < 0.9
+    grades_line = " · ".join(
+        f"{grades.LETTER[g]} {n}" for g, n in f.open_by_grade.items() if g in grades.LETTER
+    )
+    return (
+        f"<b>999 answered since {since}:</b> {f.answered}, "
+        f"<span style='{red if low else ''}'>{within} within 10 s</span>, p90 {p90} · "
+        f"<b>longest wait now</b> {f.longest_wait_s:.0f} s · "
+        f"<b>abandoned</b> {pct(f.abandoned_rate)}<br>"
+        f"<b>Open incidents</b> {grades_line} against <b>{f.free_units} free units</b> · "
+        f"<span style='{red if f.past_target else ''}'>{f.past_target} past target</span>"
+    )

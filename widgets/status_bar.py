@@ -1,4 +1,8 @@
-"""The status bar: always the truth about the link, the user, the log and the outbox."""
+"""The status bar: always the truth about the link, the user, the log and the outbox.
+
+Everything here is a permanent widget, the link first: a message shown in the status bar
+(`showMessage`) covers only its normal area, never the link's state.
+"""
 
 from __future__ import annotations
 
@@ -63,10 +67,9 @@ class StatusBar(QStatusBar):
         self.chain_alarm.hide()
         if chain_guard is not None:
             chain_guard.chain_broken.connect(self._on_chain_guard_chain_broken)
-        self.addWidget(self.chain_alarm)
-        self.addWidget(self.link)
-        self.addWidget(self.user)
-        for label in (self.seq, self.delay, self.outbox, self.lateness, self.clock):
+        self.addPermanentWidget(self.chain_alarm)
+        labels = (self.link, self.user, self.seq, self.delay, self.outbox, self.lateness)
+        for label in (*labels, self.clock):
             self.addPermanentWidget(label)
         sync.link_changed.connect(lambda *_: self.refresh())
         outbox.pending_changed.connect(lambda *_: self.refresh())

@@ -1,4 +1,10 @@
-"""A table of one model, sortable, with a search box: the body of most docks."""
+"""A table of one model, sortable, with a search box: the body of most docks.
+
+A selection belongs to the operator and follows its entity, never its row: when the selected
+entity leaves (an incident closed by someone else) the row that takes its place is not
+selected in its stead, the board's selection is cleared and `selected` is not emitted, so the
+panels that follow it (detail, recommendations, map) stay on what the operator chose.
+"""
 
 from __future__ import annotations
 
@@ -8,6 +14,7 @@ from PySide6.QtCore import (
     QPersistentModelIndex,
     QSortFilterProxyModel,
     Qt,
+    QTimer,
     Signal,
 )
 from PySide6.QtWidgets import (
@@ -90,6 +97,8 @@ class TablePanel(QWidget):
         self.view.verticalHeader().setDefaultSectionSize(22)
         self.view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         self.view.horizontalHeader().setStretchLastSection(True)
+        self.selected_id = ""  # what the operator chose (it may have left the board)
+        self._dropping = False
         self.view.selectionModel().currentRowChanged.connect(self._on_view_current_row_changed)
 
         self.box = QVBoxLayout(self)
@@ -114,8 +123,35 @@ class TablePanel(QWidget):
                 return True
         return False
 
+    def keep_whole(self, *columns: int) -> None:
+        """These columns always fit their contents ("LDN-202611…" and "I - …" said nothing)."""
+        header = self.view.horizontalHeader()
+        for column in columns:
+            header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
+
     def fit_columns(self) -> None:
         self.view.resizeColumnsToContents()
 
-    def _on_view_current_row_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
-        self.selected.emit(str(current.data(ID_ROLE) or "") if current.isValid() else "")
+    def _on_view_current_row_changed(self, current: QModelIndex, previous: QModelIndex) -> None:
+        if self._dropping:
+            return
+        new_id = str(current.data(ID_ROLE) or "") if current.isValid() else ""
+        gone = self.selected_id
+        # (the previous index still points at the leaving row, whose data may be gone)
+        leaving = previous.isValid() and previous.data(ID_ROLE) in (gone, None)
+        if gone and leaving and not self.model.is_live(gone):
+            # Its row is being removed and Qt moved the current row to a neighbour: that
+            # is not the operator's choice. Clear it once the removal is done.
+            QTimer.singleShot(0, self._drop_current)
+            return
+        self.selected_id = new_id
+        self.selected.emit(new_id)
+
+    def _drop_current(self) -> None:
+        if self.model.is_live(self.selected_id):
+            return
+        self._dropping = True
+        try:
+            self.view.selectionModel().clear()
+        finally:
+            self._dropping = False

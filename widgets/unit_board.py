@@ -13,9 +13,9 @@ from __future__ import annotations
 from functools import partial
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QWidget
+from PySide6.QtWidgets import QComboBox, QHBoxLayout, QInputDialog, QLabel, QWidget
 
-from console import commands
+from console import commands, grades
 from console.models import ID_ROLE
 from console.store import Store
 from console.tables import STATUS_LABEL, STATUS_RANK, UnitModel
@@ -29,6 +29,9 @@ STATUS_KEYS = (
     ("F6", UnitStatus.COMMITTED),
     ("F7", UnitStatus.UNAVAILABLE),
 )
+
+
+KEYS_TEXT = "F5 available · F6 committed · F7 unavailable · F8 stand down"
 
 
 class UnitBoard(TablePanel):
@@ -59,8 +62,10 @@ class UnitBoard(TablePanel):
         self.group.addItem("Group by borough", BOROUGH_COLUMN)
         self.group.setToolTip("Order the board by status or by borough")
         self.group.currentIndexChanged.connect(self._on_group_current_index_changed)
-        keys = QLabel("F5 available · F6 committed · F7 unavailable · F8 stand down", self)
+        self.read_only = False
+        keys = QLabel(KEYS_TEXT, self)
         keys.setStyleSheet("color: #8b8d98")
+        self.keys = keys
         row = QHBoxLayout()
         self.box.removeWidget(self.search)
         row.addWidget(self.search, 1)
@@ -73,20 +78,53 @@ class UnitBoard(TablePanel):
             shortcut(key, self, partial(self.request_status, status), context)
         shortcut("F8", self, self.request_stand_down, context)
 
+    def set_read_only(self, read_only: bool) -> None:
+        """A role that may not dispatch: the F5-F8 keys do nothing and say so."""
+        self.read_only = read_only
+        self.keys.setText("Status keys are for dispatchers" if read_only else KEYS_TEXT)
+
     def selected_unit(self) -> UnitPublic | None:
         index = self.view.currentIndex()
         unit_id = index.data(ID_ROLE) if index.isValid() else None
         return self._store.units.get(str(unit_id)) if unit_id else None
 
     def request_status(self, status: UnitStatus) -> None:
+        if self.read_only:
+            return
         unit = self.selected_unit()
         if unit is not None and unit.status != status:
             self.command_requested.emit(commands.set_status(unit, status))
 
     def request_stand_down(self) -> None:
+        if self.read_only:
+            return
         unit = self.selected_unit()
-        if unit is not None and unit.incident_id is not None:
+        if unit is None or unit.incident_id is None:
+            return
+        incident = self._store.incidents.get(unit.incident_id)
+        if incident is None or incident.grade not in grades.REASON_NEEDED_FROM:
             self.command_requested.emit(commands.stand_down(unit, "stood down by dispatcher"))
+            return
+        # From an Immediate or Priority incident: say which, and ask why (it goes in the log).
+        # Not a modal exec(): the live stream keeps flowing while the dispatcher types.
+        dialog = QInputDialog(self)
+        dialog.setWindowTitle(f"Stand {unit.callsign} down")
+        dialog.setLabelText(
+            f"Stand {unit.callsign} down from {incident.reference} "
+            f"({grades.WORD[incident.grade]})?\nWhy? (required; it goes in the incident's log)"
+        )
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.textValueSelected.connect(
+            lambda reason: self._stand_down(unit.id, incident.id, reason)
+        )
+        dialog.open()
+        self.reason_dialog = dialog
+
+    def _stand_down(self, unit_id: str, incident_id: str, reason: str) -> None:
+        unit = self._store.units.get(unit_id)
+        if unit is None or unit.incident_id != incident_id or not reason.strip():
+            return  # moved on meanwhile, or no reason given: nothing is sent
+        self.command_requested.emit(commands.stand_down(unit, reason.strip()))
 
     def _on_group_current_index_changed(self, _index: int) -> None:
         self.view.sortByColumn(int(self.group.currentData()), Qt.SortOrder.AscendingOrder)

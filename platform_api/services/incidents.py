@@ -20,7 +20,7 @@ from platform_api.contract import (
     UnitStatus,
 )
 from platform_api.db.models import AssignmentRow, CounterRow, IncidentLogRow, IncidentRow, UnitRow
-from platform_api.errors import Conflict
+from platform_api.errors import Conflict, Invalid
 from platform_api.eventlog import CommandContext
 from platform_api.geo import borough_at
 from platform_api.grid import cell_of
@@ -128,18 +128,33 @@ def _emit_incident(
     )
 
 
+# A downgrade from these needs a reason: the call may have been the one that mattered.
+REASON_NEEDED_FROM = (Grade.IMMEDIATE, Grade.PRIORITY)
+_ORDER = list(Grade)
+
+
+def _is_downgrade(previous: str, new: Grade) -> bool:
+    old = Grade(previous)
+    return old in REASON_NEEDED_FROM and _ORDER.index(new) > _ORDER.index(old)
+
+
 def grade(
     ctx: CommandContext, incident_id: str, if_match: int, new: Grade, reason: str | None
 ) -> None:
     """Re-grade; the response target is counted from when the incident was created."""
     row = _open_incident(ctx, incident_id, if_match)
     previous = row.grade
+    reason = (reason or "").strip() or None
+    if _is_downgrade(previous, new) and reason is None:
+        raise Invalid(
+            f"a downgrade from {previous} needs a reason (it goes in the log)", field="reason"
+        )
     row.grade = new.value
     target = _target(ctx, new)
     row.target_at = None if target is None else row.created_at + target
-    entries = []
-    if reason:
-        entries.append(add_entry(ctx, row, f"Re-graded {previous} → {new.value}: {reason}"))
+    # Every re-grade is in the narrative log, with who (the entry's author) and why.
+    why = f": {reason}" if reason else ""
+    entries = [add_entry(ctx, row, f"Re-graded {previous} → {new.value}{why}")]
     _emit_incident(ctx, "incident.graded", row, entries, previous=previous, reason=reason)
 
 

@@ -19,7 +19,9 @@ from platform_api.contract import (
     AssignmentState,
     BookOn,
     Grade,
+    IncidentAppended,
     IncidentStatus,
+    LogEntryPublic,
     PositionBatch,
     UnitCreate,
     UnitStatus,
@@ -29,11 +31,13 @@ from platform_api.errors import Conflict, Invalid
 from platform_api.eventlog import CommandContext
 from platform_api.geo import borough_at
 from platform_api.services import markers
+from platform_api.services.incidents import REASON_NEEDED_FROM, add_entry
 from platform_api.services.views import (
     active_assignment,
     assignment_public,
     check_version,
     get_or_404,
+    incident_fields,
     unit_public,
 )
 
@@ -299,16 +303,51 @@ def stand_down(ctx: CommandContext, unit_id: str, if_match: int, reason: str | N
             field="unit_id",
             current_version=unit.version,
         )
+    incident = ctx.session.get(IncidentRow, a.incident_id)
+    reason = (reason or "").strip() or None
+    if incident is not None and incident.grade in REASON_NEEDED_FROM and reason is None:
+        raise Invalid(
+            f"standing {unit.callsign} down from a {incident.grade} incident needs a reason",
+            field="reason",
+        )
     _clear(a, ctx.now, reason or "stood down")
     unit.incident_id = None
     _set_status(ctx, unit, UnitStatus.AVAILABLE)
+    logged = []
+    if incident is not None:
+        why = f": {reason}" if reason else ""
+        logged.append(_log_on(ctx, incident, f"{unit.callsign} stood down{why}"))
     ctx.emit(
         "assignment.stood_down",
         "assignment",
         a.id,
-        changes={"assignments": [assignment_public(a)], "units": [unit_public(unit)]},
+        changes={
+            "assignments": [assignment_public(a)],
+            "units": [unit_public(unit)],
+            **_incident_changes(logged),
+        },
+        appended=_appended(logged),
         reason=reason,
     )
+
+
+def _log_on(
+    ctx: CommandContext, incident: IncidentRow, text: str
+) -> tuple[IncidentRow, LogEntryPublic]:
+    """A line in an incident's narrative log, carried by the unit's own event."""
+    entry = add_entry(ctx, incident, text)
+    incident.version += 1
+    return incident, entry
+
+
+def _incident_changes(logged: list[tuple[IncidentRow, LogEntryPublic]]) -> dict[str, Any]:
+    return {"incidents": [incident_fields(row) for row, _ in logged]} if logged else {}
+
+
+def _appended(logged: list[tuple[IncidentRow, LogEntryPublic]]) -> dict[str, Any] | None:
+    if not logged:
+        return None
+    return {"incidents": {row.id: IncidentAppended(log=[entry]) for row, entry in logged}}
 
 
 def reallocate(
@@ -338,6 +377,14 @@ def reallocate(
         )
     _clear(old, ctx.now, f"reallocated: {reason}")
     new = _dispatch(ctx, unit, target, ack_within or {})
+    # Both incidents' logs say so, with who (the entries' author) and why.
+    source = ctx.session.get(IncidentRow, old.incident_id)
+    came_from = source.reference if source is not None else "another incident"
+    logged = [_log_on(ctx, target, f"{unit.callsign} reallocated here from {came_from}: {reason}")]
+    if source is not None:
+        logged.append(
+            _log_on(ctx, source, f"{unit.callsign} reallocated to {target.reference}: {reason}")
+        )
     ctx.emit(
         "assignment.reallocated",
         "assignment",
@@ -345,7 +392,9 @@ def reallocate(
         changes={
             "assignments": [assignment_public(old), assignment_public(new)],
             "units": [unit_public(unit)],
+            **_incident_changes(logged),
         },
+        appended=_appended(logged),
         reason=reason,
         from_incident_id=old.incident_id,
         to_incident_id=target.id,

@@ -127,7 +127,7 @@ def test_taking_over_opens_a_training_window_whose_commands_reach_only_the_sandb
             await until(lambda: window.form.call_id == call.id, what="answered in the sandbox")
             incident = next(iter(session.store.incidents.values()))
             new = Grade.SCHEDULED if incident.grade != Grade.SCHEDULED else Grade.PRIORITY
-            window.session.commands.grade(incident, new)
+            window.session.commands.grade(incident, new, "trainee re-grades")
 
             def graded() -> bool:
                 now = session.store.incidents.get(incident.id)

@@ -52,7 +52,7 @@ def test_offline_an_answer_is_refused_at_once_and_a_grade_waits_then_goes_once(
             assert "never queued" in refused[0] and "still waiting" in refused[0]
             assert core.outbox.pending_count() == 0  # an answer never waits in the outbox
 
-            commands.grade(core.store.incidents[incident["id"]], Grade.PRIORITY)
+            commands.grade(core.store.incidents[incident["id"]], Grade.PRIORITY, "suspect left")
             assert core.outbox.pending_count() == 1
             await until(lambda: bool(queued), what="told the grade waits")
             second = EmbeddedPlatform(settings, port=first.port).start()

@@ -217,3 +217,65 @@ def test_reallocating_an_available_unit_is_refused(
     )
     assert response.status_code == 409
     assert "assign it instead" in response.json()["error"]["message"]
+
+
+def test_reasons_for_downgrades_stand_downs_and_reallocations_are_in_both_logs(
+    gateway: Any, calltaker: Any, dispatcher: Any, supervisor: Any
+) -> None:
+    parapet = make_incident(gateway, calltaker)  # Immediate
+    stabbing = make_incident(gateway, calltaker, location=LAMBETH)
+    # A downgrade from Immediate needs a reason; with one, the log says who and why.
+    bare = calltaker.post(
+        f"/v1/incidents/{parapet['id']}/grade", {"grade": "priority"}, version=parapet["version"]
+    )
+    assert bare.status_code == 422 and bare.json()["error"]["field"] == "reason"
+    graded = first(
+        calltaker.ok(
+            f"/v1/incidents/{parapet['id']}/grade",
+            {"grade": "priority", "reason": "man now off the parapet"},
+            version=parapet["version"],
+        ),
+        "incidents",
+    )
+    assert graded["grade"] == "priority"
+    # A stand-down from a Priority incident needs a reason, and is logged on it.
+    unit = make_unit(gateway)
+    on = first(
+        dispatcher.ok(
+            f"/v1/units/{unit['id']}/assign",
+            {"incident_id": parapet["id"]},
+            version=unit["version"],
+        ),
+        "units",
+    )
+    path = f"/v1/units/{unit['id']}/stand-down"
+    assert dispatcher.post(path, {}, version=on["version"]).status_code == 422
+    down = first(dispatcher.ok(path, {"reason": "crew injured"}, version=on["version"]), "units")
+    # A reallocation is logged on both incidents, with who and why.
+    again = first(
+        dispatcher.ok(
+            f"/v1/units/{unit['id']}/assign",
+            {"incident_id": parapet["id"]},
+            version=down["version"],
+        ),
+        "units",
+    )
+    supervisor.ok(
+        f"/v1/units/{unit['id']}/reallocate",
+        {"incident_id": stabbing["id"], "reason": "life at risk"},
+        version=again["version"],
+    )
+    state = supervisor.get("/v1/state")
+    logs = {i["id"]: [(e["author"], e["text"]) for e in i["log"]] for i in state["incidents"]}
+    assert ("calltaker", "Re-graded immediate → priority: man now off the parapet") in logs[
+        parapet["id"]
+    ]
+    assert ("dispatcher", "CW11 stood down: crew injured") in logs[parapet["id"]]
+    assert (
+        "supervisor",
+        f"CW11 reallocated to {stabbing['reference']}: life at risk",
+    ) in logs[parapet["id"]]
+    assert (
+        "supervisor",
+        f"CW11 reallocated here from {parapet['reference']}: life at risk",
+    ) in logs[stabbing["id"]]

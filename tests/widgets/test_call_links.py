@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import wave
 from pathlib import Path
 from typing import Any
 
 import httpx
 import qasync
 from PySide6.QtCore import Qt
+from PySide6.QtMultimedia import QSoundEffect
 from PySide6.QtWidgets import QApplication
 
 from platform_api.embedded import EmbeddedPlatform
@@ -15,6 +17,7 @@ from platform_api.settings import Settings
 from tests.console.conftest import run, until
 from tests.platform_api.helpers import make_call
 from tests.widgets.conftest import console_on
+from widgets.call_queue import alert_sound_url
 from widgets.main_window import MainWindow
 
 # A caller outside Westminster Abbey; a second caller 60 m away.
@@ -269,6 +272,14 @@ def test_a_new_999_call_sounds_the_alert_unless_muted(
             make_call(gateway, "999")
             await until(lambda: len(window.session.store.calls) == 2)
             assert queue.alerts_played == 1  # the 101 call is silent
+            if queue.has_sound_device:
+                # The tone itself played: Qt loaded the file and started it.
+                await until(lambda: queue.sound.status() == QSoundEffect.Status.Ready)
+                assert queue.tones == ["tone"]
+            else:
+                # No output here: the operator is told, and the system beep stands in.
+                assert queue.tones == ["beep"]
+                assert "NO SOUND" in queue.sound_on.text()
             _press(qtbot, window, Qt.Key.Key_M, Qt.KeyboardModifier.ControlModifier)
             assert not queue.sound_on.isChecked()
             make_call(gateway, "999")
@@ -296,3 +307,14 @@ def test_callers_who_hung_up_before_the_console_started_are_listed_to_ring_back(
             assert panel.abandoned_title.text() == "Abandoned calls (ring back): 2"
 
     run(aloop, body())
+
+
+def test_the_999_tone_is_a_format_every_qt_audio_back_end_plays() -> None:
+    """16-bit PCM at 44.1 or 48 kHz: the 22.05 kHz file before it was refused by the
+    FFmpeg back end ("playback of this format is not supported")."""
+    path = alert_sound_url().toLocalFile()
+    with wave.open(path) as tone:
+        assert tone.getcomptype() == "NONE"
+        assert tone.getsampwidth() == 2
+        assert tone.getframerate() in (44100, 48000)
+        assert tone.getnframes() > 0

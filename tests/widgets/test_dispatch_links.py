@@ -8,6 +8,7 @@ from typing import Any
 
 import qasync
 from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QLineEdit
 
 from console import commands
 from platform_api.embedded import EmbeddedPlatform
@@ -72,9 +73,28 @@ def test_the_nearest_unit_is_recommended_first_and_enter_sends_it_then_f8_stands
             assert board.select_id(near["id"])
             board.view.setFocus()
             qtbot.keyClick(board.view, Qt.Key.Key_F8)
+            # From an Immediate incident F8 names the target and asks why.
+            await until(lambda: board.reason_dialog.isVisible(), what="the reason asked")
+            question = board.reason_dialog.labelText()
+            assert f"Stand CW32 down from {incident['reference']} (Immediate)?" in question
+            assert _active(dispatcher, near["id"]), "nothing sent before the reason"
+            entry = board.reason_dialog.findChild(QLineEdit)
+            qtbot.keyClicks(entry, "needed at a higher-risk call")
+            qtbot.keyClick(entry, Qt.Key.Key_Return)
             await until(lambda: not _active(dispatcher, near["id"]), what="stood down")
+            # The incident's narrative log says who stood it down and why.
+            window.incidents.select_id(incident["id"])
+            await until(
+                lambda: "CW32 stood down: needed at a higher-risk call"
+                in window.detail.text.toPlainText(),
+                what=window.detail.text.toPlainText,
+            )
+            assert "dispatcher" in window.detail.text.toPlainText()
             await until(lambda: window.session.store.units[near["id"]].status.value == "available")
             # F7: unavailable, recorded as an event on the platform.
+            window.activateWindow()  # back from the reason box (keys need the window active)
+            await until(window.isActiveWindow, what="the window active again")
+            board.view.setFocus()
             qtbot.keyClick(board.view, Qt.Key.Key_F7)
             await until(
                 lambda: dispatcher.get(f"/v1/units/{near['id']}")["status"] == "unavailable"

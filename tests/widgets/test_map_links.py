@@ -35,6 +35,7 @@ def test_map_and_panels_select_each_other_and_a_drag_assigns_after_confirmation(
 
     async def body() -> None:
         async with console_on(platform.url, tmp_path, qtbot, with_map=True) as window:
+            window.resize(1600, 900)  # a desk's screen (the test screen is 800x800)
             window.show()
             view = window.map
             assert view is not None

@@ -53,7 +53,38 @@ def test_a_clock_time_jumps_to_that_moment_in_london_time(qtbot: Any, bar: Repla
     assert "07:30:00" in bar.time_label.text()
     bar.jump.setText("nonsense")
     qtbot.keyClick(bar.jump, Qt.Key.Key_Return)
-    assert "not a clock time" in bar.jump.toolTip()
+    assert "not a date and time" in bar.jump.toolTip()
+
+
+def test_ctrl_j_takes_a_date_and_a_time(qtbot: Any, bar: ReplayBar) -> None:
+    bar.jump.setText("20/11 07:45")
+    qtbot.keyClick(bar.jump, Qt.Key.Key_Return)
+    assert bar.player.moment == datetime(2026, 11, 20, 7, 45, tzinfo=UTC)
+    bar.jump.setText("2026-11-20 06:30:15")
+    qtbot.keyClick(bar.jump, Qt.Key.Key_Return)
+    assert bar.player.moment == datetime(2026, 11, 20, 6, 30, 15, tzinfo=UTC)
+    assert bar.play_button.hasFocus()  # back to the bar: Space plays, not types
+
+
+def test_a_click_on_the_seek_bar_seeks_to_where_it_lands(qtbot: Any, bar: ReplayBar) -> None:
+    bar.resize(1200, 40)
+    slider = bar.slider
+    assert slider.width() > 300
+    qtbot.mouseClick(slider, Qt.MouseButton.LeftButton, pos=slider.rect().center())
+    start, end = bar.player.recording.start_time, bar.player.recording.end_time  # type: ignore[union-attr]
+    middle = (start + end) / 2
+    assert abs(bar.player.time - middle) < (end - start) * 0.1  # not one page step (1/10)
+    assert abs(slider.value() - 500) < 60
+
+
+def test_the_check_s_progress_and_failure_show_in_the_bar(bar: ReplayBar) -> None:
+    bar.player.check_progressed.emit(0.43)
+    assert bar.checking.isVisible()
+    assert bar.checking.text() == "Checking the recording… 43%"
+    bar.player.check_progressed.emit(1.0)
+    assert not bar.checking.isVisible()
+    bar.player.check_failed.emit("line 1234: prev_hash does not match")
+    assert "ALTERED" in bar.checking.text() and "line 1234" in bar.checking.toolTip()
 
 
 def test_the_seek_bar_has_the_incident_density_and_seeks(qtbot: Any, bar: ReplayBar) -> None:

@@ -10,7 +10,7 @@ from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication
 
 from platform_api.embedded import EmbeddedPlatform
-from widgets.sign_in import SignInDialog, sign_in
+from widgets.sign_in import Offline, SignInDialog, sign_in
 
 
 @contextmanager
@@ -73,3 +73,30 @@ def test_an_unreachable_platform_is_said_plainly(aloop: qasync.QEventLoop) -> No
     with _answering([("calltaker", "demo")], errors):
         assert sign_in(aloop, "http://127.0.0.1:9", None) is None
     assert "cannot reach the platform" in errors[1]
+
+
+def test_with_the_platform_down_the_dialog_offers_the_last_known_state(
+    aloop: qasync.QEventLoop,
+) -> None:
+    seen: list[bool] = []
+
+    def step() -> None:
+        dialog = QApplication.activeModalWidget()
+        if not isinstance(dialog, SignInDialog) or not dialog.isVisible():
+            QTimer.singleShot(20, step)
+            return
+        if not dialog.error.text():
+            seen.append(dialog.offline.isVisible())  # not offered before it is needed
+            dialog.user.setText("calltaker")
+            dialog.password.setText("demo")
+            dialog.accept()
+            QTimer.singleShot(20, step)
+            return
+        seen.append(dialog.offline.isVisible())
+        dialog.offline.click()
+
+    QTimer.singleShot(20, step)
+    # Port 9 (discard): nothing listens, as with a platform that is down.
+    answer = sign_in(aloop, "http://127.0.0.1:9", None, lambda user: user == "calltaker")
+    assert seen == [False, True]
+    assert answer == Offline("calltaker", "demo")

@@ -1,0 +1,74 @@
+"""widgets/incident_form.py: a call-taker takes a 999 from F2 to a created, graded, located
+incident without the mouse, at 1280x720, Tab in reading order and focus always visible."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import qasync
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication, QWidget
+
+from platform_api.embedded import EmbeddedPlatform
+from tests.console.conftest import run, until
+from tests.platform_api.helpers import make_call
+from tests.widgets.conftest import console_on
+
+
+def _focused() -> QWidget:
+    widget = QApplication.focusWidget()
+    assert widget is not None, "nothing has focus"
+    assert widget.isVisible(), f"focus on a hidden {type(widget).__name__}"
+    return widget
+
+
+def _tab(qtbot: Any) -> QWidget:
+    qtbot.keyClick(_focused(), Qt.Key.Key_Tab)
+    return _focused()
+
+
+def test_f2_to_a_created_graded_located_incident_by_keyboard_alone_at_1280x720(
+    aloop: qasync.QEventLoop, platform: EmbeddedPlatform, gateway: Any, tmp_path: Path, qtbot: Any
+) -> None:
+    async def body() -> None:
+        async with console_on(platform.url, tmp_path, qtbot, "calltaker") as window:
+            window.resize(1280, 720)
+            window.show()
+            window.activateWindow()
+            await until(window.isActiveWindow, what="the window active")
+            window.default_sizes()
+            form = window.form
+            # Create and the duplicates are in sight without scrolling.
+            assert not form.create_button.visibleRegion().isEmpty()
+            assert not form.duplicates_title.visibleRegion().isEmpty()
+            call = make_call(gateway, "999")
+            await until(lambda: call["id"] in window.session.store.calls)
+            qtbot.keyClick(window, Qt.Key.Key_F2)
+            await until(lambda: form.call_id == call["id"], what="the form on the call")
+            assert _focused() is form.classification
+            qtbot.keyClicks(form.classification, "Violence")
+            assert _tab(qtbot) is form.grade
+            qtbot.keyClick(form.grade, Qt.Key.Key_I)
+            assert _tab(qtbot) is form.caller_name
+            qtbot.keyClicks(form.caller_name, "Sam")
+            assert _tab(qtbot) is form.location.address  # Tab no longer skips Location
+            qtbot.keyClicks(form.location.address, "Westminster Abbey")
+            qtbot.keyClick(form.location.address, Qt.Key.Key_Return)
+            await until(lambda: form.location.results.count() > 0, what="address results")
+            assert _focused() is form.location.results
+            qtbot.keyClick(form.location.results, Qt.Key.Key_Return)
+            assert form.location.point is not None
+            # Focus went on to the next field: typing is not lost.
+            assert _focused() is form.thrive["threat"]
+            qtbot.keyClicks(_focused(), "fists")
+            qtbot.keyClick(_focused(), Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+            store = window.session.store
+            await until(lambda: bool(store.incidents), what="the incident created")
+            incident = next(iter(store.incidents.values()))
+            assert incident.grade.value == "immediate"
+            assert incident.location.borough == "Westminster"
+            assert incident.thrive.threat == "fists"
+            assert _focused() is not None
+
+    run(aloop, body())

@@ -1,0 +1,60 @@
+"""widgets/role_layouts.py: each role starts from its own layout and is not offered what it
+may not do."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import qasync
+from PySide6.QtCore import Qt
+
+from platform_api.embedded import EmbeddedPlatform
+from tests.console.conftest import run, until
+from tests.platform_api.helpers import make_call
+from tests.widgets.conftest import console_on
+
+
+def test_a_call_taker_gets_queue_form_and_duplicates_and_is_not_offered_dispatching(
+    aloop: qasync.QEventLoop, platform: EmbeddedPlatform, gateway: Any, tmp_path: Path, qtbot: Any
+) -> None:
+    async def body() -> None:
+        async with console_on(platform.url, tmp_path, qtbot, "calltaker") as window:
+            window.show()
+            await until(lambda: window.session.sync.state == "connected")
+            shown = {name for name, dock in window.docks.items() if dock.isVisible()}
+            assert {"calls", "form"} <= shown
+            assert not {"recommend", "units", "incidents", "room"} & shown
+            assert window.form.duplicates_title.isVisibleTo(window.form)
+            assert not window.recommendations.assign_button.isEnabled()
+            assert not window.focus_recommendations_action.isEnabled()
+            # F2 still answers: a call-taker's own work is offered.
+            call = make_call(gateway, "999")
+            await until(lambda: call["id"] in window.session.store.calls)
+            window.activateWindow()
+            await until(window.isActiveWindow)
+            qtbot.keyClick(window, Qt.Key.Key_F2)
+            await until(lambda: window.form.call_id == call["id"], what="answered with F2")
+            # Reset returns to the call-taker's layout, not the dispatcher's.
+            window.reset_layout()
+            assert not window.docks["recommend"].isVisible()
+            assert window.docks["form"].isVisible()
+
+    run(aloop, body())
+
+
+def test_a_trainer_watches_the_room_and_is_offered_neither_calls_nor_dispatching(
+    aloop: qasync.QEventLoop, platform: EmbeddedPlatform, tmp_path: Path, qtbot: Any
+) -> None:
+    async def body() -> None:
+        async with console_on(platform.url, tmp_path, qtbot, "trainer") as window:
+            window.show()
+            shown = {name for name, dock in window.docks.items() if dock.isVisible()}
+            assert {"incidents", "room", "units"} <= shown
+            assert "form" not in shown
+            assert not window.answer_action.isEnabled()
+            assert not window.calls.answer_next.isEnabled()
+            assert not window.recommendations.assign_button.isEnabled()
+            assert window.units.read_only
+
+    run(aloop, body())
