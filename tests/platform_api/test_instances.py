@@ -109,7 +109,9 @@ def test_a_stale_if_match_is_refused_across_instances(
     for n in range(ROUNDS):
         grade = ("priority", "scheduled")[n % 2]
         path = f"/v1/incidents/{incident['id']}/grade"
-        results = _both(a, b, path, {"grade": grade}, version=version)
+        # a downgrade from Priority needs a reason (issue 14): give one each time
+        body = {"grade": grade, "reason": "caller rang back with more"}
+        results = _both(a, b, path, body, version=version)
         assert sorted(r.status_code for r in results) == [200, 412]
         version += 1
     assert a.get(f"/v1/incidents/{incident['id']}")["version"] == version
