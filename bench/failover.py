@@ -68,7 +68,8 @@ class Client:
             for n in itertools.count():
                 if self.stop.is_set():
                     return
-                number = f"{self.name}-{n}"
+                # a real number (the platform refuses others): the client and its count
+                number = f"+4420{int(self.name[1:]):02d}{n:06d}"
                 key = f"failover-{number}"
                 backoff = 0.05
                 while True:

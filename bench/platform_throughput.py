@@ -85,9 +85,8 @@ class Worker:
         return fresh
 
     async def cycle(self, unit: dict[str, Any], n: int) -> dict[str, Any]:
-        call = (await self.post("g", "/v1/calls", {"line": "999", "caller_number": "07700"}))[
-            "calls"
-        ][0]
+        body = {"line": "999", "caller_number": "07700 900123"}
+        call = (await self.post("g", "/v1/calls", body))["calls"][0]
         await self.post("c", f"/v1/calls/{call['id']}/answer", {}, call["version"])
         body = {
             "opening_classification": "Violence",

@@ -230,9 +230,12 @@ def _unlock(args: argparse.Namespace) -> int:
     from platform_api import login_guard
 
     engine = make_engine(args.db)
-    upgrade(engine)
-    with write_session(engine) as session, session.begin():
-        lifted = login_guard.clear(session, args.name)
+    try:
+        upgrade(engine)
+        with write_session(engine) as session, session.begin():
+            lifted = login_guard.clear(session, args.name)
+    finally:
+        engine.dispose()  # its pooled connections closed now, not by the collector
     print(f"{args.name}: " + ("lockout lifted" if lifted else "no failed sign-ins"))
     return 0
 

@@ -19,6 +19,7 @@ from platform_api.contract.chain import GENESIS_HASH, chain_hash
 from platform_api.embedded import EmbeddedPlatform
 from platform_api.settings import Settings
 from tests.conftest import Api
+from tests.databases import on_postgres
 from tests.platform_api.helpers import answered_call, make_call, make_incident, make_unit
 
 
@@ -46,6 +47,7 @@ def test_the_projections_agree_with_the_folded_log(
     assert report["projection_differences"] == []
 
 
+@pytest.mark.skipif(on_postgres(), reason="edits the SQLite file directly")
 def test_an_edited_projection_row_is_named(
     platform: EmbeddedPlatform,
     gateway: Any,
@@ -152,6 +154,7 @@ def test_checkpoints_also_come_with_time(tmp_path: Path) -> None:
     assert len((tmp_path / "c.jsonl").read_text().splitlines()) == 2
 
 
+@pytest.mark.skipif(on_postgres(), reason="edits the SQLite file directly")
 def test_a_missing_seq_ends_the_stream_with_an_error(
     platform: EmbeddedPlatform, gateway: Any
 ) -> None:

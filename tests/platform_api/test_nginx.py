@@ -33,7 +33,8 @@ def behind_nginx(db_url: str) -> Iterator[tuple[str, list[EmbeddedPlatform]]]:
 
 
 def _calls_served(platform: EmbeddedPlatform) -> float:
-    text = httpx.get(f"{platform.url}/metrics").text
+    token = platform.login("supervisor")  # /metrics needs a token
+    text = httpx.get(f"{platform.url}/metrics", headers={"Authorization": f"Bearer {token}"}).text
     for family in text_string_to_metric_families(text):
         for sample in family.samples:
             labels = sample.labels
@@ -79,7 +80,9 @@ def test_the_event_stream_passes_through_nginx_live(
     ):
         assert source.response.status_code == 200
         assert source.response.headers["content-type"].startswith("text/event-stream")
-        head = gateway.get("/v1/events", limit=1)["head_seq"]
+        reader = Api(url, platforms[0].login("dispatcher"))  # the gateway reads no events
+        head = reader.get("/v1/events", limit=1)["head_seq"]
+        reader.close()
         make_call(gateway)
         for sse in source.iter_sse():
             if not sse.data:
