@@ -29,7 +29,8 @@ from console.routing.base import Bools, Floats, Origins, Rows
 from console.routing.network import Ints, RoadNetwork
 from console.routing.osm import ROAD_ATTRIBUTION
 from console.routing.policy import RoutingPolicy
-from console.routing.straight import EARTH_RADIUS_M, StraightLine, StraightTravel
+from console.routing.straight import StraightLine, StraightTravel
+from platform_api.contract.geodesy import EARTH_RADIUS_M
 
 NO_NODE = -9999  # scipy's marker for "no predecessor"
 

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
-from console.routing.straight import EARTH_RADIUS_M
+from console.routing.straight import great_circle_m
 
 Ints = npt.NDArray[np.int64]
 Floats = npt.NDArray[np.float64]
@@ -45,13 +45,8 @@ class RoadNetwork:
         return int(self.lat.size)
 
 
-def segment_m(lat1: Floats, lon1: Floats, lat2: Floats, lon2: Floats) -> Floats:
-    """Great-circle metres between pairs of points in degrees."""
-    p1, p2 = np.radians(lat1), np.radians(lat2)
-    dlat, dlon = p2 - p1, np.radians(lon2 - lon1)
-    a = np.sin(dlat / 2) ** 2 + np.cos(p1) * np.cos(p2) * np.sin(dlon / 2) ** 2
-    result: Floats = 2 * EARTH_RADIUS_M * np.arcsin(np.sqrt(np.minimum(a, 1.0)))
-    return result
+# Pairwise metres between two columns of points (degrees): the straight router's formula.
+segment_m = great_circle_m
 
 
 def grid_city(

@@ -6,7 +6,6 @@ line estimate"). Other routers fall back to it for units off their road network.
 
 from __future__ import annotations
 
-import math
 from collections.abc import Mapping
 from dataclasses import dataclass
 
@@ -14,17 +13,19 @@ import numpy as np
 
 from console.routing.base import Bools, Floats, Origins, Rows
 from platform_api.contract import UnitType
+from platform_api.contract.geodesy import EARTH_RADIUS_M
 
-EARTH_RADIUS_M = 6_371_000.0  # the platform's figure (platform_api.geo), kept in step
 
-
-def great_circle_m(lat: float, lon: float, lats: Floats, lons: Floats) -> Floats:
-    """Metres from one point to many (all in degrees), by the haversine formula."""
-    lat_r, lon_r = math.radians(lat), math.radians(lon)
+def great_circle_m(
+    lat: float | Floats, lon: float | Floats, lats: Floats, lons: Floats
+) -> Floats:
+    """Metres by the haversine formula (degrees): from one point to many, or pairwise
+    between two columns of points (numpy broadcasts either way)."""
+    lat_r, lon_r = np.radians(lat), np.radians(lon)
     lats_r, lons_r = np.radians(lats), np.radians(lons)
     sin_dlat = np.sin((lats_r - lat_r) * 0.5)
     sin_dlon = np.sin((lons_r - lon_r) * 0.5)
-    a = sin_dlat * sin_dlat + math.cos(lat_r) * np.cos(lats_r) * sin_dlon * sin_dlon
+    a = sin_dlat * sin_dlat + np.cos(lat_r) * np.cos(lats_r) * sin_dlon * sin_dlon
     result: Floats = (2 * EARTH_RADIUS_M) * np.arcsin(np.sqrt(np.minimum(a, 1.0)))
     return result
 
