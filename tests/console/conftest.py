@@ -64,7 +64,21 @@ async def until(
 
 
 def run(loop: qasync.QEventLoop, coro: Awaitable[T]) -> T:
-    return loop.run_until_complete(coro)
+    return loop.run_until_complete(_then_finalise(coro))
+
+
+async def _then_finalise(coro: Awaitable[T]) -> T:
+    """`coro`, then the finalisers of the streams it closed, while the loop still runs.
+
+    A closed stream's generators are finalised by tasks that need a running loop (anyio asks
+    which one). qasync's `run_until_complete` processes Qt events once more after the loop
+    stops, with no running loop: a finaliser scheduled at the very end would run there and fail.
+    """
+    try:
+        return await coro
+    finally:
+        gc.collect()
+        await asyncio.sleep(0.05)
 
 
 def core_settings(url: str, tmp_path: Path, user: str = "calltaker") -> ConsoleSettings:
