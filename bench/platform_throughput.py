@@ -102,7 +102,8 @@ class Worker:
             await self.post(
                 "c",
                 f"/v1/incidents/{incident['id']}/grade",
-                {"grade": "priority"},
+                # immediate to priority is a downgrade: it needs a reason (issue 14)
+                {"grade": "priority", "reason": "Caller says the men have left."},
                 incident["version"],
             )
         )["incidents"][0]

@@ -172,7 +172,7 @@ class EventLog:
     def execute(
         self,
         actor: str,
-        handler: Callable[[CommandContext], None],
+        handler: Callable[[CommandContext], object],
         *,
         idempotency: Idempotency | None = None,
         status_code: int = 200,

@@ -1,15 +1,21 @@
-"""What every route shares: ids in paths, If-Match, Idempotency-Key, errors, commands."""
+"""What every route shares: ids in paths, If-Match, Idempotency-Key, errors, commands.
+
+Command routes go through one pipeline: a `NewCommand`, `EntityCommand` or `AppendCommand`
+dependency checks the role and parses If-Match and Idempotency-Key, and its `run(handler, body)`
+fingerprints the request, runs the handler through the event log and answers with the stored
+response (`run_command`)."""
 
 from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Annotated, Any
 
-from fastapi import Header, Path, Request, Response
+from fastapi import Depends, Header, Path, Request, Response
 from pydantic import BaseModel
 
-from platform_api.auth import User
+from platform_api.auth import Authorised, User
 from platform_api.contract import CommandResult, ErrorBody
 from platform_api.errors import Invalid, PreconditionRequired
 from platform_api.eventlog import CommandContext, EventLog, Idempotency
@@ -91,7 +97,7 @@ def run_command(
     request: Request,
     user: User,
     idempotency_key: str | None,
-    handler: Callable[[CommandContext], None],
+    handler: Callable[[CommandContext], object],
     *,
     body: BaseModel | None = None,
     if_match: int | None = None,
@@ -111,6 +117,81 @@ def run_command(
     return Response(
         stored.body, status_code=stored.status_code, media_type="application/json", headers=headers
     )
+
+
+@dataclass(frozen=True, slots=True)
+class Command:
+    """One command request as the pipeline sees it: the request, who sends it, its
+    Idempotency-Key and its If-Match version (None when the route takes none or none came).
+
+    Routes take it as a dependency (`NewCommand`, `EntityCommand`, `AppendCommand`) and
+    call `run` with their handler, so each route says only what it does."""
+
+    request: Request
+    user: User
+    key: str | None
+    if_match: int | None = None
+
+    def run(
+        self, handler: Callable[[CommandContext], object], body: BaseModel | None = None
+    ) -> Response:
+        """Run `handler` through the event log; the status is the route's own (201 or 200).
+
+        Blocking (the database): call it from a sync route, or through the threadpool."""
+        route = self.request.scope.get("route")
+        status_code = getattr(route, "status_code", None) or 200
+        return run_command(
+            self.request,
+            self.user,
+            self.key,
+            handler,
+            body=body,
+            if_match=self.if_match,
+            status_code=status_code,
+        )
+
+
+class VersionedCommand(Command):
+    """A command on an existing entity: If-Match was required, so `version` is known."""
+
+    __slots__ = ()
+
+    @property
+    def version(self) -> int:
+        if self.if_match is None:  # _entity_command never builds one without
+            raise PreconditionRequired(IF_MATCH_REQUIRED, field="If-Match")
+        return self.if_match
+
+
+# The dependencies below are async on purpose: FastAPI runs a sync dependency in the
+# threadpool, one hop per dependency per request, and these only parse headers.
+async def _new_command(
+    request: Request, user: Authorised, key: IdempotencyHeader = None
+) -> Command:
+    return Command(request, user, key)
+
+
+async def _entity_command(
+    request: Request, user: Authorised, if_match: IfMatchRequired, key: IdempotencyHeader = None
+) -> VersionedCommand:
+    return VersionedCommand(request, user, key, required_version(if_match))
+
+
+async def _append_command(
+    request: Request,
+    user: Authorised,
+    if_match: IfMatchHeader = None,
+    key: IdempotencyHeader = None,
+) -> Command:
+    return Command(request, user, key, optional_version(if_match))
+
+
+# A command that makes something new: Idempotency-Key, no If-Match.
+NewCommand = Annotated[Command, Depends(_new_command)]
+# A command that changes an entity: If-Match required (428 without), as `.version`.
+EntityCommand = Annotated[VersionedCommand, Depends(_entity_command)]
+# A command where If-Match is optional (appends, facts such as a hang-up): `.if_match`.
+AppendCommand = Annotated[Command, Depends(_append_command)]
 
 
 COMMAND: dict[str, Any] = {"response_model": CommandResult, "responses": ERRORS}

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Request, Response
 
-from platform_api.auth import Authorised
 from platform_api.contract import (
     GradeUpdate,
     IncidentClose,
@@ -14,13 +13,10 @@ from platform_api.contract import (
 )
 from platform_api.routes.deps import (
     COMMAND,
+    AppendCommand,
+    EntityCommand,
     EntityId,
-    IdempotencyHeader,
-    IfMatchHeader,
-    IfMatchRequired,
-    optional_version,
-    required_version,
-    run_command,
+    NewCommand,
     settings_of,
 )
 from platform_api.services import incidents
@@ -29,98 +25,36 @@ router = APIRouter(prefix="/v1/incidents", tags=["incidents"])
 
 
 @router.post("", status_code=201, **COMMAND)
-def create_incident(
-    request: Request, body: IncidentCreate, user: Authorised, key: IdempotencyHeader = None
-) -> Response:
+def create_incident(request: Request, body: IncidentCreate, cmd: NewCommand) -> Response:
     """An incident with no call: a walk-in or officer-generated report."""
     prefix = settings_of(request).reference_prefix
-    return run_command(
-        request,
-        user,
-        key,
-        lambda ctx: incidents.create(ctx, body, prefix),
-        body=body,
-        status_code=201,
-    )
+    return cmd.run(lambda ctx: incidents.create(ctx, body, prefix), body)
 
 
 @router.post("/{incident_id}/grade", **COMMAND)
-def grade_incident(
-    request: Request,
-    incident_id: EntityId,
-    body: GradeUpdate,
-    user: Authorised,
-    if_match: IfMatchRequired,
-    key: IdempotencyHeader = None,
-) -> Response:
-    version = required_version(if_match)
-    return run_command(
-        request,
-        user,
-        key,
-        lambda ctx: incidents.grade(ctx, incident_id, version, body.grade, body.reason),
-        body=body,
-        if_match=version,
+def grade_incident(incident_id: EntityId, body: GradeUpdate, cmd: EntityCommand) -> Response:
+    return cmd.run(
+        lambda ctx: incidents.grade(ctx, incident_id, cmd.version, body.grade, body.reason), body
     )
 
 
 @router.post("/{incident_id}/log", **COMMAND)
-def add_log_entry(
-    request: Request,
-    incident_id: EntityId,
-    body: LogEntryCreate,
-    user: Authorised,
-    if_match: IfMatchHeader = None,
-    key: IdempotencyHeader = None,
-) -> Response:
+def add_log_entry(incident_id: EntityId, body: LogEntryCreate, cmd: AppendCommand) -> Response:
     """Append to the narrative log; If-Match optional (appends never conflict)."""
-    version = optional_version(if_match)
-    return run_command(
-        request,
-        user,
-        key,
-        lambda ctx: incidents.add_log(ctx, incident_id, version, body.text),
-        body=body,
-        if_match=version,
-    )
+    return cmd.run(lambda ctx: incidents.add_log(ctx, incident_id, cmd.if_match, body.text), body)
 
 
 @router.post("/{incident_id}/location", **COMMAND)
-def update_location(
-    request: Request,
-    incident_id: EntityId,
-    body: LocationUpdate,
-    user: Authorised,
-    if_match: IfMatchRequired,
-    key: IdempotencyHeader = None,
-) -> Response:
-    version = required_version(if_match)
-    return run_command(
-        request,
-        user,
-        key,
-        lambda ctx: incidents.relocate(ctx, incident_id, version, body.location),
-        body=body,
-        if_match=version,
+def update_location(incident_id: EntityId, body: LocationUpdate, cmd: EntityCommand) -> Response:
+    return cmd.run(
+        lambda ctx: incidents.relocate(ctx, incident_id, cmd.version, body.location), body
     )
 
 
 @router.post("/{incident_id}/close", **COMMAND)
-def close_incident(
-    request: Request,
-    incident_id: EntityId,
-    body: IncidentClose,
-    user: Authorised,
-    if_match: IfMatchRequired,
-    key: IdempotencyHeader = None,
-) -> Response:
+def close_incident(incident_id: EntityId, body: IncidentClose, cmd: EntityCommand) -> Response:
     """Close with a closing classification; units still attached become available."""
-    version = required_version(if_match)
-    return run_command(
-        request,
-        user,
-        key,
-        lambda ctx: incidents.close(ctx, incident_id, version, body.closing_classification),
-        body=body,
-        if_match=version,
+    return cmd.run(
+        lambda ctx: incidents.close(ctx, incident_id, cmd.version, body.closing_classification),
+        body,
     )

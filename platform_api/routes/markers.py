@@ -22,15 +22,7 @@ from platform_api.contract import (
 from platform_api.db.models import IncidentRow
 from platform_api.errors import Invalid
 from platform_api.geocoding.base import Geocoder
-from platform_api.routes.deps import (
-    COMMAND,
-    ERRORS,
-    EntityId,
-    IdempotencyHeader,
-    IfMatchRequired,
-    required_version,
-    run_command,
-)
+from platform_api.routes.deps import COMMAND, ERRORS, EntityCommand, EntityId, NewCommand
 from platform_api.services import markers
 from platform_api.services.views import get_or_404
 
@@ -58,59 +50,21 @@ async def _place_of(request: Request, body: MarkerCreate) -> tuple[Point, str | 
 
 
 @router.post("/markers", status_code=201, **COMMAND)
-async def create_marker(
-    request: Request, body: MarkerCreate, user: Authorised, key: IdempotencyHeader = None
-) -> Response:
+async def create_marker(request: Request, body: MarkerCreate, cmd: NewCommand) -> Response:
     place, address = await _place_of(request, body)
     return await run_in_threadpool(
-        run_command,
-        request,
-        user,
-        key,
-        lambda ctx: markers.create(ctx, body, place, address),
-        body=body,
-        status_code=201,
+        cmd.run, lambda ctx: markers.create(ctx, body, place, address), body
     )
 
 
 @router.post("/markers/{marker_id}/revise", **COMMAND)
-def revise_marker(
-    request: Request,
-    marker_id: EntityId,
-    body: MarkerRevise,
-    user: Authorised,
-    if_match: IfMatchRequired,
-    key: IdempotencyHeader = None,
-) -> Response:
-    version = required_version(if_match)
-    return run_command(
-        request,
-        user,
-        key,
-        lambda ctx: markers.revise(ctx, marker_id, version, body),
-        body=body,
-        if_match=version,
-    )
+def revise_marker(marker_id: EntityId, body: MarkerRevise, cmd: EntityCommand) -> Response:
+    return cmd.run(lambda ctx: markers.revise(ctx, marker_id, cmd.version, body), body)
 
 
 @router.post("/markers/{marker_id}/retire", **COMMAND)
-def retire_marker(
-    request: Request,
-    marker_id: EntityId,
-    body: MarkerRetire,
-    user: Authorised,
-    if_match: IfMatchRequired,
-    key: IdempotencyHeader = None,
-) -> Response:
-    version = required_version(if_match)
-    return run_command(
-        request,
-        user,
-        key,
-        lambda ctx: markers.retire(ctx, marker_id, version, body.reason),
-        body=body,
-        if_match=version,
-    )
+def retire_marker(marker_id: EntityId, body: MarkerRetire, cmd: EntityCommand) -> Response:
+    return cmd.run(lambda ctx: markers.retire(ctx, marker_id, cmd.version, body.reason), body)
 
 
 @router.get("/markers/near", response_model=list[MarkerPublic], responses=ERRORS)

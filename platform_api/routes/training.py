@@ -10,10 +10,10 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Depends, Request, Response
 
-from platform_api.auth import Authorised, CurrentUser
+from platform_api.auth import CurrentUser
 from platform_api.contract import TrainingSeed
 from platform_api.errors import NotFound
-from platform_api.routes.deps import COMMAND, IdempotencyHeader, run_command, settings_of
+from platform_api.routes.deps import COMMAND, NewCommand, settings_of
 from platform_api.services import training
 
 router = APIRouter(prefix="/v1", tags=["training"])
@@ -27,13 +27,6 @@ def _training_only(request: Request, user: CurrentUser) -> None:
 
 
 @router.post("/training/seed", dependencies=[Depends(_training_only)], **COMMAND)
-def seed(
-    request: Request,
-    body: TrainingSeed,
-    user: Authorised,
-    idempotency_key: IdempotencyHeader = None,
-) -> Response:
+def seed(body: TrainingSeed, cmd: NewCommand) -> Response:
     """Load a recorded state into an empty training platform (admin; training only)."""
-    return run_command(
-        request, user, idempotency_key, lambda ctx: training.seed(ctx, body), body=body
-    )
+    return cmd.run(lambda ctx: training.seed(ctx, body), body)
