@@ -5,11 +5,10 @@ from __future__ import annotations
 import contextlib
 import logging
 import threading
-import time
-from collections.abc import Awaitable, Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 
-from fastapi import FastAPI, Request, Response
+from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from sqlalchemy import exc as sa_exc
@@ -31,10 +30,10 @@ from platform_api.errors import PlatformError, PreconditionRequired, TooManyAtte
 from platform_api.eventlog import EventLog, WrittenEvent
 from platform_api.fanout import Broadcaster
 from platform_api.geocoding import make_geocoder
+from platform_api.group_commit import GroupCommitWriter
 from platform_api.guards import BodyLimit, LastResort
 from platform_api.login_guard import AddressThrottle
-from platform_api.logs import log_request
-from platform_api.metrics import Metrics
+from platform_api.metrics import MeasureRequests, Metrics
 from platform_api.relay import LogRelay
 from platform_api.roles import PUBLIC_ROUTES, ROUTE_RIGHTS
 from platform_api.routes import auth as auth_routes
@@ -53,6 +52,7 @@ from platform_api.routes import (
 from platform_api.routes.deps import IF_MATCH_REQUIRED
 from platform_api.sessions import RevokedTokens
 from platform_api.settings import Settings
+from platform_api.token_cache import TokenCache
 
 log = logging.getLogger(__name__)
 
@@ -222,32 +222,20 @@ def create_app(settings: Settings) -> FastAPI:
     else:  # one process: publish straight to this process's subscribers
         app.state.event_log = EventLog(engine, publish)
     app.state.relay = relay
+    # commands run on one writer thread, several to a transaction (group_commit)
+    app.state.log_writer = GroupCommitWriter(app.state.event_log)
     app.state.geocoder = make_geocoder(settings)
     app.state.schema_head = schema_head()
     app.state.readiness = ops.readiness_state()
     app.state.checkpointer = checkpointer  # None unless anchored; stop() signs the head
     app.state.address_throttle = AddressThrottle(settings.login_policy)
     app.state.revoked_tokens = RevokedTokens()
+    # who a token belongs to, for as long as an open stream trusts it (token_cache)
+    app.state.token_cache = TokenCache[auth.User](settings.sse_auth_check_s)
     _install_error_handlers(app)
     openapi.install(app)
-    access_log = settings.access_log
-
-    @app.middleware("http")
-    async def _measure(
-        request: Request, call_next: Callable[[Request], Awaitable[Response]]
-    ) -> Response:
-        start = time.perf_counter()
-        response = await call_next(request)
-        route = request.scope.get("route")
-        path = getattr(route, "path", "unmatched")
-        metrics.requests.labels(request.method, path, str(response.status_code)).inc()
-        elapsed = time.perf_counter() - start
-        metrics.latency.labels(request.method, path).observe(elapsed)
-        if access_log:
-            client = request.client.host if request.client else None
-            log_request(request.method, request.url.path, response.status_code, elapsed, client)
-        return response
-
+    # Innermost of ours: it sees the route the router chose, and what the app answered.
+    app.add_middleware(MeasureRequests, metrics=metrics, access_log=settings.access_log)
     # Outermost last: the body limit runs before anything reads the body or the token.
     app.add_middleware(LastResort)
     app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)

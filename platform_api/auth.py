@@ -12,14 +12,15 @@ import hashlib
 import hmac
 import secrets
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Annotated
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from fastapi import Depends, Request
+from fastapi.concurrency import run_in_threadpool
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
-from sqlalchemy import delete
+from sqlalchemy import Engine, delete, select
 from sqlalchemy.orm import Session
 
 from platform_api import login_guard
@@ -29,6 +30,7 @@ from platform_api.errors import Forbidden, Unauthenticated
 from platform_api.eventlog import utc_now
 from platform_api.roles import RIGHTS, ROUTE_RIGHTS, Right, may
 from platform_api.settings import LoginPolicy
+from platform_api.token_cache import TokenCache
 
 _hasher = PasswordHasher()
 # Demo accounts have a published password, so a costly hash protects nothing; a cheap one
@@ -142,19 +144,39 @@ def logout(session: Session, token: str) -> None:
     session.execute(delete(TokenRow).where(TokenRow.token_hash == token_hash(token)))
 
 
-def resolve_token(session: Session, token: str) -> User:
-    tok = session.get(TokenRow, token_hash(token))
-    if tok is None or tok.expires_at <= utc_now():
+def lookup_token(session: Session, hashed: str) -> tuple[User, datetime]:
+    """The user a token hash belongs to and when the token expires, in one query;
+    Unauthenticated if the token is unknown or expired, or its account disabled."""
+    found = session.execute(
+        select(
+            TokenRow.expires_at,
+            UserRow.username,
+            UserRow.display_name,
+            UserRow.role,
+            UserRow.active,
+        )
+        .outerjoin(UserRow, UserRow.username == TokenRow.username)
+        .where(TokenRow.token_hash == hashed)
+    ).first()
+    if found is None or found.expires_at <= utc_now():
         raise Unauthenticated(
             "sign in again: the token is unknown or has expired", field="Authorization"
         )
-    row = session.get(UserRow, tok.username)
-    if row is None or not row.active:
+    if found.username is None or not found.active:
         raise Unauthenticated("this account is disabled", field="Authorization")
-    return User(row.username, row.display_name, Role(row.role))
+    return User(found.username, found.display_name, Role(found.role)), found.expires_at
 
 
-def bearer_token(
+def resolve_token(session: Session, token: str) -> User:
+    return lookup_token(session, token_hash(token))[0]
+
+
+def _lookup(engine: Engine, hashed: str) -> tuple[User, datetime]:
+    with Session(engine) as session:
+        return lookup_token(session, hashed)
+
+
+async def bearer_token(
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
 ) -> str:
     if credentials is None or not credentials.credentials:
@@ -165,9 +187,24 @@ def bearer_token(
 BearerToken = Annotated[str, Depends(bearer_token)]
 
 
-def current_user(request: Request, token: BearerToken) -> User:
-    with Session(request.app.state.engine) as session:
-        return resolve_token(session, token)
+async def current_user(request: Request, token: BearerToken) -> User:
+    """The token's user: from this instance's `TokenCache` when it looked the token up
+    within `Settings.sse_auth_check_s` (the bound is in `platform_api.token_cache`), else
+    from the database (one query, in the threadpool)."""
+    state = request.app.state
+    hashed = token_hash(token)
+    if hashed in state.revoked_tokens:  # signed out here: even a racing lookup is refused
+        raise Unauthenticated(
+            "sign in again: the token is unknown or has expired", field="Authorization"
+        )
+    cache: TokenCache[User] = state.token_cache
+    cached = cache.get(hashed)
+    if cached is not None:
+        return cached
+    read_at = cache.now()
+    user, expires_at = await run_in_threadpool(_lookup, state.engine, hashed)
+    cache.put(hashed, user, expires_at, read_at)
+    return user
 
 
 CurrentUser = Annotated[User, Depends(current_user)]
@@ -179,16 +216,14 @@ def _route_key(request: Request) -> tuple[str, str]:
     return method, str(getattr(route, "path", request.url.path))
 
 
-def authorised(request: Request, user: CurrentUser) -> User:
+async def authorised(request: Request, user: CurrentUser) -> User:
     """The signed-in user, if their role holds the right this route needs (`roles`)."""
     right = ROUTE_RIGHTS.get(_route_key(request))
     if right is None:  # create_app refuses to start with such a route; belt and braces
         raise Forbidden("this route has no right assigned in platform_api.roles")
     if not may(user.role, right):
         holders = ", ".join(sorted(r.value for r in RIGHTS[right]))
-        raise Forbidden(
-            f"role {user.role.value} may not {right.value} (needs one of: {holders})"
-        )
+        raise Forbidden(f"role {user.role.value} may not {right.value} (needs one of: {holders})")
     return user
 
 

@@ -83,6 +83,7 @@ class EmbeddedPlatform:
             self._thread.join(timeout=10)
         if self._sock is not None:
             self._sock.close()
+        self._app.state.log_writer.close()  # its writer thread, after the last command
         if self._app.state.checkpointer is not None:  # sign the head: nothing unanchored
             checkpoint_head(self._app.state.checkpointer, self._app.state.engine)
         self._app.state.engine.dispose()

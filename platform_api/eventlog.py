@@ -1,10 +1,12 @@
 """The append-only event log: one writer at a time, gap-free seq, a sha256 hash chain.
 
-Every command runs through `EventLog.execute`: one transaction that takes the log head,
-lets the command change projections and emit exactly one event, appends that event with
-the next seq and `hash = sha256(prev_hash + canonical)`, stores the idempotent response,
-commits, and only then publishes the event to live subscribers. Publishing happens while
-the write lock is still held, so subscribers receive events strictly in seq order.
+Every command runs through `EventLog.execute_batch` (`execute` for one): one transaction
+that takes the log head, lets each command change projections and emit exactly one event,
+appends that event with the next seq and `hash = sha256(prev_hash + canonical)`, stores the
+idempotent response, commits, and only then publishes the events to live subscribers.
+Publishing happens while the write lock is still held, so subscribers receive events
+strictly in seq order. Commands that arrive while one commits wait and go together in the
+next transaction (`platform_api.group_commit`), each in its own savepoint.
 
 The first statement of every command locks the log head row (`SELECT ... FOR UPDATE`;
 SQLite's BEGIN IMMEDIATE already holds its single write lock). Holding it from the start,
@@ -28,7 +30,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from pydantic import BaseModel
-from sqlalchemy import Engine, select, text
+from sqlalchemy import Engine, bindparam, insert, select, text, update
 from sqlalchemy.orm import Session
 
 from platform_api.contract import ChainReport
@@ -159,8 +161,30 @@ NOTIFY_CHANNEL = "cr_log"
 _NOTIFY = text(f"SELECT pg_notify('{NOTIFY_CHANNEL}', :seq)")
 
 
+@dataclass(frozen=True, slots=True)
+class Command:
+    """One command for `EventLog.execute_batch`: who acts, what it does, its key."""
+
+    actor: str
+    handler: Callable[[CommandContext], object]
+    idempotency: Idempotency | None = None
+    status_code: int = 200
+
+
+# What a command in a batch came to: its response, or the exception that refused it.
+Outcome = StoredResponse | BaseException
+
+
 class EventLog:
-    """Serialises commands, appends their events and hands them to the publisher."""
+    """Serialises commands, appends their events and hands them to the publisher.
+
+    `execute_batch` runs several commands in one transaction (one log-head lock, one
+    commit, one flush of the WAL to disk), each in its own savepoint so a refused command
+    undoes only itself: that is group commit (`platform_api.group_commit` gathers the
+    batches). The log's own rows (the event, the head, the idempotency record) are written
+    with Core statements, not through the ORM's unit of work; projections stay ORM rows
+    that the handlers change.
+    """
 
     def __init__(self, engine: Engine, publish: Publisher, *, notify: bool = False) -> None:
         self._engine = engine
@@ -178,54 +202,130 @@ class EventLog:
         status_code: int = 200,
     ) -> StoredResponse:
         """Run `handler` in one write transaction; return the command's response body."""
-        with self._lock, Session(self._write_engine, expire_on_commit=False) as session:
-            with session.begin():
-                head = _lock_head(session)
-                if idempotency is not None:
-                    stored = _stored_response(session, idempotency)
-                    if stored is not None:
-                        return stored
-                ctx = CommandContext(session=session, actor=actor, now=utc_now())
-                handler(ctx)
-                if len(ctx.emitted) != 1:
-                    raise RuntimeError("a command emits exactly one event")
-                row = self._append(session, head, ctx, ctx.emitted[0])
-                if self._notify:
-                    session.execute(_NOTIFY, {"seq": str(row.seq)})
-                body = _response_body(row, ctx.emitted[0].payload)
-                if idempotency is not None:
-                    session.add(
-                        IdempotencyRow(
-                            username=idempotency.username,
-                            key=idempotency.key,
-                            fingerprint=idempotency.fingerprint,
-                            status_code=status_code,
-                            body=body,
-                            created_at=ctx.now,
-                        )
-                    )
-            written = WrittenEvent(seq=row.seq, type=row.type, ts=row.ts, wire=wire_json(row))
-            self._publish([written])
-            return StoredResponse(status_code=status_code, body=body)
+        outcome = self.execute_batch([Command(actor, handler, idempotency, status_code)])[0]
+        if isinstance(outcome, BaseException):
+            raise outcome
+        return outcome
 
-    def _append(
-        self, session: Session, head: LogHead, ctx: CommandContext, event: Emitted
-    ) -> EventRow:
-        row = EventRow(
-            seq=head.seq + 1,
-            ts=ctx.now.isoformat().replace("+00:00", "Z"),
-            actor=ctx.actor,
-            type=event.type,
-            entity_type=event.entity_type,
-            entity_id=event.entity_id,
-            payload=dumps(event.payload),
-            prev_hash=head.hash,
-        )
-        row.hash = chain_hash(head.hash, row)
-        session.add(row)
-        head.seq = row.seq
-        head.hash = row.hash
-        return row
+    def execute_batch(self, commands: Sequence[Command]) -> list[Outcome]:
+        """Run commands in order in one transaction; one outcome per command.
+
+        A command that raises is rolled back to its savepoint and gets its exception; the
+        others commit. If the transaction itself fails (the commit, the connection), every
+        command gets that exception: none took effect, and a retry with the same
+        Idempotency-Key is evaluated afresh. A batch of one runs without a savepoint.
+        """
+        outcomes: list[Outcome] = []
+        written: list[WrittenEvent] = []
+        with self._lock:
+            try:
+                self._transaction(commands, outcomes, written)
+            except Exception as exc:
+                if len(commands) == 1:
+                    raise
+                return [exc] * len(commands)
+            if written:  # committed; published under the lock, so in seq order
+                self._publish(written)
+        return outcomes
+
+    def _transaction(
+        self, commands: Sequence[Command], outcomes: list[Outcome], written: list[WrittenEvent]
+    ) -> None:
+        with Session(self._write_engine, expire_on_commit=False) as session, session.begin():
+            head = _lock_head(session)
+            for command in commands:
+                if len(commands) == 1:
+                    outcome, row = self._one(session, head, command)
+                else:
+                    try:
+                        with session.begin_nested():
+                            outcome, row = self._one(session, head, command)
+                    except Exception as exc:
+                        outcomes.append(exc)
+                        continue
+                outcomes.append(outcome)
+                if row is not None:
+                    head = (row.seq, row.hash)
+                    written.append(WrittenEvent(row.seq, row.type, row.ts, wire_json(row)))
+            if written and self._notify:  # the relay reads up to this seq
+                session.execute(_NOTIFY, {"seq": str(written[-1].seq)})
+
+    def _one(
+        self, session: Session, head: tuple[int, str], command: Command
+    ) -> tuple[StoredResponse, EventRow | None]:
+        """One command after the head: its response and its event (None: a replay)."""
+        idempotency = command.idempotency
+        if idempotency is not None:
+            stored = _stored_response(session, idempotency)
+            if stored is not None:
+                return stored, None
+        ctx = CommandContext(session=session, actor=command.actor, now=utc_now())
+        command.handler(ctx)
+        if len(ctx.emitted) != 1:
+            raise RuntimeError("a command emits exactly one event")
+        row = _event_row(head[0], head[1], ctx, ctx.emitted[0])
+        body = _response_body(row, ctx.emitted[0].payload)
+        session.flush()  # the handler's projection changes, then the log's rows
+        _append(session, row)
+        if idempotency is not None:
+            session.execute(
+                _INSERT_IDEMPOTENCY,
+                {
+                    "username": idempotency.username,
+                    "key": idempotency.key,
+                    "fingerprint": idempotency.fingerprint,
+                    "status_code": command.status_code,
+                    "body": body,
+                    "created_at": ctx.now,
+                },
+            )
+        return StoredResponse(status_code=command.status_code, body=body), row
+
+
+_EVENTS = EventRow.metadata.tables[EventRow.__tablename__]
+_HEAD = LogHead.metadata.tables[LogHead.__tablename__]
+_IDEMPOTENCY = IdempotencyRow.metadata.tables[IdempotencyRow.__tablename__]
+_INSERT_EVENT = insert(_EVENTS)
+_UPDATE_HEAD = update(_HEAD).where(_HEAD.c.id == 1)
+_INSERT_IDEMPOTENCY = insert(_IDEMPOTENCY)
+_LOCK_HEAD = select(_HEAD.c.seq, _HEAD.c.hash).where(_HEAD.c.id == 1).with_for_update()
+_STORED = select(_IDEMPOTENCY.c.fingerprint, _IDEMPOTENCY.c.status_code, _IDEMPOTENCY.c.body).where(
+    _IDEMPOTENCY.c.username == bindparam("u"), _IDEMPOTENCY.c.key == bindparam("k")
+)
+
+
+def _event_row(head_seq: int, head_hash: str, ctx: CommandContext, event: Emitted) -> EventRow:
+    """The next event (not added to the session: `_append` writes it)."""
+    row = EventRow(
+        seq=head_seq + 1,
+        ts=ctx.now.isoformat().replace("+00:00", "Z"),
+        actor=ctx.actor,
+        type=event.type,
+        entity_type=event.entity_type,
+        entity_id=event.entity_id,
+        payload=dumps(event.payload),
+        prev_hash=head_hash,
+    )
+    row.hash = chain_hash(head_hash, row)
+    return row
+
+
+def _append(session: Session, row: EventRow) -> None:
+    session.execute(
+        _INSERT_EVENT,
+        {
+            "seq": row.seq,
+            "ts": row.ts,
+            "actor": row.actor,
+            "type": row.type,
+            "entity_type": row.entity_type,
+            "entity_id": row.entity_id,
+            "payload": row.payload,
+            "prev_hash": row.prev_hash,
+            "hash": row.hash,
+        },
+    )
+    session.execute(_UPDATE_HEAD, {"seq": row.seq, "hash": row.hash})
 
 
 def _response_body(row: EventRow, payload: dict[str, Any]) -> str:
@@ -237,16 +337,18 @@ def _response_body(row: EventRow, payload: dict[str, Any]) -> str:
     return body + "}"
 
 
-def _lock_head(session: Session) -> LogHead:
-    head = session.scalars(select(LogHead).where(LogHead.id == 1).with_for_update()).first()
+def _lock_head(session: Session) -> tuple[int, str]:
+    """Lock the log head row for this transaction; its seq and hash."""
+    head = session.execute(_LOCK_HEAD).first()
     if head is None:  # a database made before `upgrade` created the row (db.engine)
-        head = LogHead(id=1, seq=0, hash=GENESIS_HASH)
-        session.add(head)
-    return head
+        session.add(LogHead(id=1, seq=0, hash=GENESIS_HASH))
+        session.flush()
+        return 0, GENESIS_HASH
+    return int(head.seq), str(head.hash)
 
 
 def _stored_response(session: Session, idem: Idempotency) -> StoredResponse | None:
-    row = session.get(IdempotencyRow, (idem.username, idem.key))
+    row = session.execute(_STORED, {"u": idem.username, "k": idem.key}).first()
     if row is None:
         return None
     if row.fingerprint != idem.fingerprint:

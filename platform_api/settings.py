@@ -46,7 +46,8 @@ class Settings:
     # Sign-in throttling (platform_api/login_guard.py).
     login_policy: LoginPolicy = LoginPolicy()
     # An open event stream re-checks its token this often (a logout on this instance ends
-    # it at once; one on another instance, or a disabled account, within this time).
+    # it at once; one on another instance, or a disabled account, within this time). It is
+    # also how long an instance trusts a token it looked up for a request (token_cache).
     sse_auth_check_s: float = 5.0
     # Signed checkpoints of the log's head, outside the database (platform_api/anchor.py):
     # the Ed25519 key file (made on first use) and the append-only checkpoint file. Both

@@ -50,7 +50,9 @@ def logout(request: Request, user: Authorised, token: auth.BearerToken) -> Respo
         auth.logout(session, token)
     # open event streams of this token end at once (sessions.py)
     until = utc_now() + timedelta(seconds=settings_of(request).token_ttl_s)
-    request.app.state.revoked_tokens.add(auth.token_hash(token), until)
+    hashed = auth.token_hash(token)
+    request.app.state.revoked_tokens.add(hashed, until)
+    request.app.state.token_cache.forget(hashed)  # refused here at once (token_cache)
     return Response(status_code=204)
 
 

@@ -18,7 +18,9 @@ from pydantic import BaseModel
 from platform_api.auth import Authorised, User
 from platform_api.contract import CommandResult, ErrorBody
 from platform_api.errors import Invalid, PreconditionRequired
-from platform_api.eventlog import CommandContext, EventLog, Idempotency
+from platform_api.eventlog import Command as LoggedCommand
+from platform_api.eventlog import CommandContext, Idempotency
+from platform_api.group_commit import GroupCommitWriter
 from platform_api.settings import Settings
 
 # Ids are uuid hex or, in recordings imported from elsewhere, short slugs ("sf-inc-123").
@@ -93,7 +95,7 @@ def settings_of(request: Request) -> Settings:
     return settings
 
 
-def run_command(
+async def run_command(
     request: Request,
     user: User,
     idempotency_key: str | None,
@@ -103,7 +105,8 @@ def run_command(
     if_match: int | None = None,
     status_code: int = 200,
 ) -> Response:
-    """Execute a command through the event log, honouring its Idempotency-Key."""
+    """Execute a command through the event log (on its writer thread, `group_commit`),
+    honouring its Idempotency-Key."""
     idem = None
     if idempotency_key:
         digest = hashlib.sha256()
@@ -111,8 +114,8 @@ def run_command(
         if body is not None:
             digest.update(body.model_dump_json().encode())
         idem = Idempotency(user.username, idempotency_key, digest.hexdigest())
-    log: EventLog = request.app.state.event_log
-    stored = log.execute(user.username, handler, idempotency=idem, status_code=status_code)
+    writer: GroupCommitWriter = request.app.state.log_writer
+    stored = await writer.submit(LoggedCommand(user.username, handler, idem, status_code))
     headers = {"Idempotent-Replayed": "true"} if stored.replayed else {}
     return Response(
         stored.body, status_code=stored.status_code, media_type="application/json", headers=headers
@@ -132,15 +135,15 @@ class Command:
     key: str | None
     if_match: int | None = None
 
-    def run(
+    async def run(
         self, handler: Callable[[CommandContext], object], body: BaseModel | None = None
     ) -> Response:
         """Run `handler` through the event log; the status is the route's own (201 or 200).
 
-        Blocking (the database): call it from a sync route, or through the threadpool."""
+        The handler runs on the event log's writer thread, so routes are `async def`."""
         route = self.request.scope.get("route")
         status_code = getattr(route, "status_code", None) or 200
-        return run_command(
+        return await run_command(
             self.request,
             self.user,
             self.key,

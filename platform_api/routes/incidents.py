@@ -25,36 +25,44 @@ router = APIRouter(prefix="/v1/incidents", tags=["incidents"])
 
 
 @router.post("", status_code=201, **COMMAND)
-def create_incident(request: Request, body: IncidentCreate, cmd: NewCommand) -> Response:
+async def create_incident(request: Request, body: IncidentCreate, cmd: NewCommand) -> Response:
     """An incident with no call: a walk-in or officer-generated report."""
     prefix = settings_of(request).reference_prefix
-    return cmd.run(lambda ctx: incidents.create(ctx, body, prefix), body)
+    return await cmd.run(lambda ctx: incidents.create(ctx, body, prefix), body)
 
 
 @router.post("/{incident_id}/grade", **COMMAND)
-def grade_incident(incident_id: EntityId, body: GradeUpdate, cmd: EntityCommand) -> Response:
-    return cmd.run(
+async def grade_incident(incident_id: EntityId, body: GradeUpdate, cmd: EntityCommand) -> Response:
+    return await cmd.run(
         lambda ctx: incidents.grade(ctx, incident_id, cmd.version, body.grade, body.reason), body
     )
 
 
 @router.post("/{incident_id}/log", **COMMAND)
-def add_log_entry(incident_id: EntityId, body: LogEntryCreate, cmd: AppendCommand) -> Response:
+async def add_log_entry(
+    incident_id: EntityId, body: LogEntryCreate, cmd: AppendCommand
+) -> Response:
     """Append to the narrative log; If-Match optional (appends never conflict)."""
-    return cmd.run(lambda ctx: incidents.add_log(ctx, incident_id, cmd.if_match, body.text), body)
+    return await cmd.run(
+        lambda ctx: incidents.add_log(ctx, incident_id, cmd.if_match, body.text), body
+    )
 
 
 @router.post("/{incident_id}/location", **COMMAND)
-def update_location(incident_id: EntityId, body: LocationUpdate, cmd: EntityCommand) -> Response:
-    return cmd.run(
+async def update_location(
+    incident_id: EntityId, body: LocationUpdate, cmd: EntityCommand
+) -> Response:
+    return await cmd.run(
         lambda ctx: incidents.relocate(ctx, incident_id, cmd.version, body.location), body
     )
 
 
 @router.post("/{incident_id}/close", **COMMAND)
-def close_incident(incident_id: EntityId, body: IncidentClose, cmd: EntityCommand) -> Response:
+async def close_incident(
+    incident_id: EntityId, body: IncidentClose, cmd: EntityCommand
+) -> Response:
     """Close with a closing classification; units still attached become available."""
-    return cmd.run(
+    return await cmd.run(
         lambda ctx: incidents.close(ctx, incident_id, cmd.version, body.closing_classification),
         body,
     )

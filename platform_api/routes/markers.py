@@ -52,19 +52,17 @@ async def _place_of(request: Request, body: MarkerCreate) -> tuple[Point, str | 
 @router.post("/markers", status_code=201, **COMMAND)
 async def create_marker(request: Request, body: MarkerCreate, cmd: NewCommand) -> Response:
     place, address = await _place_of(request, body)
-    return await run_in_threadpool(
-        cmd.run, lambda ctx: markers.create(ctx, body, place, address), body
-    )
+    return await cmd.run(lambda ctx: markers.create(ctx, body, place, address), body)
 
 
 @router.post("/markers/{marker_id}/revise", **COMMAND)
-def revise_marker(marker_id: EntityId, body: MarkerRevise, cmd: EntityCommand) -> Response:
-    return cmd.run(lambda ctx: markers.revise(ctx, marker_id, cmd.version, body), body)
+async def revise_marker(marker_id: EntityId, body: MarkerRevise, cmd: EntityCommand) -> Response:
+    return await cmd.run(lambda ctx: markers.revise(ctx, marker_id, cmd.version, body), body)
 
 
 @router.post("/markers/{marker_id}/retire", **COMMAND)
-def retire_marker(marker_id: EntityId, body: MarkerRetire, cmd: EntityCommand) -> Response:
-    return cmd.run(lambda ctx: markers.retire(ctx, marker_id, cmd.version, body.reason), body)
+async def retire_marker(marker_id: EntityId, body: MarkerRetire, cmd: EntityCommand) -> Response:
+    return await cmd.run(lambda ctx: markers.retire(ctx, marker_id, cmd.version, body.reason), body)
 
 
 @router.get("/markers/near", response_model=list[MarkerPublic], responses=ERRORS)

@@ -27,6 +27,6 @@ def _training_only(request: Request, user: CurrentUser) -> None:
 
 
 @router.post("/training/seed", dependencies=[Depends(_training_only)], **COMMAND)
-def seed(body: TrainingSeed, cmd: NewCommand) -> Response:
+async def seed(body: TrainingSeed, cmd: NewCommand) -> Response:
     """Load a recorded state into an empty training platform (admin; training only)."""
-    return cmd.run(lambda ctx: training.seed(ctx, body), body)
+    return await cmd.run(lambda ctx: training.seed(ctx, body), body)

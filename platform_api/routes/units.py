@@ -24,60 +24,62 @@ router = APIRouter(prefix="/v1", tags=["units"])
 
 
 @router.post("/units", status_code=201, **COMMAND)
-def create_unit(body: UnitCreate, cmd: NewCommand) -> Response:
-    return cmd.run(lambda ctx: units.create(ctx, body), body)
+async def create_unit(body: UnitCreate, cmd: NewCommand) -> Response:
+    return await cmd.run(lambda ctx: units.create(ctx, body), body)
 
 
 @router.post("/units/{unit_id}/status", **COMMAND)
-def change_unit_status(unit_id: EntityId, body: UnitStatusUpdate, cmd: EntityCommand) -> Response:
+async def change_unit_status(
+    unit_id: EntityId, body: UnitStatusUpdate, cmd: EntityCommand
+) -> Response:
     """Available, committed or unavailable; assignment statuses follow assignments."""
-    return cmd.run(
+    return await cmd.run(
         lambda ctx: units.change_status(ctx, unit_id, cmd.version, body.status, body.until), body
     )
 
 
 @router.post("/units/{unit_id}/book-on", **COMMAND)
-def book_on(unit_id: EntityId, body: BookOn, cmd: EntityCommand) -> Response:
+async def book_on(unit_id: EntityId, body: BookOn, cmd: EntityCommand) -> Response:
     """A crew books on (collar numbers and skills): the unit becomes available."""
-    return cmd.run(lambda ctx: units.book_on(ctx, unit_id, cmd.version, body), body)
+    return await cmd.run(lambda ctx: units.book_on(ctx, unit_id, cmd.version, body), body)
 
 
 @router.post("/units/{unit_id}/book-off", **COMMAND)
-def book_off(unit_id: EntityId, body: BookOff, cmd: EntityCommand) -> Response:
+async def book_off(unit_id: EntityId, body: BookOff, cmd: EntityCommand) -> Response:
     """The crew books off: the unit is off duty with no crew."""
-    return cmd.run(lambda ctx: units.book_off(ctx, unit_id, cmd.version, body.reason), body)
+    return await cmd.run(lambda ctx: units.book_off(ctx, unit_id, cmd.version, body.reason), body)
 
 
 @router.post("/positions", **COMMAND)
-def post_positions(body: PositionBatch, cmd: NewCommand) -> Response:
+async def post_positions(body: PositionBatch, cmd: NewCommand) -> Response:
     """AVL fixes in a batch: one `unit.positions` event. Positions never bump versions."""
-    return cmd.run(lambda ctx: units.post_positions(ctx, body), body)
+    return await cmd.run(lambda ctx: units.post_positions(ctx, body), body)
 
 
 @router.post("/units/{unit_id}/assign", status_code=201, **COMMAND)
-def assign_unit(
+async def assign_unit(
     request: Request, unit_id: EntityId, body: AssignmentCreate, cmd: EntityCommand
 ) -> Response:
     """Dispatch an available unit (If-Match: the unit's version). Two dispatchers racing
     for one unit: one wins, the other gets 409 naming where the unit went."""
     ack_within = settings_of(request).ack_within_s
-    return cmd.run(
+    return await cmd.run(
         lambda ctx: units.assign(ctx, unit_id, cmd.version, body.incident_id, ack_within), body
     )
 
 
 @router.post("/units/{unit_id}/stand-down", **COMMAND)
-def stand_down_unit(unit_id: EntityId, body: StandDown, cmd: EntityCommand) -> Response:
-    return cmd.run(lambda ctx: units.stand_down(ctx, unit_id, cmd.version, body.reason), body)
+async def stand_down_unit(unit_id: EntityId, body: StandDown, cmd: EntityCommand) -> Response:
+    return await cmd.run(lambda ctx: units.stand_down(ctx, unit_id, cmd.version, body.reason), body)
 
 
 @router.post("/units/{unit_id}/reallocate", **COMMAND)
-def reallocate_unit(
+async def reallocate_unit(
     request: Request, unit_id: EntityId, body: Reallocation, cmd: EntityCommand
 ) -> Response:
     """Supervisors only: move a committed unit to another incident, with a reason."""
     ack_within = settings_of(request).ack_within_s
-    return cmd.run(
+    return await cmd.run(
         lambda ctx: units.reallocate(
             ctx, unit_id, cmd.version, body.incident_id, body.reason, ack_within
         ),
@@ -86,21 +88,23 @@ def reallocate_unit(
 
 
 @router.post("/assignments/{assignment_id}/progress", **COMMAND)
-def assignment_progress(
+async def assignment_progress(
     assignment_id: EntityId, body: AssignmentProgress, cmd: EntityCommand
 ) -> Response:
     """En route, at scene, cleared (from the dispatcher or the unit's MDT via a gateway)."""
-    return cmd.run(lambda ctx: units.progress(ctx, assignment_id, cmd.version, body.state), body)
+    return await cmd.run(
+        lambda ctx: units.progress(ctx, assignment_id, cmd.version, body.state), body
+    )
 
 
 @router.post("/assignments/{assignment_id}/acknowledge", **COMMAND)
-def acknowledge_assignment(
+async def acknowledge_assignment(
     assignment_id: EntityId, body: AssignmentAcknowledge, cmd: EntityCommand
 ) -> Response:
     """The unit's device (through its gateway) acknowledges a dispatch (If-Match: the
     assignment's version); an assignment past `ack_due_at` still unacknowledged is flagged
     on every console."""
-    return cmd.run(
+    return await cmd.run(
         lambda ctx: units.progress(ctx, assignment_id, cmd.version, AssignmentState.ACKNOWLEDGED),
         body,
     )
