@@ -34,7 +34,7 @@ from console.classifications import Classifications
 from console.client import PlatformClient
 from console.command_service import NOT_SIGNED_IN_MESSAGE, CommandService
 from console.drafts import Drafts
-from console.errors import Unreachable
+from console.errors import Rejected, Unreachable
 from console.message import MessageBridge
 from console.outbox import Outbox
 from console.reauth import with_password
@@ -47,6 +47,7 @@ from console.store import Store
 from console.sync import Sync
 from console.tasks import spawn
 from console.watchdog import LoopWatchdog
+from platform_api.contract.area import PackMapPublic
 from platform_api.sandbox import DemoPlatform, TrainingSandbox
 from widgets.main_window import MainWindow
 from widgets.replay_bar import ReplayBar
@@ -155,7 +156,7 @@ async def bootstrap(
         layout_name, theme = "console-replay", settings.theme or "day"
     else:
         if mode == EMBEDDED:
-            demo = DemoPlatform(settings.db_url, settings.call_rate)
+            demo = DemoPlatform(settings.db_url, settings.call_rate, settings.pack)
             url = demo.url
             signed = await _sign_in(url, DEMO_USERS[settings.role], DEMO_PASSWORD)
         elif mode == TRAINING:
@@ -187,6 +188,7 @@ async def bootstrap(
             folder = settings.session_folder(url, signed.username)
             layout_name = f"console-{signed.username}"
         theme = settings.theme or ""
+    area = _pack_of(mode, settings) if mode == REPLAY else await _served_area(signed, settings)
     layout = settings.layout(layout_name)
     theme = theme or str(layout.value("theme", "day"))
     app = QApplication.instance()
@@ -215,7 +217,7 @@ async def bootstrap(
         classifications=Classifications.load(settings.classifications_file),
         with_map=settings.with_map,
         tile_url=settings.tile_url,
-        pack=_pack_of(mode, settings),
+        pack=area,
     )
     if sandbox is not None:
         window.training.sandbox = sandbox
@@ -297,6 +299,16 @@ async def _open_recording(console: Console, path: Path) -> None:
     except BaseException:
         await console.stop()
         raise
+
+
+async def _served_area(signed: SignedIn, settings: ConsoleSettings) -> PackMapPublic | str:
+    """The area the platform serves (every console of the room draws the same). A
+    platform that cannot be reached at start (the last known state) or that predates
+    serving its area: the console's own `--pack`, until the next start."""
+    try:
+        return await signed.client.pack_map()
+    except (Unreachable, Rejected):
+        return settings.pack
 
 
 def _pack_of(mode: str, settings: ConsoleSettings) -> str:

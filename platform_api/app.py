@@ -35,6 +35,7 @@ from platform_api.guards import BodyLimit, LastResort
 from platform_api.login_guard import AddressThrottle
 from platform_api.logs import log_request
 from platform_api.metrics import Metrics
+from platform_api.packs import load_pack
 from platform_api.relay import LogRelay
 from platform_api.roles import PUBLIC_ROUTES, ROUTE_RIGHTS
 from platform_api.routes import auth as auth_routes
@@ -50,6 +51,7 @@ from platform_api.routes import (
     training,
     units,
 )
+from platform_api.routes import pack as pack_routes
 from platform_api.routes.deps import IF_MATCH_REQUIRED
 from platform_api.sessions import RevokedTokens
 from platform_api.settings import Settings
@@ -180,6 +182,7 @@ def _checkpointer(settings: Settings) -> Checkpointer | None:
 
 
 def create_app(settings: Settings) -> FastAPI:
+    pack = load_pack(settings.pack)  # a PackError names the file at fault, before the database
     engine = make_engine(settings.db_url)
     if settings.migrate:
         upgrade(engine)
@@ -218,11 +221,14 @@ def create_app(settings: Settings) -> FastAPI:
     relay: LogRelay | None = None
     if is_postgres(engine):  # instances share the log: fan out through LISTEN/NOTIFY
         relay = LogRelay(engine, publish)
-        app.state.event_log = EventLog(engine, relay.offer, notify=True)
+        app.state.event_log = EventLog(engine, relay.offer, notify=True, pack=pack)
     else:  # one process: publish straight to this process's subscribers
-        app.state.event_log = EventLog(engine, publish)
+        app.state.event_log = EventLog(engine, publish, pack=pack)
     app.state.relay = relay
-    app.state.geocoder = make_geocoder(settings)
+    app.state.pack_documents = {}  # platform_api.routes.pack: each built once
+    app.state.pack = pack  # per app: a sandbox in the same process may serve another
+    app.state.reference_prefix = settings.reference_prefix or pack.home_force.prefix
+    app.state.geocoder = make_geocoder(settings, pack)
     app.state.schema_head = schema_head()
     app.state.readiness = ops.readiness_state()
     app.state.checkpointer = checkpointer  # None unless anchored; stop() signs the head
@@ -262,6 +268,7 @@ def create_app(settings: Settings) -> FastAPI:
         markers,
         ops,
         geo,
+        pack_routes,
         recordings,
         training,
     )

@@ -16,7 +16,6 @@ from platform_api.routes.deps import (
     optional_version,
     required_version,
     run_command,
-    settings_of,
 )
 from platform_api.services import calls
 
@@ -97,7 +96,7 @@ def raise_incident(
 ) -> Response:
     """Create an incident from an answered call (If-Match: the call's version)."""
     version = required_version(if_match)
-    prefix = settings_of(request).reference_prefix
+    prefix: str = request.app.state.reference_prefix
     return run_command(
         request,
         user,

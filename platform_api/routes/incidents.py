@@ -21,7 +21,6 @@ from platform_api.routes.deps import (
     optional_version,
     required_version,
     run_command,
-    settings_of,
 )
 from platform_api.services import incidents
 
@@ -33,7 +32,7 @@ def create_incident(
     request: Request, body: IncidentCreate, user: Authorised, key: IdempotencyHeader = None
 ) -> Response:
     """An incident with no call: a walk-in or officer-generated report."""
-    prefix = settings_of(request).reference_prefix
+    prefix: str = request.app.state.reference_prefix
     return run_command(
         request,
         user,

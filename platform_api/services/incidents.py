@@ -22,7 +22,6 @@ from platform_api.contract import (
 from platform_api.db.models import AssignmentRow, CounterRow, IncidentLogRow, IncidentRow, UnitRow
 from platform_api.errors import Conflict, Invalid
 from platform_api.eventlog import CommandContext
-from platform_api.geo import borough_at
 from platform_api.grid import cell_of
 from platform_api.services.views import (
     assignment_public,
@@ -73,7 +72,7 @@ def new_incident(
         lat=body.location.lat,
         lon=body.location.lon,
         address=body.location.address,
-        borough=borough_at(body.location.lat, body.location.lon),
+        borough=ctx.pack.district_name_at(body.location.lat, body.location.lon),
         status=IncidentStatus.OPEN.value,
         created_at=ctx.now,
         created_by=ctx.actor,
@@ -169,7 +168,7 @@ def relocate(
 ) -> None:
     row = _open_incident(ctx, incident_id, if_match)
     row.lat, row.lon, row.address = location.lat, location.lon, location.address
-    row.borough = borough_at(location.lat, location.lon)
+    row.borough = ctx.pack.district_name_at(location.lat, location.lon)
     row.cell = cell_of(location.lat, location.lon)
     _emit_incident(ctx, "incident.location_updated", row)
 

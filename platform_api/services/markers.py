@@ -27,7 +27,6 @@ from platform_api.contract.geodesy import haversine_m
 from platform_api.db.models import MarkerRow
 from platform_api.errors import Conflict, NotFound, StaleVersion
 from platform_api.eventlog import CommandContext
-from platform_api.geo import borough_at
 
 MAX_RADIUS_M = 2000.0  # contract.MarkerRadius: the search box below relies on it
 _DEG_LAT = MAX_RADIUS_M / 111_320.0
@@ -82,7 +81,7 @@ def create(ctx: CommandContext, body: MarkerCreate, place: Point, address: str |
         lon=place.lon,
         radius_m=body.radius_m,
         address=address,
-        borough=borough_at(place.lat, place.lon),
+        borough=ctx.pack.district_name_at(place.lat, place.lon),
         status=MarkerStatus.ACTIVE.value,
         created_at=ctx.now,
         created_by=ctx.actor,
@@ -109,7 +108,7 @@ def revise(ctx: CommandContext, marker_id: str, if_match: int, body: MarkerRevis
     if body.location is not None:
         row.lat, row.lon = body.location.lat, body.location.lon
         row.address = body.location.address
-        row.borough = borough_at(row.lat, row.lon)
+        row.borough = ctx.pack.district_name_at(row.lat, row.lon)
     row.version += 1
     row.updated_at, row.updated_by = ctx.now, ctx.actor
     ctx.emit(

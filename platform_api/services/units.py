@@ -29,7 +29,6 @@ from platform_api.contract import (
 from platform_api.db.models import AssignmentRow, IncidentRow, UnitRow
 from platform_api.errors import Conflict, Invalid
 from platform_api.eventlog import CommandContext
-from platform_api.geo import borough_at
 from platform_api.services import markers
 from platform_api.services.incidents import REASON_NEEDED_FROM, add_entry
 from platform_api.services.views import (
@@ -70,7 +69,7 @@ def create(ctx: CommandContext, body: UnitCreate) -> None:
         type=body.type.value,
         capabilities=sorted(set(body.capabilities)),
         home_station=body.home_station,
-        borough=body.borough or (borough_at(pos.lat, pos.lon) if pos else None),
+        borough=body.borough or (ctx.pack.district_name_at(pos.lat, pos.lon) if pos else None),
         status=UnitStatus.AVAILABLE.value,
         status_since=ctx.now,
         lat=pos.lat if pos else None,

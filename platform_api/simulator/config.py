@@ -10,6 +10,7 @@ class SimConfig:
     call_rate_per_hour: float = 180.0  # Poisson arrivals, 999 and 101 together
     share_999: float = 0.45
     seed: int | None = None
+    pack: str = "london"  # the force pack whose area the shift is in (the platform's)
     avl_interval_s: float = 2.0  # moving units report this often
     patrol_report_s: float = 15.0  # units not moving report this often
     room: bool = True  # simulated colleagues answer, raise, dispatch and close

@@ -19,6 +19,7 @@ from typing import Any
 import httpx
 
 from platform_api.geo import haversine_m
+from platform_api.packs import load_pack
 from platform_api.simulator import avl, scenarios
 from platform_api.simulator.api import Api, World
 from platform_api.simulator.config import SimConfig
@@ -72,6 +73,7 @@ class Simulator:
         self.config = config or SimConfig()
         self.stats = SimStats()
         self._rng = random.Random(self.config.seed)
+        self._pack = load_pack(self.config.pack)
         self._world = World()
         self._api = Api(base_url, self._world)
         self._stop = threading.Event()
@@ -112,7 +114,7 @@ class Simulator:
         self._api.close()
 
     def _seed(self) -> None:
-        for plan in plan_units(self._rng):
+        for plan in plan_units(self._rng, self._pack):
             if self._api.send(self.config.gateway_user, "/v1/units", plan.body()) is not None:
                 self.stats.units_seeded += 1
         log.info("seeded %d units", self.stats.units_seeded)
@@ -124,7 +126,7 @@ class Simulator:
             if call["state"] != "queued":
                 continue
             kind = scenarios.pick_kind(self._rng, call["line"])
-            borough, lat, lon = scenarios.pick_place(self._rng)
+            borough, lat, lon = scenarios.pick_place(self._rng, self._pack)
             self._callers[call["id"]] = _Caller(
                 kind, borough.name, lat, lon, now + self._rng.uniform(lo, hi), now + 300
             )
@@ -177,7 +179,7 @@ class Simulator:
         rng, cfg = self._rng, self.config
         line = "999" if rng.random() < cfg.share_999 else "101"
         kind = scenarios.pick_kind(rng, line)
-        borough, lat, lon = scenarios.pick_place(rng)
+        borough, lat, lon = scenarios.pick_place(rng, self._pack)
         body: dict[str, Any] = {"line": line, "caller_number": scenarios.caller_number(rng)}
         if line == "999" and body["caller_number"].startswith("077") and rng.random() < 0.9:
             body["handset_location"] = scenarios.handset_fix(rng, lat, lon)

@@ -6,7 +6,8 @@ import math
 import random
 from dataclasses import dataclass
 
-from platform_api.geo import EARTH_RADIUS_M, Borough, boroughs
+from platform_api.geo import EARTH_RADIUS_M
+from platform_api.packs import District, ForcePack
 
 
 @dataclass(frozen=True)
@@ -141,8 +142,8 @@ def pick_kind(rng: random.Random, line: str) -> Kind:
     return rng.choices(KINDS, weights=weights)[0]
 
 
-def pick_place(rng: random.Random) -> tuple[Borough, float, float]:
-    borough = rng.choice(boroughs())
+def pick_place(rng: random.Random, pack: ForcePack) -> tuple[District, float, float]:
+    borough = rng.choice(pack.districts)
     lat, lon = borough.random_point(rng)
     return borough, lat, lon
 

@@ -1,0 +1,48 @@
+"""A live console draws the area its platform serves, not the one it was started with:
+every console of a room shows the same map whatever its own `--pack` says."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+import qasync
+
+from console.bootstrap import bootstrap
+from platform_api.embedded import EmbeddedPlatform
+from platform_api.settings import Settings
+from tests.console.conftest import run
+from tests.databases import fresh_db_url
+from tests.widgets.conftest import running, settings_for
+
+
+@pytest.fixture
+def sf_platform(tmp_path: Path) -> Iterator[EmbeddedPlatform]:
+    with fresh_db_url(tmp_path / "db") as url:
+        settings = Settings(db_url=url, demo_users=True, pack="san-francisco")
+        with EmbeddedPlatform(settings) as running_platform:
+            yield running_platform
+
+
+def test_a_console_started_for_london_shows_the_san_francisco_its_platform_serves(
+    aloop: qasync.QEventLoop, sf_platform: EmbeddedPlatform, tmp_path: Path, qtbot: Any
+) -> None:
+    settings = settings_for(
+        tmp_path,
+        with_map=True,
+        platform_url=sf_platform.url,
+        username="dispatcher",
+        password="demo",
+        pack="london",
+    )
+
+    async def body() -> None:
+        async with running(await bootstrap("live", settings), qtbot) as console:
+            view = console.window.map
+            assert view is not None and view.pack == "san-francisco"
+            assert "Neighborhoods" in view._html and "DataSF" in view._html
+            assert "Tube lines" not in view._html
+
+    run(aloop, body())
