@@ -317,7 +317,7 @@ def _pack_of(mode: str, settings: ConsoleSettings) -> str:
     unreadable file falls back, and opening it later says what is wrong."""
     if settings.recording is not None and mode in (REPLAY, TRAINING):
         try:
-            return pack_for_area(open_recording(settings.recording).header.area)
+            return pack_for_area(open_recording(settings.recording).header.pack)
         except RecordingError:
             return settings.pack
     return settings.pack
@@ -347,8 +347,12 @@ class TakeOver:
         player = self.replay.player
         assert player is not None
         state, moment = player.state_now(), player.moment
+        # the recording's own area: a San Francisco shift trains on San Francisco, and the
+        # sandbox's simulator raises San Francisco calls
+        recording = player.recording
+        pack = pack_for_area(recording.header.pack) if recording else self.replay.settings.pack
         sandbox = await asyncio.get_running_loop().run_in_executor(
-            None, lambda: TrainingSandbox.start(state, moment, simulate=True)
+            None, lambda: TrainingSandbox.start(state, moment, simulate=True, pack=pack)
         )
         try:
             settings = replace(self.replay.settings, recording=None, screenshot=None)

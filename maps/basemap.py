@@ -40,6 +40,7 @@ class PackMap:
     pack: str
     name: str
     district_word: str  # "borough": the layers are "Boroughs" and "Borough names"
+    timezone: str  # the area's local time (IANA)
     extent: tuple[float, float, float, float]  # west, south, east, north
     attribution: str
     districts: dict[str, Any]
@@ -76,6 +77,7 @@ def pack_map(pack: str = DEFAULT_PACK) -> PackMap:
         pack=pack,
         name=str(manifest["name"]),
         district_word=str(manifest.get("district_word", "district")),
+        timezone=str(manifest["timezone"]),
         extent=(w, s, e, n),
         attribution="; ".join(manifest.get("attribution", [])),
         districts=json.loads(_pack_file(pack, files["districts"])),
@@ -91,6 +93,7 @@ def served_map(doc: PackMapPublic) -> PackMap:
         pack=pack.id,
         name=pack.name,
         district_word=pack.district_word,
+        timezone=pack.timezone,
         extent=pack.extent,
         attribution="; ".join(pack.attribution),
         districts=doc.districts,

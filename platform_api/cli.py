@@ -199,6 +199,11 @@ def _export(args: argparse.Namespace) -> int:
     from platform_api.errors import PlatformError
     from platform_api.export import build_header, event_lines, recording_chunks, resolve_window
 
+    try:
+        pack_id = load_pack(args.pack).id
+    except PackError as exc:
+        print(exc, file=sys.stderr)
+        return 2
     engine = make_engine(args.db)
     source = f"platform {mask_url(args.db)}"
     try:
@@ -210,7 +215,7 @@ def _export(args: argparse.Namespace) -> int:
                 from_seq=args.from_seq,
                 to_seq=args.to_seq,
             )
-            header = build_header(session, window, source)
+            header = build_header(session, window, source, pack_id)
         out = Path(args.file)
         partial = out.with_name(out.name + ".partial")
         with partial.open("w", encoding="utf-8") as stream:
@@ -446,6 +451,12 @@ def build_parser() -> argparse.ArgumentParser:
         "export", parents=[common], help="write a window of the event log as a recording"
     )
     export.add_argument("file", metavar="FILE")
+    export.add_argument(
+        "--pack",
+        default=env_str("CR_PACK") or DEFAULT_PACK,
+        metavar="NAME|PATH",
+        help="the pack the platform serves, named in the recording's header (env CR_PACK)",
+    )
     _db_option(export)
     export.add_argument("--from", dest="from_ts", type=_when, default=None, metavar="ISO")
     export.add_argument("--to", dest="to_ts", type=_when, default=None, metavar="ISO")

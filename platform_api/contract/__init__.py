@@ -119,6 +119,12 @@ class UnitType(StrEnum):
     ARMED_RESPONSE = "armed_response"
     TRAFFIC = "traffic"
     PUBLIC_ORDER = "public_order"
+    # Fire and medical services' units (the San Francisco Fire Department's recording):
+    # shown and recommended as what they are, never as police response cars.
+    FIRE_ENGINE = "fire_engine"
+    FIRE_TRUCK = "fire_truck"  # a ladder truck
+    AMBULANCE = "ambulance"
+    FIRE_OFFICER = "fire_officer"  # a chief or rescue captain's car
 
 
 class AssignmentState(StrEnum):
@@ -478,7 +484,11 @@ class RecordingHeader(BaseModel):
 
     format: str = RECORDING_FORMAT
     source: str
-    area: str = "london"  # whose map the console shows: "london", "san_francisco"
+    area: str = "london"  # older name of the place: "london", "san_francisco"
+    # The force pack the recording happened in: replay, a training sandbox taken over from
+    # it and the simulator inside that sandbox use its map, gazetteer, time zone and units.
+    # Recordings made before packs name none: theirs is the one their `area` names.
+    pack: str = "london"
     from_ts: datetime
     to_ts: datetime
     first_seq: int
@@ -492,6 +502,18 @@ class RecordingHeader(BaseModel):
     # True when callers are pseudonymised (`export --redact`): the events are chained again,
     # so the file verifies on its own but no longer matches the platform's log.
     redacted: bool = False
+
+    @model_validator(mode="before")
+    @classmethod
+    def _pack_from_area(cls, data: Any) -> Any:
+        if isinstance(data, dict) and "pack" not in data:
+            area = str(data.get("area", "london"))
+            return {**data, "pack": _AREA_PACKS.get(area, area)}
+        return data
+
+
+# A recording's `area`, from before recordings named their pack -> the pack.
+_AREA_PACKS = {"london": "london", "san_francisco": "san-francisco"}
 
 
 class TrainingSeed(_Strict):

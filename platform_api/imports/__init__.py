@@ -75,6 +75,7 @@ def import_calls(csv_path: Path, mapping: CallMapping, pack: ForcePack, out: Pat
     header = make_header(
         source=f"{mapping.source_name}: {csv_path.name} (pack {pack.id})",
         area=mapping.area,
+        pack=pack.id,
         initial_state=initial,
         from_ts=start,
         to_ts=steps[-1][0],
