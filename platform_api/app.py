@@ -30,6 +30,7 @@ from platform_api.db.engine import (
 from platform_api.errors import PlatformError, PreconditionRequired, TooManyAttempts
 from platform_api.eventlog import EventLog, WrittenEvent
 from platform_api.fanout import Broadcaster
+from platform_api.forces import claim_unowned
 from platform_api.geocoding import make_geocoder
 from platform_api.guards import BodyLimit, LastResort
 from platform_api.login_guard import AddressThrottle
@@ -190,7 +191,8 @@ def create_app(settings: Settings) -> FastAPI:
         raise NotMigrated("the database is not at the newest schema: run `platform-api migrate`")
     if settings.demo_users:
         with seeding_session(engine) as session, session.begin():
-            auth.ensure_demo_users(session)
+            auth.ensure_demo_users(session, pack)
+    claim_unowned(engine, pack)
 
     metrics = Metrics()
     broadcaster = Broadcaster(max_backlog=settings.sse_max_backlog)
@@ -227,7 +229,8 @@ def create_app(settings: Settings) -> FastAPI:
     app.state.relay = relay
     app.state.pack_documents = {}  # platform_api.routes.pack: each built once
     app.state.pack = pack  # per app: a sandbox in the same process may serve another
-    app.state.reference_prefix = settings.reference_prefix or pack.home_force.prefix
+    # None: each incident's force's own prefix (a training sandbox sets TRN for all)
+    app.state.reference_prefix = settings.reference_prefix
     app.state.geocoder = make_geocoder(settings, pack)
     app.state.schema_head = schema_head()
     app.state.readiness = ops.readiness_state()

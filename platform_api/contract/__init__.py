@@ -239,6 +239,9 @@ class IncidentFields(BaseModel):
     created_at: datetime
     created_by: str
     closed_at: datetime | None
+    # The force whose area it is in (a code of the platform's pack: `GET /v1/pack`); None
+    # in recordings from before forces.
+    force: str | None = None
 
 
 class IncidentPublic(IncidentFields):
@@ -289,6 +292,7 @@ class UnitPublic(BaseModel):
     crew: list[CrewMember] = []
     shift: Shift | None = None
     status_until: datetime | None = None  # when a refreshment break ends
+    force: str | None = None  # whose unit (a code of the platform's pack)
 
     def all_capabilities(self) -> frozenset[str]:
         """The vehicle's capabilities and its crew's skills: what recommendations use."""
@@ -311,6 +315,8 @@ class AssignmentPublic(BaseModel):
     # Defaults keep recordings from before acknowledgement readable.
     acknowledged_at: datetime | None = None
     ack_due_at: datetime | None = None
+    # A unit of one force sent to the other's incident: why (flagged in both forces' rooms).
+    cross_border_reason: str | None = None
 
     def unacknowledged_at(self, now: datetime) -> bool:
         """Still only dispatched after its acknowledgement deadline: flag it."""
@@ -355,6 +361,7 @@ class MarkerPublic(BaseModel):
     updated_at: datetime
     updated_by: str
     retired_reason: str | None = None
+    force: str | None = None  # whose area the place is in
 
     def covers(self, lat: float, lon: float) -> bool:
         return haversine_m(self.location.lat, self.location.lon, lat, lon) <= self.radius_m
@@ -586,6 +593,8 @@ class UnitCreate(_Strict):
     home_station: Text
     borough: Text | None = None
     position: Point | None = None
+    # A force of the platform's pack; default: the force of the district it stands in
+    force: Annotated[str, StringConstraints(pattern=r"^[a-z0-9-]{1,32}$")] | None = None
 
 
 class UnitStatusUpdate(_Strict):
@@ -627,6 +636,8 @@ class PositionBatch(_Strict):
 
 class AssignmentCreate(_Strict):
     incident_id: Text
+    # Required when the unit belongs to another force than the incident (422 without it).
+    reason: Text | None = None
 
 
 class StandDown(_Strict):
@@ -732,6 +743,7 @@ class UserPublic(BaseModel):
     username: str
     display_name: str
     role: Role
+    force: str | None = None  # whose room the user works in (their console shows it first)
 
 
 class UserCreate(_Strict):
@@ -739,6 +751,8 @@ class UserCreate(_Strict):
     display_name: Text
     role: Role
     password: Annotated[str, StringConstraints(min_length=8, max_length=200)]
+    # a force of the platform's pack (422 otherwise); default: its first
+    force: Annotated[str, StringConstraints(pattern=r"^[a-z0-9-]{1,32}$")] | None = None
 
 
 class TokenPublic(BaseModel):

@@ -25,6 +25,9 @@ class Force:
     code: str
     name: str
     prefix: str  # incident references: PREFIX-YYYYMMDD-NNNN
+    # The force's share of the simulated calls (relative to the others'): each force's calls
+    # arrive at its own rate, `SimConfig.call_rate_per_hour` split by these shares.
+    call_share: float = 1.0
 
 
 @dataclass(frozen=True)

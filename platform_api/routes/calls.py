@@ -96,7 +96,7 @@ def raise_incident(
 ) -> Response:
     """Create an incident from an answered call (If-Match: the call's version)."""
     version = required_version(if_match)
-    prefix: str = request.app.state.reference_prefix
+    prefix: str | None = request.app.state.reference_prefix
     return run_command(
         request,
         user,

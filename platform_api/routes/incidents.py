@@ -32,7 +32,7 @@ def create_incident(
     request: Request, body: IncidentCreate, user: Authorised, key: IdempotencyHeader = None
 ) -> Response:
     """An incident with no call: a walk-in or officer-generated report."""
-    prefix: str = request.app.state.reference_prefix
+    prefix: str | None = request.app.state.reference_prefix
     return run_command(
         request,
         user,

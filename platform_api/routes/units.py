@@ -126,14 +126,18 @@ def assign_unit(
     key: IdempotencyHeader = None,
 ) -> Response:
     """Dispatch an available unit (If-Match: the unit's version). Two dispatchers racing
-    for one unit: one wins, the other gets 409 naming where the unit went."""
+    for one unit: one wins, the other gets 409 naming where the unit went. A unit of
+    another force than the incident's needs a `reason` (422 without): the assignment
+    carries it as `cross_border_reason` and the incident's log says so."""
     version = required_version(if_match)
     ack_within = settings_of(request).ack_within_s
     return run_command(
         request,
         user,
         key,
-        lambda ctx: units.assign(ctx, unit_id, version, body.incident_id, ack_within),
+        lambda ctx: units.assign(
+            ctx, unit_id, version, body.incident_id, ack_within, body.reason
+        ),
         body=body,
         if_match=version,
         status_code=201,
