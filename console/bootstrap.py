@@ -26,7 +26,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import httpx
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QMenu
 
 from console import last_state
 from console.allocation import AllocationConfig, load_config
@@ -49,6 +49,7 @@ from console.tasks import spawn
 from console.watchdog import LoopWatchdog
 from platform_api.contract.area import PackMapPublic
 from platform_api.sandbox import DemoPlatform, TrainingSandbox
+from widgets.forces_view import ForcesView
 from widgets.main_window import MainWindow
 from widgets.replay_bar import ReplayBar
 from widgets.screenshot import save_when_ready
@@ -70,6 +71,7 @@ class SignedIn:
     role: str
     # signs the client in again when the platform ends its session (None: the operator must)
     sign_in_again: Callable[[], Awaitable[bool]] | None = None
+    force: str | None = None  # the user's force (platforms of several forces)
 
 
 @dataclass(frozen=True)
@@ -221,6 +223,14 @@ async def bootstrap(
     )
     if sandbox is not None:
         window.training.sandbox = sandbox
+    if isinstance(area, PackMapPublic) and len(area.pack.forces) > 1 and signed.force:
+        window.forces_view = ForcesView(  # type: ignore[attr-defined]  # kept by the window
+            window,
+            session,
+            {"incidents": window.incidents, "units": window.units},
+            signed.force,
+            _menu(window, "&View"),
+        )
     routing_client = _start_routing(settings, window, allocation)
     console = Console(
         mode, settings, session, window, demo=demo, sandbox=sandbox, routing_client=routing_client
@@ -264,6 +274,7 @@ async def _sign_in(url: str, username: str, password: str) -> SignedIn:
         token.user.username,
         token.user.role.value,
         with_password(client, token.user.username, password),
+        token.user.force,
     )
 
 
@@ -299,6 +310,14 @@ async def _open_recording(console: Console, path: Path) -> None:
     except BaseException:
         await console.stop()
         raise
+
+
+def _menu(window: MainWindow, title: str) -> QMenu | None:
+    for action in window.menuBar().actions():
+        menu = action.menu()
+        if action.text() == title and isinstance(menu, QMenu):
+            return menu
+    return None
 
 
 async def _served_area(signed: SignedIn, settings: ConsoleSettings) -> PackMapPublic | str:

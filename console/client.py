@@ -52,6 +52,9 @@ class Command:
     if_match: int | None = None
     key: str = field(default_factory=lambda: uuid.uuid4().hex)
     method: str = "POST"
+    # The question to ask the operator before this is sent (its answer is the body's
+    # `reason`): a unit sent across the force border. Never kept in the outbox.
+    needs_reason: str | None = None
 
 
 class PlatformClient:
