@@ -36,13 +36,20 @@ from console.command_service import NOT_SIGNED_IN_MESSAGE, CommandService
 from console.drafts import Drafts
 from console.errors import Rejected, Unreachable
 from console.message import MessageBridge
+from console.models import EntityModel
 from console.outbox import Outbox
 from console.reauth import with_password
 from console.recording import RecordingError, open_recording
 from console.replay import Player
 from console.routing import Osrm, StraightLine, load_policy, load_road_graph
 from console.session import LIVE, REPLAY, TRAINING, Session
-from console.settings import DEMO_PASSWORD, DEMO_USERS, ConsoleSettings, pack_for_area
+from console.settings import (
+    DEMO_PASSWORD,
+    DEMO_USERS,
+    ConsoleSettings,
+    pack_for_area,
+    pack_word,
+)
 from console.store import Store
 from console.sync import Sync
 from console.tasks import spawn
@@ -223,6 +230,7 @@ async def bootstrap(
     )
     if sandbox is not None:
         window.training.sandbox = sandbox
+    _name_districts(window, area)
     if isinstance(area, PackMapPublic) and len(area.pack.forces) > 1 and signed.force:
         window.forces_view = ForcesView(  # type: ignore[attr-defined]  # kept by the window
             window,
@@ -310,6 +318,17 @@ async def _open_recording(console: Console, path: Path) -> None:
     except BaseException:
         await console.stop()
         raise
+
+
+def _name_districts(window: MainWindow, area: PackMapPublic | str) -> None:
+    """The boards and the Room view call districts what the area does (boroughs in London,
+    districts in Hampshire, neighborhoods in San Francisco)."""
+    word = area.pack.district_word if isinstance(area, PackMapPublic) else pack_word(area)
+    for board in (window.incidents, window.units):
+        model = board.model
+        if isinstance(model, EntityModel):
+            model.rename_header("Borough", word.capitalize())
+    window.room.name_districts(word)
 
 
 def _menu(window: MainWindow, title: str) -> QMenu | None:

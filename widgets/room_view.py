@@ -75,6 +75,10 @@ class RoomView(QWidget):
         self._timer.start(2000)
         self.refresh()
 
+    def name_districts(self, word: str) -> None:
+        """Head the table with what the area calls its districts ("District", "Neighborhood")."""
+        self.table.setHorizontalHeaderItem(0, QTableWidgetItem(word.capitalize()))
+
     def refresh(self) -> None:
         self.last = self._figures.figures()
         self.figures.setText(figures_text(self.last))

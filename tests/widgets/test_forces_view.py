@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 import qasync
+from PySide6.QtCore import Qt
 
 from console import commands
 from platform_api.embedded import EmbeddedPlatform
@@ -57,6 +58,11 @@ def test_a_hampshire_console_shows_hampshire_and_thames_valley_on_demand(
             await until(lambda: len(store.incidents) == 2 and len(store.units) == 2)
             view = window.forces_view
             assert isinstance(view, ForcesView)
+            # the area's own word for its districts, on the boards and the Room view
+            headers = [window.units.model.headerData(c, Qt.Orientation.Horizontal)
+                       for c in range(window.units.model.columnCount())]
+            assert "District" in headers and "Borough" not in headers
+            assert window.room.table.horizontalHeaderItem(0).text() == "District"
             await until(lambda: window.incidents.proxy.rowCount() == 1)
             assert window.units.proxy.rowCount() == 1
             view.action.setChecked(True)  # View → Show the neighbouring force
@@ -80,6 +86,8 @@ def test_a_hampshire_console_shows_hampshire_and_thames_valley_on_demand(
             await until(lambda: bool(store.assignments), what="the cross-border assignment")
             assignment = next(iter(store.assignments.values()))
             assert assignment.cross_border_reason == "TVP's units all committed"
+            await until(lambda: any("across the border" in window.units.model.index(r, 5).data()
+                                    for r in range(window.units.model.rowCount())))
             view.action.setChecked(False)
             # the Hampshire unit on a Thames Valley job stays on Hampshire's board
             assert window.units.proxy.rowCount() == 1
