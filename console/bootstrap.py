@@ -238,6 +238,8 @@ async def bootstrap(
             {"incidents": window.incidents, "units": window.units},
             signed.force,
             _menu(window, "&View"),
+            {f.code: f.name for f in area.pack.forces},
+            {kind: window.docks[kind] for kind in ("incidents", "units") if kind in window.docks},
         )
     routing_client = _start_routing(settings, window, allocation)
     console = Console(

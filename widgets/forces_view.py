@@ -3,7 +3,7 @@ and asks why before a unit is sent across the border.
 
 On a platform whose pack has several forces (`GET /v1/pack`), the incident and unit boards
 keep the rows of the signed-in user's force (a unit of the other force working one of our
-incidents stays: it is ours for now); View → "Show the neighbouring force" (Ctrl+Shift+B)
+incidents stays: it is ours for now); View → "Show the neighbouring force" (Ctrl+Shift+F)
 shows both. An assignment that crosses the border is not sent until the operator says why
 (`CommandService.reason_needed`); the platform refuses one without a reason anyway.
 """
@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import QModelIndex, QObject, QPersistentModelIndex, QSortFilterProxyModel
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QInputDialog, QMenu, QWidget
+from PySide6.QtWidgets import QDockWidget, QInputDialog, QMenu, QWidget
 
 from console import commands
 from console.client import Command
@@ -20,6 +20,7 @@ from console.models import ID_ROLE
 from console.session import Session
 from console.store import Store
 from platform_api.contract import ACTIVE_ASSIGNMENT_STATES
+from widgets.main_window import STALE_SUFFIX
 from widgets.table_panel import TablePanel
 
 
@@ -96,26 +97,47 @@ class BorderReasons(QObject):
 
 
 class ForcesView(QObject):
-    """The window's two-force behaviour: board filters, the View toggle, border reasons."""
+    """The window's two-force behaviour: board filters, the View toggle, border reasons.
+    The boards' docks say whose rows they show ("Incidents — Hampshire Constabulary")."""
 
     def __init__(
-        self, window: QWidget, session: Session, panels: dict[str, TablePanel], own: str,
+        self,
+        window: QWidget,
+        session: Session,
+        panels: dict[str, TablePanel],
+        own: str,
         view_menu: QMenu | None,
+        names: dict[str, str] | None = None,  # force code -> name
+        docks: dict[str, QDockWidget] | None = None,
     ) -> None:
         super().__init__(window)
+        self.names = names or {}
+        self.own = own
+        self.docks = {kind: docks[kind] for kind in panels if docks and kind in docks}
+        self._titles = {kind: dock.windowTitle() for kind, dock in self.docks.items()}
         self.filters = [_filter(panel, session.store, kind, own) for kind, panel in panels.items()]
         self.reasons = BorderReasons(session, window)
         self.action = QAction("Show the neighbouring &force", self)
         self.action.setCheckable(True)
-        self.action.setShortcut(QKeySequence("Ctrl+Shift+B"))
+        self.action.setShortcut(QKeySequence("Ctrl+Shift+F"))
         self.action.toggled.connect(self.show_neighbour)
         if view_menu is not None:
             view_menu.addAction(self.action)
         window.addAction(self.action)
+        self._name_docks(False)
 
     def show_neighbour(self, show: bool) -> None:
         for force_filter in self.filters:
             force_filter.set_show_all(show)
+        self._name_docks(show)
+
+    def _name_docks(self, both: bool) -> None:
+        own = self.names.get(self.own, self.own)
+        whose = " and ".join(self.names.values()) if both else f"{own} (Ctrl+Shift+F: both forces)"
+        for kind, dock in self.docks.items():
+            base = self._titles[kind].split(" — ")[0]
+            stale = dock.windowTitle().endswith(STALE_SUFFIX)
+            dock.setWindowTitle(f"{base} — {whose}" + (STALE_SUFFIX if stale else ""))
 
 
 def cross_border_count(store: Store) -> int:

@@ -65,7 +65,12 @@ def test_a_hampshire_console_shows_hampshire_and_thames_valley_on_demand(
             assert window.room.table.horizontalHeaderItem(0).text() == "District"
             await until(lambda: window.incidents.proxy.rowCount() == 1)
             assert window.units.proxy.rowCount() == 1
+            title = window.docks["incidents"].windowTitle()
+            assert title.startswith("Incidents — Hampshire Constabulary (Ctrl+Shift+F")
             view.action.setChecked(True)  # View → Show the neighbouring force
+            assert window.docks["units"].windowTitle() == (
+                "Units — Hampshire Constabulary and Thames Valley Police"
+            )
             assert window.incidents.proxy.rowCount() == 2
             assert window.units.proxy.rowCount() == 2
             # each force's load, for the supervisor
