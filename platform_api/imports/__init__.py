@@ -65,7 +65,7 @@ def import_calls(csv_path: Path, mapping: CallMapping, pack: ForcePack, out: Pat
     steps = plan(rows)
     start = steps[0][0]
     builder = Builder(mapping)
-    builder.add_units(rows, start)
+    builder.add_units(rows, start, pack)
     initial = StatePublic.model_validate({
         "as_of_seq": 0, "calls": [], "incidents": [], "assignments": [],
         "units": [dict(u, position=dict(u["position"])) for u in builder.units.values()],

@@ -120,7 +120,7 @@ def seed(ctx: CommandContext, body: TrainingSeed) -> None:
                 type=u.type.value,
                 capabilities=list(u.capabilities),
                 home_station=u.home_station,
-                borough=u.borough,
+                borough=u.borough or (ctx.pack.district_name_at(pos.lat, pos.lon) if pos else None),
                 status=u.status.value,
                 status_since=u.status_since,
                 lat=pos.lat if pos else None,
