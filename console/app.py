@@ -69,8 +69,9 @@ def build_parser() -> argparse.ArgumentParser:
         "--pack",
         default="london",
         metavar="NAME",
-        help="the force pack whose map is shown: london (default), hampshire-thames-valley, "
-        "san-francisco (a replay shows its recording's own)",
+        help="the force pack of the embedded platform: london (default), "
+        "hampshire-thames-valley (a room of two forces), san-francisco. A console on a "
+        "platform draws the area that platform serves; a replay its recording's own",
     )
     parser.add_argument(
         "--allocation", metavar="TOML", type=Path, help="the site's allocation policy file"

@@ -26,7 +26,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import httpx
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QMenu
 
 from console import last_state
 from console.allocation import AllocationConfig, load_config
@@ -34,20 +34,29 @@ from console.classifications import Classifications
 from console.client import PlatformClient
 from console.command_service import NOT_SIGNED_IN_MESSAGE, CommandService
 from console.drafts import Drafts
-from console.errors import Unreachable
+from console.errors import Rejected, Unreachable
 from console.message import MessageBridge
+from console.models import EntityModel
 from console.outbox import Outbox
 from console.reauth import with_password
 from console.recording import RecordingError, open_recording
 from console.replay import Player
 from console.routing import Osrm, StraightLine, load_policy, load_road_graph
 from console.session import LIVE, REPLAY, TRAINING, Session
-from console.settings import DEMO_PASSWORD, DEMO_USERS, ConsoleSettings, pack_for_area
+from console.settings import (
+    DEMO_PASSWORD,
+    DEMO_USERS,
+    ConsoleSettings,
+    pack_for_area,
+    pack_word,
+)
 from console.store import Store
 from console.sync import Sync
 from console.tasks import spawn
 from console.watchdog import LoopWatchdog
+from platform_api.contract.area import PackMapPublic
 from platform_api.sandbox import DemoPlatform, TrainingSandbox
+from widgets.forces_view import ForcesView
 from widgets.main_window import MainWindow
 from widgets.replay_bar import ReplayBar
 from widgets.screenshot import save_when_ready
@@ -69,6 +78,7 @@ class SignedIn:
     role: str
     # signs the client in again when the platform ends its session (None: the operator must)
     sign_in_again: Callable[[], Awaitable[bool]] | None = None
+    force: str | None = None  # the user's force (platforms of several forces)
 
 
 @dataclass(frozen=True)
@@ -155,7 +165,7 @@ async def bootstrap(
         layout_name, theme = "console-replay", settings.theme or "day"
     else:
         if mode == EMBEDDED:
-            demo = DemoPlatform(settings.db_url, settings.call_rate)
+            demo = DemoPlatform(settings.db_url, settings.call_rate, settings.pack)
             url = demo.url
             signed = await _sign_in(url, DEMO_USERS[settings.role], DEMO_PASSWORD)
         elif mode == TRAINING:
@@ -187,6 +197,7 @@ async def bootstrap(
             folder = settings.session_folder(url, signed.username)
             layout_name = f"console-{signed.username}"
         theme = settings.theme or ""
+    area = _pack_of(mode, settings) if mode == REPLAY else await _served_area(signed, settings)
     layout = settings.layout(layout_name)
     theme = theme or str(layout.value("theme", "day"))
     app = QApplication.instance()
@@ -215,10 +226,21 @@ async def bootstrap(
         classifications=Classifications.load(settings.classifications_file),
         with_map=settings.with_map,
         tile_url=settings.tile_url,
-        pack=_pack_of(mode, settings),
+        pack=area,
     )
     if sandbox is not None:
         window.training.sandbox = sandbox
+    _name_districts(window, area)
+    if isinstance(area, PackMapPublic) and len(area.pack.forces) > 1 and signed.force:
+        window.forces_view = ForcesView(  # type: ignore[attr-defined]  # kept by the window
+            window,
+            session,
+            {"incidents": window.incidents, "units": window.units},
+            signed.force,
+            _menu(window, "&View"),
+            {f.code: f.name for f in area.pack.forces},
+            {kind: window.docks[kind] for kind in ("incidents", "units") if kind in window.docks},
+        )
     routing_client = _start_routing(settings, window, allocation)
     console = Console(
         mode, settings, session, window, demo=demo, sandbox=sandbox, routing_client=routing_client
@@ -262,6 +284,7 @@ async def _sign_in(url: str, username: str, password: str) -> SignedIn:
         token.user.username,
         token.user.role.value,
         with_password(client, token.user.username, password),
+        token.user.force,
     )
 
 
@@ -299,13 +322,42 @@ async def _open_recording(console: Console, path: Path) -> None:
         raise
 
 
+def _name_districts(window: MainWindow, area: PackMapPublic | str) -> None:
+    """The boards and the Room view call districts what the area does (boroughs in London,
+    districts in Hampshire, neighborhoods in San Francisco)."""
+    word = area.pack.district_word if isinstance(area, PackMapPublic) else pack_word(area)
+    for board in (window.incidents, window.units):
+        model = board.model
+        if isinstance(model, EntityModel):
+            model.rename_header("Borough", word.capitalize())
+    window.room.name_districts(word)
+
+
+def _menu(window: MainWindow, title: str) -> QMenu | None:
+    for action in window.menuBar().actions():
+        menu = action.menu()
+        if action.text() == title and isinstance(menu, QMenu):
+            return menu
+    return None
+
+
+async def _served_area(signed: SignedIn, settings: ConsoleSettings) -> PackMapPublic | str:
+    """The area the platform serves (every console of the room draws the same). A
+    platform that cannot be reached at start (the last known state) or that predates
+    serving its area: the console's own `--pack`, until the next start."""
+    try:
+        return await signed.client.pack_map()
+    except (Unreachable, Rejected):
+        return settings.pack
+
+
 def _pack_of(mode: str, settings: ConsoleSettings) -> str:
     """The pack whose map the window shows: a recording's own (replay, and training taken
     over from one), else the settings'. The header is read here only for its area; an
     unreadable file falls back, and opening it later says what is wrong."""
     if settings.recording is not None and mode in (REPLAY, TRAINING):
         try:
-            return pack_for_area(open_recording(settings.recording).header.area)
+            return pack_for_area(open_recording(settings.recording).header.pack)
         except RecordingError:
             return settings.pack
     return settings.pack
@@ -335,8 +387,12 @@ class TakeOver:
         player = self.replay.player
         assert player is not None
         state, moment = player.state_now(), player.moment
+        # the recording's own area: a San Francisco shift trains on San Francisco, and the
+        # sandbox's simulator raises San Francisco calls
+        recording = player.recording
+        pack = pack_for_area(recording.header.pack) if recording else self.replay.settings.pack
         sandbox = await asyncio.get_running_loop().run_in_executor(
-            None, lambda: TrainingSandbox.start(state, moment, simulate=True)
+            None, lambda: TrainingSandbox.start(state, moment, simulate=True, pack=pack)
         )
         try:
             settings = replace(self.replay.settings, recording=None, screenshot=None)

@@ -37,6 +37,7 @@ from platform_api.contract import (
     StatePublic,
     TokenPublic,
 )
+from platform_api.contract.area import PackMapPublic
 
 _CALLS = TypeAdapter(list[CallPublic])
 
@@ -51,6 +52,9 @@ class Command:
     if_match: int | None = None
     key: str = field(default_factory=lambda: uuid.uuid4().hex)
     method: str = "POST"
+    # The question to ask the operator before this is sent (its answer is the body's
+    # `reason`): a unit sent across the force border. Never kept in the outbox.
+    needs_reason: str | None = None
 
 
 class PlatformClient:
@@ -111,6 +115,12 @@ class PlatformClient:
             "GET", "/v1/calls", params={"state": state.value, "limit": limit}
         )
         return _CALLS.validate_json(response.content)
+
+    async def pack_map(self) -> PackMapPublic:
+        """The area the platform serves: its force pack and base map layers (every console
+        of a room draws these, so all agree)."""
+        response = await self._request("GET", "/v1/pack/map")
+        return PackMapPublic.model_validate_json(response.content)
 
     async def geocode(self, text: str, limit: int = 10) -> list[PlacePublic]:
         """Places matching an address or name, best first (the platform's geolocation

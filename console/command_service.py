@@ -20,6 +20,8 @@ Signals:
     queued(label): the platform is unreachable; the command waits in the outbox.
     sent(label): the platform accepted a command and its event has been applied.
     refused(label, message): the platform (or a replay) refused a command; nothing changed.
+    reason_needed(command, question): a command that must say why (a unit sent across the
+        force border) was not sent; the window asks, then sends `commands.with_reason`.
 """
 
 from __future__ import annotations
@@ -58,6 +60,7 @@ class CommandService(QObject):
     queued = Signal(str)
     sent = Signal(str)
     refused = Signal(str, str)
+    reason_needed = Signal(object, str)
 
     def __init__(
         self,
@@ -169,6 +172,9 @@ class CommandService(QObject):
         """Into the outbox, which sends it now or, if the platform is unreachable, later."""
         if self.read_only:
             self.refused.emit(command.label, self.read_only_message)
+            return
+        if command.needs_reason is not None:
+            self.reason_needed.emit(command, command.needs_reason)
             return
         self._labels[command.key] = command.label
         self._outbox.submit(command)

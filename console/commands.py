@@ -8,6 +8,8 @@ service (`console.command_service`), which says how each one is sent.
 
 from __future__ import annotations
 
+import uuid
+from dataclasses import replace
 from typing import Any
 
 from pydantic import BaseModel
@@ -89,12 +91,40 @@ def add_log(incident: IncidentPublic, text: str) -> Command:
     )
 
 
-def assign(unit: UnitPublic, incident: IncidentPublic) -> Command:
+def crosses_border(unit: UnitPublic, incident: IncidentPublic) -> bool:
+    """A unit of one force for the other force's incident (two forces on one platform)."""
+    return unit.force is not None and incident.force is not None and unit.force != incident.force
+
+
+def force_name(code: str | None) -> str:
+    """A force's code as words ("thames-valley": "Thames Valley")."""
+    return (code or "no force").replace("-", " ").title()
+
+
+def assign(unit: UnitPublic, incident: IncidentPublic, reason: str | None = None) -> Command:
+    """Dispatch; across the force border the platform needs a reason, so without one the
+    command asks for it first (`Command.needs_reason`, the command service's
+    `reason_needed`)."""
+    question = None
+    if crosses_border(unit, incident) and not reason:
+        question = (
+            f"{unit.callsign} is {force_name(unit.force)}'s; {incident.reference} is "
+            f"{force_name(incident.force)}'s. Why send it across the border?"
+        )
+    border = " (across the border)" if crosses_border(unit, incident) else ""
     return Command(
         path=f"/v1/units/{unit.id}/assign",
-        body=_body(AssignmentCreate(incident_id=incident.id)),
-        label=f"Assign {unit.callsign} to {incident.reference}",
+        body=_body(AssignmentCreate(incident_id=incident.id, reason=reason or None)),
+        label=f"Assign {unit.callsign} to {incident.reference}{border}",
         if_match=unit.version,
+        needs_reason=question,
+    )
+
+
+def with_reason(command: Command, reason: str) -> Command:
+    """The command, with the operator's answer to its question, ready to send."""
+    return replace(
+        command, body={**command.body, "reason": reason}, needs_reason=None, key=uuid.uuid4().hex
     )
 
 

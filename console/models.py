@@ -8,7 +8,7 @@ bootstrap does.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
@@ -96,6 +96,13 @@ class EntityModel(QAbstractTableModel):
         if role == ID_ROLE:
             return self._ids[index.row()]
         return self.extra_data(entity, index.column(), role)
+
+    def rename_header(self, old: str, new: str) -> None:
+        """Call a column what the area calls it ("Borough" is "District" in Hampshire)."""
+        for section, column in enumerate(self._columns):
+            if column.header == old and old != new:
+                self._columns[section] = replace(column, header=new)
+                self.headerDataChanged.emit(Qt.Orientation.Horizontal, section, section)
 
     # ---------------------------------------------------------------- helpers
 

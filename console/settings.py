@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import tempfile
+import tomllib
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
@@ -38,6 +39,12 @@ def pack_for_area(area: str) -> str:
         return AREA_PACKS[area]
     shipped = resources.files("resources") / "packs" / area / "pack.toml"
     return area if shipped.is_file() else "london"
+
+
+def pack_word(pack: str) -> str:
+    """What a shipped pack calls its districts ("borough"); "district" if it says nothing."""
+    manifest = resources.files("resources") / "packs" / pack_for_area(pack) / "pack.toml"
+    return str(tomllib.loads(manifest.read_text("utf-8")).get("district_word", "district"))
 
 
 @dataclass(frozen=True)

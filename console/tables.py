@@ -291,7 +291,11 @@ class UnitModel(EntityModel):
         if unit.incident_id is None:
             return ""
         incident = self._store_ref.incidents.get(unit.incident_id)
-        return incident.reference if incident else "(closed)"
+        if incident is None:
+            return "(closed)"
+        # a unit working the other force's incident: flagged in both forces' rooms
+        crossing = unit.force is not None and incident.force not in (None, unit.force)
+        return f"{incident.reference} ⇄ across the border" if crossing else incident.reference
 
     def _on_store_units_moved(self, ids: list[str]) -> None:
         rows = [r for r in (self.row_of(i) for i in ids) if r is not None]

@@ -1,9 +1,11 @@
 """The offline base map's data: a force pack's districts, their names and its overlays.
 
-A force pack (resources/packs/<id>, see docs/packs.md) holds its layers as GeoJSON, made
-once from their sources by scripts/make_packs.py, so the map only reads files. The map may
-not import the server, so it reads the pack's files itself; the pack's `attribution` is
-what the map's attribution control shows, as the data's licences ask.
+A live or training console draws what its platform serves (`GET /v1/pack/map`, made a
+`PackMap` by `served_map`), so every console of a room shows the same area. A replay has no
+platform: it reads a shipped pack's files (resources/packs/<id>, see docs/packs.md; GeoJSON
+made once by scripts/make_packs.py) with `pack_map`. The map may not import the server, so
+it reads those files itself; the pack's `attribution` is what the map's attribution control
+shows, as the data's licences ask.
 """
 
 from __future__ import annotations
@@ -16,6 +18,8 @@ from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 from typing import Any
+
+from platform_api.contract.area import PackMapPublic
 
 DEFAULT_PACK = "london"
 
@@ -36,6 +40,7 @@ class PackMap:
     pack: str
     name: str
     district_word: str  # "borough": the layers are "Boroughs" and "Borough names"
+    timezone: str  # the area's local time (IANA)
     extent: tuple[float, float, float, float]  # west, south, east, north
     attribution: str
     districts: dict[str, Any]
@@ -72,11 +77,28 @@ def pack_map(pack: str = DEFAULT_PACK) -> PackMap:
         pack=pack,
         name=str(manifest["name"]),
         district_word=str(manifest.get("district_word", "district")),
+        timezone=str(manifest["timezone"]),
         extent=(w, s, e, n),
         attribution="; ".join(manifest.get("attribution", [])),
         districts=json.loads(_pack_file(pack, files["districts"])),
         overlays=overlays,
         labels=labels,
+    )
+
+
+def served_map(doc: PackMapPublic) -> PackMap:
+    """The map of the pack a platform serves."""
+    pack = doc.pack
+    return PackMap(
+        pack=pack.id,
+        name=pack.name,
+        district_word=pack.district_word,
+        timezone=pack.timezone,
+        extent=pack.extent,
+        attribution="; ".join(pack.attribution),
+        districts=doc.districts,
+        overlays=tuple((o.name, o.geojson) for o in doc.overlays),
+        labels=tuple((label.name, label.lat, label.lon) for label in doc.labels),
     )
 
 

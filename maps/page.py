@@ -22,7 +22,7 @@ from branca.element import MacroElement
 from folium.template import Template
 from PySide6.QtCore import QUrl
 
-from maps.basemap import DEFAULT_PACK, pack_map
+from maps.basemap import DEFAULT_PACK, PackMap, pack_map
 
 # Our scripts in load order: drawing primitives, canvas overlays, then the live layer.
 SCRIPTS = ("glyphs.js", "overlays.js", "legend.js", "live.js")
@@ -66,10 +66,11 @@ def build_map(
     tile_url: str | None = None,
     tile_attribution: str | None = None,
     theme: str = "day",
-    pack: str = DEFAULT_PACK,
+    pack: str | PackMap = DEFAULT_PACK,
 ) -> folium.Map:
-    """The folium map with offline assets and base layers, before any live entity."""
-    area = pack_map(pack)
+    """The folium map with offline assets and base layers, before any live entity; `pack`
+    is what the platform serves, or a shipped pack's name (a replay)."""
+    area = pack if isinstance(pack, PackMap) else pack_map(pack)
     fmap = folium.Map(
         location=area.centre,
         zoom_start=11,
@@ -144,7 +145,7 @@ def build_page(
     tile_url: str | None = None,
     tile_attribution: str | None = None,
     theme: str = "day",
-    pack: str = DEFAULT_PACK,
+    pack: str | PackMap = DEFAULT_PACK,
 ) -> tuple[str, QUrl]:
     """The page's HTML and the file:// base URL to give `setHtml` with it."""
     page = render(build_map(tile_url, tile_attribution, theme, pack))

@@ -33,11 +33,12 @@ from PySide6.QtWebEngineWidgets import QWebEngineView
 from PySide6.QtWidgets import QMenu, QVBoxLayout, QWidget
 
 from console.store import Store
-from maps.basemap import DEFAULT_PACK
+from maps.basemap import DEFAULT_PACK, PackMap, served_map
 from maps.bridge import MapBridge
 from maps.engine import MapPage
 from maps.feed import MapFeed
 from maps.page import build_page
+from platform_api.contract.area import PackMapPublic
 
 log = logging.getLogger(__name__)
 
@@ -76,11 +77,13 @@ class MapView(QWidget):
         tile_attribution: str | None = None,
         theme: str = "day",
         request_interceptor: QWebEngineUrlRequestInterceptor | None = None,
-        pack: str = DEFAULT_PACK,
+        pack: str | PackMap | PackMapPublic = DEFAULT_PACK,
     ) -> None:
         super().__init__(parent)
         self.theme = theme
-        self.pack = pack
+        if isinstance(pack, PackMapPublic):  # what the platform serves
+            pack = served_map(pack)
+        self.pack = pack if isinstance(pack, str) else pack.pack  # the pack's id
         self._html, self._base_url = build_page(tile_url, tile_attribution, theme, pack)
         self.web = QWebEngineView(self)
         # Off the record: no cache or cookies on disk. An interceptor sees every request

@@ -30,11 +30,13 @@ from platform_api.db.engine import (
 from platform_api.errors import PlatformError, PreconditionRequired, TooManyAttempts
 from platform_api.eventlog import EventLog, WrittenEvent
 from platform_api.fanout import Broadcaster
+from platform_api.forces import claim_unowned
 from platform_api.geocoding import make_geocoder
 from platform_api.group_commit import GroupCommitWriter
 from platform_api.guards import BodyLimit, LastResort
 from platform_api.login_guard import AddressThrottle
 from platform_api.metrics import MeasureRequests, Metrics
+from platform_api.packs import load_pack
 from platform_api.relay import LogRelay
 from platform_api.roles import PUBLIC_ROUTES, ROUTE_RIGHTS
 from platform_api.routes import auth as auth_routes
@@ -50,6 +52,7 @@ from platform_api.routes import (
     training,
     units,
 )
+from platform_api.routes import pack as pack_routes
 from platform_api.routes.deps import IF_MATCH_REQUIRED
 from platform_api.sessions import RevokedTokens
 from platform_api.settings import Settings
@@ -181,6 +184,7 @@ def _checkpointer(settings: Settings) -> Checkpointer | None:
 
 
 def create_app(settings: Settings) -> FastAPI:
+    pack = load_pack(settings.pack)  # a PackError names the file at fault, before the database
     engine = make_engine(settings.db_url)
     if settings.migrate:
         upgrade(engine)
@@ -188,7 +192,8 @@ def create_app(settings: Settings) -> FastAPI:
         raise NotMigrated("the database is not at the newest schema: run `platform-api migrate`")
     if settings.demo_users:
         with seeding_session(engine) as session, session.begin():
-            auth.ensure_demo_users(session)
+            auth.ensure_demo_users(session, pack)
+    claim_unowned(engine, pack)
 
     metrics = Metrics()
     broadcaster = Broadcaster(max_backlog=settings.sse_max_backlog)
@@ -219,13 +224,17 @@ def create_app(settings: Settings) -> FastAPI:
     relay: LogRelay | None = None
     if is_postgres(engine):  # instances share the log: fan out through LISTEN/NOTIFY
         relay = LogRelay(engine, publish)
-        app.state.event_log = EventLog(engine, relay.offer, notify=True)
+        app.state.event_log = EventLog(engine, relay.offer, notify=True, pack=pack)
     else:  # one process: publish straight to this process's subscribers
-        app.state.event_log = EventLog(engine, publish)
+        app.state.event_log = EventLog(engine, publish, pack=pack)
     app.state.relay = relay
     # commands run on one writer thread, several to a transaction (group_commit)
     app.state.log_writer = GroupCommitWriter(app.state.event_log)
-    app.state.geocoder = make_geocoder(settings)
+    app.state.pack_documents = {}  # platform_api.routes.pack: each built once
+    app.state.pack = pack  # per app: a sandbox in the same process may serve another
+    # None: each incident's force's own prefix (a training sandbox sets TRN for all)
+    app.state.reference_prefix = settings.reference_prefix
+    app.state.geocoder = make_geocoder(settings, pack)
     app.state.schema_head = schema_head()
     app.state.readiness = ops.readiness_state()
     app.state.checkpointer = checkpointer  # None unless anchored; stop() signs the head
@@ -265,6 +274,7 @@ ROUTERS = tuple(
         markers,
         ops,
         geo,
+        pack_routes,
         recordings,
         training,
     )

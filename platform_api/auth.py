@@ -28,6 +28,7 @@ from platform_api.contract import Role, TokenPublic, UserPublic
 from platform_api.db.models import TokenRow, UserRow
 from platform_api.errors import Forbidden, Unauthenticated
 from platform_api.eventlog import utc_now
+from platform_api.packs import ForcePack
 from platform_api.roles import RIGHTS, ROUTE_RIGHTS, Right, may
 from platform_api.settings import LoginPolicy
 from platform_api.token_cache import TokenCache
@@ -56,9 +57,15 @@ class User:
     username: str
     display_name: str
     role: Role
+    force: str | None = None
 
     def public(self) -> UserPublic:
-        return UserPublic(username=self.username, display_name=self.display_name, role=self.role)
+        return UserPublic(
+            username=self.username,
+            display_name=self.display_name,
+            role=self.role,
+            force=self.force,
+        )
 
 
 def hash_password(password: str) -> str:
@@ -77,6 +84,7 @@ def add_user(
     password: str,
     *,
     password_hash: str | None = None,
+    force: str | None = None,
 ) -> None:
     session.add(
         UserRow(
@@ -85,15 +93,38 @@ def add_user(
             role=role.value,
             password_hash=password_hash or hash_password(password),
             active=True,
+            force=force,
         )
     )
 
 
-def ensure_demo_users(session: Session) -> None:
+# In a pack of several forces, each force after the first has its own demo room:
+# "<force>-calltaker", "<force>-dispatcher", "<force>-supervisor".
+_FORCE_DEMO_USERS = [u for u in DEMO_USERS if u[0] in ("calltaker", "dispatcher", "supervisor")]
+
+
+def ensure_demo_users(session: Session, pack: ForcePack | None = None) -> None:
+    """The demo users (the pack's first force), and a demo room for each other force."""
     demo_hash = _demo_hasher.hash(DEMO_PASSWORD)
+    home = pack.home_force.code if pack is not None else None
     for username, name, role in DEMO_USERS:
         if session.get(UserRow, username) is None:
-            add_user(session, username, name, role, DEMO_PASSWORD, password_hash=demo_hash)
+            add_user(
+                session, username, name, role, DEMO_PASSWORD, password_hash=demo_hash, force=home
+            )
+    for force in pack.forces[1:] if pack is not None else ():
+        for username, name, role in _FORCE_DEMO_USERS:
+            own = f"{force.code}-{username}"
+            if session.get(UserRow, own) is None:
+                add_user(
+                    session,
+                    own,
+                    f"{name} ({force.name})",
+                    role,
+                    DEMO_PASSWORD,
+                    password_hash=demo_hash,
+                    force=force.code,
+                )
 
 
 @functools.cache
@@ -136,7 +167,7 @@ def login(
             token_hash=token_hash(token), username=username, created_at=now, expires_at=expires
         )
     )
-    user = User(row.username, row.display_name, Role(row.role))
+    user = User(row.username, row.display_name, Role(row.role), row.force)
     return TokenPublic(token=token, expires_at=expires, user=user.public())
 
 
@@ -154,6 +185,7 @@ def lookup_token(session: Session, hashed: str) -> tuple[User, datetime]:
             UserRow.display_name,
             UserRow.role,
             UserRow.active,
+            UserRow.force,
         )
         .outerjoin(UserRow, UserRow.username == TokenRow.username)
         .where(TokenRow.token_hash == hashed)
@@ -164,7 +196,8 @@ def lookup_token(session: Session, hashed: str) -> tuple[User, datetime]:
         )
     if found.username is None or not found.active:
         raise Unauthenticated("this account is disabled", field="Authorization")
-    return User(found.username, found.display_name, Role(found.role)), found.expires_at
+    user = User(found.username, found.display_name, Role(found.role), found.force)
+    return user, found.expires_at
 
 
 def resolve_token(session: Session, token: str) -> User:

@@ -1,6 +1,6 @@
 """`platform-api`: serve the platform, check the log's hash chain, add users, copy a database.
 
-platform-api serve [--db URL] [--host H] [--port P] [--simulate] [--demo-users]
+platform-api serve [--db URL] [--host H] [--port P] [--pack NAME|PATH] [--simulate] [--demo-users]
                    [--geocoder-url URL] [--gazetteer FILE]... [--no-access-log] [--no-migrate]
 platform-api migrate [--db URL]     (bring the schema to the newest; safe to run concurrently)
 platform-api verify [--db URL] [--anchor-key FILE] [--checkpoints FILE] [--no-anchor]
@@ -55,6 +55,7 @@ from platform_api.envconfig import (
 from platform_api.geocoding import GazetteerError
 from platform_api.geocoding.geopy_adapter import split_url
 from platform_api.imports.command import add_commands as add_import_commands
+from platform_api.packs import DEFAULT_PACK, PackError, load_pack
 from platform_api.settings import APP_NAME, Settings, default_db_url
 
 log = logging.getLogger("platform_api")
@@ -66,12 +67,18 @@ def _serve(args: argparse.Namespace) -> int:
         if not Path(path).is_file():
             log.error("no gazetteer file at %s", path)
             return 2
+    try:
+        pack = load_pack(args.pack)
+    except PackError as exc:
+        log.error("%s", exc)
+        return 2
     anchor = _anchor_paths(args)
     metrics_token = None
     if args.metrics_token_file:
         metrics_token = Path(args.metrics_token_file).read_text(encoding="utf-8").strip() or None
     settings = Settings(
         db_url=args.db,
+        pack=args.pack,
         demo_users=args.demo_users or args.simulate,
         geocoder_url=args.geocoder_url,
         gazetteer_files=tuple(gazetteer),
@@ -99,16 +106,18 @@ def _serve(args: argparse.Namespace) -> int:
         log.error("cannot use the database %s (%s)", mask_url(args.db), type(exc).__name__)
         log.debug("database error", exc_info=True)
         return 2
-    log.info("platform listening on %s (database %s)", platform.url, mask_url(args.db))
+    log.info(
+        "platform listening on %s (pack %s, database %s)", platform.url, pack.id, mask_url(args.db)
+    )
     if settings.demo_users:
         log.info("demo users: calltaker, dispatcher, supervisor, trainer, admin (password 'demo')")
     sim = None
     if args.simulate:
         from platform_api.simulator import SimConfig, Simulator
 
-        sim = Simulator(platform.url, SimConfig(call_rate_per_hour=args.call_rate))
+        sim = Simulator(platform.url, SimConfig(call_rate_per_hour=args.call_rate, pack=args.pack))
         sim.start()
-        log.info("simulated London shift running (%g calls/hour)", args.call_rate)
+        log.info("simulated %s shift running (%g calls/hour)", pack.name, args.call_rate)
     done = threading.Event()
 
     def _stop(signum: int, frame: FrameType | None) -> None:
@@ -190,6 +199,11 @@ def _export(args: argparse.Namespace) -> int:
     from platform_api.errors import PlatformError
     from platform_api.export import build_header, event_lines, recording_chunks, resolve_window
 
+    try:
+        pack_id = load_pack(args.pack).id
+    except PackError as exc:
+        print(exc, file=sys.stderr)
+        return 2
     engine = make_engine(args.db)
     source = f"platform {mask_url(args.db)}"
     try:
@@ -201,7 +215,7 @@ def _export(args: argparse.Namespace) -> int:
                 from_seq=args.from_seq,
                 to_seq=args.to_seq,
             )
-            header = build_header(session, window, source)
+            header = build_header(session, window, source, pack_id)
         out = Path(args.file)
         partial = out.with_name(out.name + ".partial")
         with partial.open("w", encoding="utf-8") as stream:
@@ -357,6 +371,14 @@ def build_parser() -> argparse.ArgumentParser:
         help="the certificate's private key (env CR_SSL_KEYFILE)",
     )
     serve.add_argument(
+        "--pack",
+        default=env_str("CR_PACK") or DEFAULT_PACK,
+        metavar="NAME|PATH",
+        help="the force pack served to every console: a shipped pack (london, "
+        "hampshire-thames-valley, san-francisco) or a pack's folder (env CR_PACK; "
+        "default london)",
+    )
+    serve.add_argument(
         "--call-rate",
         type=float,
         default=env_float("CR_CALL_RATE") or 180.0,
@@ -429,6 +451,12 @@ def build_parser() -> argparse.ArgumentParser:
         "export", parents=[common], help="write a window of the event log as a recording"
     )
     export.add_argument("file", metavar="FILE")
+    export.add_argument(
+        "--pack",
+        default=env_str("CR_PACK") or DEFAULT_PACK,
+        metavar="NAME|PATH",
+        help="the pack the platform serves, named in the recording's header (env CR_PACK)",
+    )
     _db_option(export)
     export.add_argument("--from", dest="from_ts", type=_when, default=None, metavar="ISO")
     export.add_argument("--to", dest="to_ts", type=_when, default=None, metavar="ISO")

@@ -39,6 +39,7 @@ from platform_api.contract.chain import chain_hash as _chain_hash
 from platform_api.db.engine import WRITE
 from platform_api.db.models import EventRow, IdempotencyRow, LogHead
 from platform_api.errors import Conflict
+from platform_api.packs import ForcePack, load_pack
 
 
 def utc_now() -> datetime:
@@ -93,12 +94,14 @@ class Emitted:
 
 @dataclass
 class CommandContext:
-    """What a command handler gets: the write session, who acts, and when."""
+    """What a command handler gets: the write session, who acts, when, and where (the
+    platform's force pack: its districts name where an incident or unit is)."""
 
     session: Session
     actor: str
     now: datetime
     emitted: list[Emitted] = field(default_factory=list)
+    pack: ForcePack = field(default_factory=load_pack)
 
     def emit(
         self,
@@ -186,8 +189,18 @@ class EventLog:
     that the handlers change.
     """
 
-    def __init__(self, engine: Engine, publish: Publisher, *, notify: bool = False) -> None:
+    def __init__(
+        self,
+        engine: Engine,
+        publish: Publisher,
+        *,
+        notify: bool = False,
+        pack: ForcePack | None = None,
+    ) -> None:
         self._engine = engine
+        # the app's pack, handed to each command (never a module global: a sandbox and the
+        # embedded platform may serve different packs in one process)
+        self.pack = pack if pack is not None else load_pack()
         self._write_engine = engine.execution_options(**WRITE)
         self._publish = publish
         self._notify = notify  # tell other instances (PostgreSQL NOTIFY, delivered at commit)
@@ -259,7 +272,9 @@ class EventLog:
             stored = _stored_response(session, idempotency)
             if stored is not None:
                 return stored, None
-        ctx = CommandContext(session=session, actor=command.actor, now=utc_now())
+        ctx = CommandContext(
+            session=session, actor=command.actor, now=utc_now(), pack=self.pack
+        )
         command.handler(ctx)
         if len(ctx.emitted) != 1:
             raise RuntimeError("a command emits exactly one event")

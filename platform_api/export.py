@@ -123,7 +123,10 @@ def state_before(session: Session, seq: int) -> StatePublic:
     return fold.to_state()
 
 
-def build_header(session: Session, window: Window, source: str) -> RecordingHeader:
+def build_header(
+    session: Session, window: Window, source: str, pack: str = "london"
+) -> RecordingHeader:
+    """The recording's header; `pack` is the id of the pack the platform serves."""
     before = session.get(EventRow, window.first_seq - 1) if window.first_seq > 1 else None
     prev_hash = before.hash if before is not None else GENESIS_HASH
     last = session.get(EventRow, window.last_seq) if window.last_seq >= window.first_seq else None
@@ -136,6 +139,8 @@ def build_header(session: Session, window: Window, source: str) -> RecordingHead
         last_seq=window.last_seq,
         prev_hash=prev_hash,
         last_hash=last.hash if last is not None else prev_hash,
+        area=pack.replace("-", "_"),
+        pack=pack,
     )
 
 

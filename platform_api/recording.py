@@ -45,11 +45,13 @@ def make_header(
     prev_hash: str,
     last_hash: str,
     area: str = "london",
+    pack: str = "london",
 ) -> RecordingHeader:
     state_json = initial_state.model_dump(mode="json")
     return RecordingHeader(
         source=source,
         area=area,
+        pack=pack,
         from_ts=from_ts,
         to_ts=to_ts,
         first_seq=first_seq,

@@ -93,6 +93,7 @@ def redacted_header(header: RecordingHeader, lines: Iterable[str]) -> RecordingH
         prev_hash=header.prev_hash,
         last_hash=last,
         area=header.area,
+        pack=header.pack,
     )
     return redacted.model_copy(update={"redacted": True})
 

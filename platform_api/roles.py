@@ -23,6 +23,7 @@ class Right(StrEnum):
     READ_LIVE = "read the live state, calls, incidents and the event stream (callers' details)"
     READ_UNITS = "read a unit or an assignment"
     GEOCODE = "search addresses and places"
+    READ_AREA = "read the area served: its force pack, map layers and gazetteer"
     RECEIVE_CALL = "receive a call (telephony), or key one in"
     REPORT_HANG_UP = "report that a caller hung up before an answer"
     HANDLE_CALL = "answer a call; close, raise an incident from or link a call one answered"
@@ -55,6 +56,7 @@ _HOLDERS: dict[Right, set[Role]] = {
     Right.READ_LIVE: _HUMANS,
     Right.READ_UNITS: {*_HUMANS, Role.GATEWAY},
     Right.GEOCODE: {*_HUMANS, Role.GATEWAY},
+    Right.READ_AREA: _HUMANS,
     Right.RECEIVE_CALL: {Role.GATEWAY, *_HANDLERS},
     Right.REPORT_HANG_UP: {Role.GATEWAY},
     Right.HANDLE_CALL: _HANDLERS,
@@ -93,6 +95,9 @@ ROUTE_RIGHTS: dict[tuple[str, str], Right] = {
     ("GET", "/v1/assignments/{assignment_id}"): Right.READ_UNITS,
     ("GET", "/v1/geo/search"): Right.GEOCODE,
     ("GET", "/v1/geo/reverse"): Right.GEOCODE,
+    ("GET", "/v1/pack"): Right.READ_AREA,
+    ("GET", "/v1/pack/map"): Right.READ_AREA,
+    ("GET", "/v1/pack/gazetteer"): Right.READ_AREA,
     ("POST", "/v1/calls"): Right.RECEIVE_CALL,
     ("POST", "/v1/calls/{call_id}/abandon"): Right.REPORT_HANG_UP,
     ("POST", "/v1/calls/{call_id}/answer"): Right.HANDLE_CALL,

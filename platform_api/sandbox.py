@@ -36,12 +36,12 @@ from platform_api.simulator import SimConfig, Simulator
 class DemoPlatform:
     """An embedded platform with demo users and a simulated shift (a console with no URL)."""
 
-    def __init__(self, db_url: str | None, call_rate: float) -> None:
+    def __init__(self, db_url: str | None, call_rate: float, pack: str = "london") -> None:
         self.platform = EmbeddedPlatform(
-            Settings(db_url=db_url or default_db_url(), demo_users=True)
+            Settings(db_url=db_url or default_db_url(), demo_users=True, pack=pack)
         ).start()
         self.url = self.platform.url
-        self.simulator = Simulator(self.url, SimConfig(call_rate_per_hour=call_rate))
+        self.simulator = Simulator(self.url, SimConfig(call_rate_per_hour=call_rate, pack=pack))
         self.simulator.start()
 
     def stop(self) -> None:
@@ -66,14 +66,17 @@ class TrainingSandbox:
         *,
         simulate: bool = False,
         call_rate_per_hour: float = 60.0,
+        pack: str = "london",
     ) -> TrainingSandbox:
-        """Start, seed with `state` as it was at `at`, optionally run the simulator."""
+        """Start, seed with `state` as it was at `at`, optionally run the simulator; both
+        in `pack`'s area (a recording's own: a San Francisco shift trains in San Francisco)."""
         folder = tempfile.TemporaryDirectory(prefix="control-room-training-")
         settings = Settings(
             db_url=f"sqlite:///{Path(folder.name) / 'training.db'}",
             demo_users=True,
             training=True,
             reference_prefix="TRN",
+            pack=pack,
         )
         platform = EmbeddedPlatform(settings).start()
         sandbox = cls(platform, folder)
@@ -82,7 +85,7 @@ class TrainingSandbox:
             sandbox._post("admin", "/v1/training/seed", seed.model_dump(mode="json"))
             if simulate:
                 sandbox._simulator = Simulator(
-                    sandbox.url, SimConfig(call_rate_per_hour=call_rate_per_hour)
+                    sandbox.url, SimConfig(call_rate_per_hour=call_rate_per_hour, pack=pack)
                 )
                 sandbox._simulator.start()
         except BaseException:

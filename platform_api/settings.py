@@ -33,7 +33,11 @@ class Settings:
     # Demo users (one per role, password "demo") exist only in embedded/simulated mode.
     demo_users: bool = False
     token_ttl_s: int = 12 * 3600  # one shift
-    reference_prefix: str = "LDN"
+    # Incident references: PREFIX-YYYYMMDD-NNNN; None: the prefix of the pack's force.
+    reference_prefix: str | None = None
+    # The force pack served (a shipped pack's name or a folder): its districts, gazetteer,
+    # map layers, forces and time zone (platform_api.packs, docs/packs.md).
+    pack: str = "london"
     sse_ping_s: float = 15.0
     sse_max_backlog: int = 20_000
     page_limit_max: int = 10_000

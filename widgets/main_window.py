@@ -29,6 +29,7 @@ from console.classifications import Classifications
 from console.session import LIVE, REPLAY, TRAINING, Session
 from console.tables import CallQueueModel, IncidentModel, UnitModel
 from maps.view import MapView
+from platform_api.contract.area import PackMapPublic
 from widgets.call_links import CallLinks
 from widgets.call_queue import CallQueuePanel
 from widgets.command_bar import CommandBar
@@ -81,7 +82,7 @@ class MainWindow(QMainWindow):
         classifications: Classifications,
         with_map: bool = True,
         tile_url: str | None = None,
-        pack: str = "london",
+        pack: str | PackMapPublic = "london",  # what the platform serves; a replay: a name
     ) -> None:
         super().__init__(parent)
         user, role = session.username, session.role

@@ -32,9 +32,10 @@ from PySide6.QtWidgets import (
 )
 
 from console.replay import PLAYING, SPEEDS, Player
+from console.settings import pack_for_area
+from maps.basemap import pack_map
 from widgets.keys import shortcut
 
-ZONES = {"london": "Europe/London", "san_francisco": "America/Los_Angeles"}
 STEPS = 1000
 
 
@@ -200,8 +201,9 @@ class ReplayBar(QWidget):
 
     def _on_player_loaded(self, count: int, start: float, end: float) -> None:
         rec = self.player.recording
-        area = rec.header.area if rec is not None else "london"
-        self._zone = ZoneInfo(ZONES[area]) if area in ZONES else None
+        # the recording's own time: its pack's zone (Pacific for San Francisco)
+        pack = pack_for_area(rec.header.pack) if rec is not None else "london"
+        self._zone = ZoneInfo(pack_map(pack).timezone)
         self.slider.set_counts(self.player.density(self._bins))
         self.setEnabled(True)
         self._on_player_position_changed(start, self.player.store.seq)

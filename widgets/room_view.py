@@ -26,6 +26,8 @@ from PySide6.QtWidgets import (
 )
 
 from console import grades, warnings
+from console.commands import force_name
+from console.force_load import ForceLoad, force_loads
 from console.room_figures import Figures, RoomFigures
 from console.store import Store
 from platform_api.contract import ACTIVE_ASSIGNMENT_STATES, Grade, UnitStatus
@@ -44,6 +46,11 @@ class RoomView(QWidget):
         self.figures.setObjectName("room-figures")
         # Never squeezed below its text: the figures matter more than the borough rows.
         self.figures.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Minimum)
+        # each force's load, in a room two forces share (hidden with one force)
+        self.forces = QLabel(self)
+        self.forces.setObjectName("room-forces")
+        self.forces.setWordWrap(True)
+        self.forces.hide()
         self.table = QTableWidget(0, len(HEADERS), self)
         self.table.setHorizontalHeaderLabels(HEADERS)
         self.table.verticalHeader().hide()
@@ -57,6 +64,7 @@ class RoomView(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(2, 2, 2, 2)
         layout.addWidget(self.figures)
+        layout.addWidget(self.forces)
         layout.addWidget(self.table, 3)
         layout.addWidget(self.late_title)
         layout.addWidget(self.late, 1)
@@ -67,9 +75,16 @@ class RoomView(QWidget):
         self._timer.start(2000)
         self.refresh()
 
+    def name_districts(self, word: str) -> None:
+        """Head the table with what the area calls its districts ("District", "Neighborhood")."""
+        self.table.setHorizontalHeaderItem(0, QTableWidgetItem(word.capitalize()))
+
     def refresh(self) -> None:
         self.last = self._figures.figures()
         self.figures.setText(figures_text(self.last))
+        loads = [load for load in force_loads(self._store) if load.force]
+        self.forces.setVisible(len(loads) > 1)
+        self.forces.setText("<br>".join(force_text(load) for load in loads))
         store = self._store
         resourced = {
             a.incident_id for a in store.assignments.values() if a.state in ACTIVE_ASSIGNMENT_STATES
@@ -140,6 +155,14 @@ class RoomView(QWidget):
         self.late_title.setText(
             f"<b>Past or within {NEAR_TARGET_S // 60} min of the response target: {len(late)}</b>"
         )
+
+
+def force_text(load: ForceLoad) -> str:
+    lent = f", {load.lent} across the border" if load.lent else ""
+    return (
+        f"<b>{force_name(load.force)}</b>: {load.open} open ({load.immediate} Immediate, "
+        f"{load.no_unit} with no unit), {load.free_units} units free{lent}"
+    )
 
 
 def figures_text(f: Figures) -> str:

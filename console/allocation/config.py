@@ -43,6 +43,10 @@ _SPEED_KMH: dict[UnitType, float] = {
     UnitType.DOG: 45.0,
     UnitType.PUBLIC_ORDER: 40.0,  # carriers: vans, slower through traffic
     UnitType.FOOT_PATROL: 5.0,
+    UnitType.FIRE_ENGINE: 40.0,
+    UnitType.FIRE_TRUCK: 35.0,
+    UnitType.AMBULANCE: 48.0,
+    UnitType.FIRE_OFFICER: 50.0,
 }
 
 _GRADE_WEIGHTS: dict[Grade, float] = {

@@ -17,6 +17,10 @@ TYPE_LABELS: dict[UnitType, str] = {
     UnitType.ARMED_RESPONSE: "ARV",
     UnitType.TRAFFIC: "traffic car",
     UnitType.PUBLIC_ORDER: "public order carrier",
+    UnitType.FIRE_ENGINE: "fire engine",
+    UnitType.FIRE_TRUCK: "ladder truck",
+    UnitType.AMBULANCE: "ambulance",
+    UnitType.FIRE_OFFICER: "fire officer",
 }
 
 def distance_words(metres: float) -> str:

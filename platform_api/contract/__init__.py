@@ -119,6 +119,12 @@ class UnitType(StrEnum):
     ARMED_RESPONSE = "armed_response"
     TRAFFIC = "traffic"
     PUBLIC_ORDER = "public_order"
+    # Fire and medical services' units (the San Francisco Fire Department's recording):
+    # shown and recommended as what they are, never as police response cars.
+    FIRE_ENGINE = "fire_engine"
+    FIRE_TRUCK = "fire_truck"  # a ladder truck
+    AMBULANCE = "ambulance"
+    FIRE_OFFICER = "fire_officer"  # a chief or rescue captain's car
 
 
 class AssignmentState(StrEnum):
@@ -233,6 +239,9 @@ class IncidentFields(BaseModel):
     created_at: datetime
     created_by: str
     closed_at: datetime | None
+    # The force whose area it is in (a code of the platform's pack: `GET /v1/pack`); None
+    # in recordings from before forces.
+    force: str | None = None
 
 
 class IncidentPublic(IncidentFields):
@@ -283,6 +292,7 @@ class UnitPublic(BaseModel):
     crew: list[CrewMember] = []
     shift: Shift | None = None
     status_until: datetime | None = None  # when a refreshment break ends
+    force: str | None = None  # whose unit (a code of the platform's pack)
 
     def all_capabilities(self) -> frozenset[str]:
         """The vehicle's capabilities and its crew's skills: what recommendations use."""
@@ -305,6 +315,8 @@ class AssignmentPublic(BaseModel):
     # Defaults keep recordings from before acknowledgement readable.
     acknowledged_at: datetime | None = None
     ack_due_at: datetime | None = None
+    # A unit of one force sent to the other's incident: why (flagged in both forces' rooms).
+    cross_border_reason: str | None = None
 
     def unacknowledged_at(self, now: datetime) -> bool:
         """Still only dispatched after its acknowledgement deadline: flag it."""
@@ -349,6 +361,7 @@ class MarkerPublic(BaseModel):
     updated_at: datetime
     updated_by: str
     retired_reason: str | None = None
+    force: str | None = None  # whose area the place is in
 
     def covers(self, lat: float, lon: float) -> bool:
         return haversine_m(self.location.lat, self.location.lon, lat, lon) <= self.radius_m
@@ -478,7 +491,11 @@ class RecordingHeader(BaseModel):
 
     format: str = RECORDING_FORMAT
     source: str
-    area: str = "london"  # whose map the console shows: "london", "san_francisco"
+    area: str = "london"  # older name of the place: "london", "san_francisco"
+    # The force pack the recording happened in: replay, a training sandbox taken over from
+    # it and the simulator inside that sandbox use its map, gazetteer, time zone and units.
+    # Recordings made before packs name none: theirs is the one their `area` names.
+    pack: str = "london"
     from_ts: datetime
     to_ts: datetime
     first_seq: int
@@ -492,6 +509,18 @@ class RecordingHeader(BaseModel):
     # True when callers are pseudonymised (`export --redact`): the events are chained again,
     # so the file verifies on its own but no longer matches the platform's log.
     redacted: bool = False
+
+    @model_validator(mode="before")
+    @classmethod
+    def _pack_from_area(cls, data: Any) -> Any:
+        if isinstance(data, dict) and "pack" not in data:
+            area = str(data.get("area", "london"))
+            return {**data, "pack": _AREA_PACKS.get(area, area)}
+        return data
+
+
+# A recording's `area`, from before recordings named their pack -> the pack.
+_AREA_PACKS = {"london": "london", "san_francisco": "san-francisco"}
 
 
 class TrainingSeed(_Strict):
@@ -564,6 +593,8 @@ class UnitCreate(_Strict):
     home_station: Text
     borough: Text | None = None
     position: Point | None = None
+    # A force of the platform's pack; default: the force of the district it stands in
+    force: Annotated[str, StringConstraints(pattern=r"^[a-z0-9-]{1,32}$")] | None = None
 
 
 class UnitStatusUpdate(_Strict):
@@ -605,6 +636,8 @@ class PositionBatch(_Strict):
 
 class AssignmentCreate(_Strict):
     incident_id: Text
+    # Required when the unit belongs to another force than the incident (422 without it).
+    reason: Text | None = None
 
 
 class StandDown(_Strict):
@@ -710,6 +743,7 @@ class UserPublic(BaseModel):
     username: str
     display_name: str
     role: Role
+    force: str | None = None  # whose room the user works in (their console shows it first)
 
 
 class UserCreate(_Strict):
@@ -717,6 +751,8 @@ class UserCreate(_Strict):
     display_name: Text
     role: Role
     password: Annotated[str, StringConstraints(min_length=8, max_length=200)]
+    # a force of the platform's pack (422 otherwise); default: its first
+    force: Annotated[str, StringConstraints(pattern=r"^[a-z0-9-]{1,32}$")] | None = None
 
 
 class TokenPublic(BaseModel):

@@ -120,6 +120,7 @@ class IncidentRow(Base):
     created_by: Mapped[str] = mapped_column(String(64))
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     cell: Mapped[int | None] = mapped_column(Integer)  # platform_api.grid.cell_of(lat, lon)
+    force: Mapped[str | None] = mapped_column(String(32))  # a code of the platform's pack
 
     # Loaded only when read (full incidents: `views.with_lists()` loads them in bulk): a
     # command on an incident must not read its whole log, which only grows.
@@ -158,6 +159,7 @@ class UnitRow(Base):
     crew: Mapped[list[dict[str, Any]] | None] = mapped_column(JSON)  # contract.CrewMember
     shift: Mapped[str | None] = mapped_column(String(16))
     status_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    force: Mapped[str | None] = mapped_column(String(32))
 
 
 class AssignmentRow(Base):
@@ -176,6 +178,7 @@ class AssignmentRow(Base):
     cleared_reason: Mapped[str | None] = mapped_column(String(200))
     acknowledged_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     ack_due_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    cross_border_reason: Mapped[str | None] = mapped_column(String(200))
 
 
 class MarkerRow(Base):
@@ -200,6 +203,7 @@ class MarkerRow(Base):
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
     updated_by: Mapped[str] = mapped_column(String(64))
     retired_reason: Mapped[str | None] = mapped_column(String(200))
+    force: Mapped[str | None] = mapped_column(String(32))
 
 
 class UserRow(Base):
@@ -209,6 +213,7 @@ class UserRow(Base):
     role: Mapped[str] = mapped_column(String(16))
     password_hash: Mapped[str] = mapped_column(String(200))
     active: Mapped[bool] = mapped_column(default=True)
+    force: Mapped[str | None] = mapped_column(String(32))
 
 
 class TokenRow(Base):

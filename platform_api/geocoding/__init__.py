@@ -12,6 +12,7 @@ from __future__ import annotations
 from platform_api.geocoding.base import Geocoder, GeocoderUnavailable, Place
 from platform_api.geocoding.gazetteer import GazetteerError, GazetteerGeocoder
 from platform_api.geocoding.geopy_adapter import GeopyGeocoder
+from platform_api.packs import ForcePack
 from platform_api.settings import Settings
 
 __all__ = [
@@ -25,7 +26,8 @@ __all__ = [
 ]
 
 
-def make_geocoder(settings: Settings) -> Geocoder:
+def make_geocoder(settings: Settings, pack: ForcePack) -> Geocoder:
+    """The site's geocoder for the platform's pack (its districts name every answer's)."""
     if settings.geocoder_url:
-        return GeopyGeocoder(settings.geocoder_url)
-    return GazetteerGeocoder(settings.gazetteer_files)
+        return GeopyGeocoder(settings.geocoder_url, pack=pack)
+    return GazetteerGeocoder(settings.gazetteer_files, pack=pack)

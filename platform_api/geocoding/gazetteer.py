@@ -1,8 +1,8 @@
-"""The offline geocoder: borough names and centroids, plus gazetteers of named places.
+"""The offline geocoder: district names and centroids, plus gazetteers of named places.
 
-It needs no network, so it is the default. It knows the 33 boroughs (centroids from
-`londonCentroids.json`), the places the project ships in `gazetteer.csv`, and any gazetteer
-CSV a site adds (columns `name,lat,lon`). Search ignores case, accents and punctuation
+It needs no network, so it is the default. It knows the force pack's districts (London's
+33 boroughs by default), the places in the pack's gazetteer, and any gazetteer CSV a site
+adds (columns `name,lat,lon`). Search ignores case, accents and punctuation
 and ranks candidates in this order: exact name, name prefix, every word a word prefix, then
 fuzzy (difflib) for typing errors. It cannot know addresses. "12 High Street, Croydon"
 falls back to the place or borough the text names, rightmost first as in a postal
@@ -20,15 +20,12 @@ import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from difflib import SequenceMatcher
-from functools import lru_cache
-from importlib import resources
 from pathlib import Path
 
 from platform_api.contract import GeoSource, PlaceKind, Precision
-from platform_api.geo import borough_at, boroughs, haversine_m
+from platform_api.geo import haversine_m
 from platform_api.geocoding.base import Place
-
-SHIPPED = "gazetteer.csv"  # in resources/data/london, see README-gazetteer.md there
+from platform_api.packs import ForcePack, load_pack
 
 # Words an operator often leaves out: "Waterloo" should match "Waterloo station" exactly.
 _GENERIC_SUFFIXES = ("station", "town centre", "international")
@@ -97,11 +94,6 @@ def parse_csv(text: str, label: str) -> list[_Entry]:
     return entries
 
 
-def _shipped() -> list[_Entry]:
-    path = resources.files("resources") / "data" / "london" / SHIPPED
-    return parse_csv(path.read_text("utf-8"), SHIPPED)
-
-
 def _site_file(path: str | Path) -> list[_Entry]:
     try:
         text = Path(path).read_text("utf-8-sig")  # spreadsheets often write a BOM
@@ -110,20 +102,21 @@ def _site_file(path: str | Path) -> list[_Entry]:
     return parse_csv(text, str(path))
 
 
-@lru_cache(maxsize=4096)
-def _borough_at(lat: float, lon: float) -> str | None:
-    return borough_at(lat, lon)
-
-
 class GazetteerGeocoder:
     """The default `Geocoder`. Everything is in memory; a search scans every entry, which
     takes well under a millisecond for the shipped few hundred places."""
 
-    def __init__(self, extra_files: Sequence[str | Path] = ()) -> None:
+    def __init__(
+        self, extra_files: Sequence[str | Path] = (), pack: ForcePack | None = None
+    ) -> None:
+        self._pack = pack if pack is not None else load_pack()
         entries = [
-            _Entry.of(b.name, b.centroid[0], b.centroid[1], PlaceKind.BOROUGH) for b in boroughs()
+            _Entry.of(d.name, d.centroid[0], d.centroid[1], PlaceKind.BOROUGH)
+            for d in self._pack.districts
         ]
-        entries += _shipped()
+        entries += [
+            _Entry.of(p.name, p.lat, p.lon, PlaceKind.PLACE) for p in self._pack.places
+        ]
         for path in extra_files:
             entries += _site_file(path)
         self._entries = tuple(entries)
@@ -223,7 +216,7 @@ class GazetteerGeocoder:
         if entry.kind is PlaceKind.BOROUGH:
             borough: str | None = entry.name
         else:
-            borough = _borough_at(entry.lat, entry.lon)
+            borough = self._pack.district_name_at(entry.lat, entry.lon)
         return Place(
             name=entry.name,
             lat=entry.lat,

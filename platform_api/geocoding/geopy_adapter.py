@@ -20,8 +20,9 @@ from geopy.exc import GeopyError  # type: ignore[import-untyped]
 from geopy.geocoders import Nominatim  # type: ignore[import-untyped]
 
 from platform_api.contract import GeoSource, PlaceKind, Precision
-from platform_api.geo import borough_at, boroughs, haversine_m
+from platform_api.geo import haversine_m
 from platform_api.geocoding.base import GeocoderUnavailable, Place
+from platform_api.packs import ForcePack, load_pack
 
 USER_AGENT = "control-room-platform"
 DEFAULT_TIMEOUT_S = 5.0
@@ -38,9 +39,9 @@ def split_url(url: str) -> tuple[str, str]:
     return parts.scheme, (parts.netloc + parts.path).rstrip("/")
 
 
-def _force_area_viewbox() -> list[tuple[float, float]]:
-    """The boroughs' bounding box as two (lat, lon) corners: a preference, not a limit."""
-    areas = boroughs()
+def _force_area_viewbox(pack: ForcePack) -> list[tuple[float, float]]:
+    """The districts' bounding box as two (lat, lon) corners: a preference, not a limit."""
+    areas = pack.districts
     return [
         (min(b.bbox[1] for b in areas), min(b.bbox[0] for b in areas)),
         (max(b.bbox[3] for b in areas), max(b.bbox[2] for b in areas)),
@@ -50,13 +51,16 @@ def _force_area_viewbox() -> list[tuple[float, float]]:
 class GeopyGeocoder:
     """A `Geocoder` over a Nominatim-compatible server."""
 
-    def __init__(self, url: str, *, timeout_s: float = DEFAULT_TIMEOUT_S) -> None:
+    def __init__(
+        self, url: str, *, timeout_s: float = DEFAULT_TIMEOUT_S, pack: ForcePack | None = None
+    ) -> None:
+        self._pack = pack if pack is not None else load_pack()
         scheme, domain = split_url(url)
         self.url = f"{scheme}://{domain}"
         self._nominatim: Any = Nominatim(
             domain=domain, scheme=scheme, timeout=timeout_s, user_agent=USER_AGENT
         )
-        self._viewbox = _force_area_viewbox()
+        self._viewbox = _force_area_viewbox(self._pack)
 
     def search(self, text: str, limit: int) -> list[Place]:
         found = self._call(
@@ -108,5 +112,5 @@ class GeopyGeocoder:
             kind=PlaceKind.ADDRESS,
             precision=Precision.EXACT,
             source=GeoSource.GEOPY,
-            borough=borough_at(lat, lon),
+            borough=self._pack.district_name_at(lat, lon),
         )

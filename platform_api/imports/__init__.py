@@ -65,7 +65,7 @@ def import_calls(csv_path: Path, mapping: CallMapping, pack: ForcePack, out: Pat
     steps = plan(rows)
     start = steps[0][0]
     builder = Builder(mapping)
-    builder.add_units(rows, start)
+    builder.add_units(rows, start, pack)
     initial = StatePublic.model_validate({
         "as_of_seq": 0, "calls": [], "incidents": [], "assignments": [],
         "units": [dict(u, position=dict(u["position"])) for u in builder.units.values()],
@@ -75,6 +75,7 @@ def import_calls(csv_path: Path, mapping: CallMapping, pack: ForcePack, out: Pat
     header = make_header(
         source=f"{mapping.source_name}: {csv_path.name} (pack {pack.id})",
         area=mapping.area,
+        pack=pack.id,
         initial_state=initial,
         from_ts=start,
         to_ts=steps[-1][0],

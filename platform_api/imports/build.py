@@ -22,8 +22,10 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from platform_api.contract import GRADE_TARGET_MINUTES, UnitType
+from platform_api.forces import force_at
 from platform_api.imports.mapping import CallMapping
 from platform_api.imports.read import CallRow
+from platform_api.packs import ForcePack
 from platform_api.recording import EventChain, iso
 
 _STEPS = ("dispatch", "en_route", "at_scene", "cleared")
@@ -67,7 +69,10 @@ class Builder:
             self.bump(unit, status="available", status_since=ts, incident_id=None),
         ]
 
-    def add_units(self, rows: list[CallRow], start: datetime) -> None:
+    def add_units(
+        self, rows: list[CallRow], start: datetime, pack: ForcePack | None = None
+    ) -> None:
+        """Each unit at the middle of its calls; in that point's district of `pack`."""
         places: dict[str, list[tuple[float, float]]] = defaultdict(list)
         kinds: dict[str, str] = {}
         for row in rows:
@@ -88,7 +93,8 @@ class Builder:
                 "type": (mapped or UnitType.RESPONSE_CAR).value,
                 "capabilities": [] if mapped or not capability else [capability],
                 "home_station": self.mapping.unit_home,
-                "borough": None,
+                "borough": pack.district_name_at(lat, lon) if pack is not None else None,
+                "force": force_at(pack, lat, lon) if pack is not None else None,
                 "status": "available",
                 "status_since": at,
                 "position": {"lat": lat, "lon": lon, "at": at, "heading": None,

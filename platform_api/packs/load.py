@@ -133,12 +133,16 @@ def _forces(where: str, value: Any) -> tuple[Force, ...]:
     for i, raw in enumerate(value):
         at = f"forces[{i}]"
         raw = _table(where, at, raw)
-        extra = sorted(set(raw) - {"code", "name", "prefix"})
+        extra = sorted(set(raw) - {"code", "name", "prefix", "call_share"})
         if extra:
             raise PackError(f"{where}: {at}: unknown key(s) {', '.join(extra)}")
+        share = raw.get("call_share", 1.0)
+        if isinstance(share, bool) or not isinstance(share, int | float) or not share > 0:
+            raise PackError(f"{where}: {at}.call_share: expected a positive number")
         out.append(Force(_text(where, f"{at}.code", raw.get("code")),
                          _text(where, f"{at}.name", raw.get("name")),
-                         _text(where, f"{at}.prefix", raw.get("prefix"))))
+                         _text(where, f"{at}.prefix", raw.get("prefix")),
+                         float(share)))
     codes = [f.code for f in out]
     if len(set(codes)) != len(codes):
         raise PackError(f"{where}: forces: each code must be unique ({', '.join(codes)})")

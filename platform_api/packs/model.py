@@ -25,6 +25,9 @@ class Force:
     code: str
     name: str
     prefix: str  # incident references: PREFIX-YYYYMMDD-NNNN
+    # The force's share of the simulated calls (relative to the others'): each force's calls
+    # arrive at its own rate, `SimConfig.call_rate_per_hour` split by these shares.
+    call_share: float = 1.0
 
 
 @dataclass(frozen=True)
@@ -133,11 +136,21 @@ class ForcePack:
         hits = self._tree.query(shapely.Point(lon, lat), predicate="intersects")
         return self.districts[int(min(hits))] if hits.size else None
 
+    def district_name_at(self, lat: float, lon: float) -> str | None:
+        """The name of the district containing the point, or None outside the area."""
+        district = self.district_at(lat, lon)
+        return district.name if district is not None else None
+
     def district_named(self, name: str) -> District:
         for d in self.districts:
             if d.name == name:
                 return d
         raise KeyError(name)
+
+    @property
+    def home_force(self) -> Force:
+        """The pack's first force: rows made before forces existed belong to it."""
+        return self.forces[0]
 
     def force(self, code: str) -> Force:
         for f in self.forces:

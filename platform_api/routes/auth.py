@@ -14,6 +14,7 @@ from platform_api.db.engine import write_session
 from platform_api.db.models import UserRow
 from platform_api.errors import Conflict, NotFound, Unauthenticated
 from platform_api.eventlog import utc_now
+from platform_api.forces import known_force
 from platform_api.login_guard import AddressThrottle
 from platform_api.routes.deps import ERRORS, settings_of
 
@@ -79,5 +80,11 @@ def create_user(request: Request, body: UserCreate, user: Authorised) -> UserPub
     with write_session(request.app.state.engine) as session, session.begin():
         if session.get(UserRow, body.username) is not None:
             raise Conflict(f"user {body.username} exists", field="username")
-        auth.add_user(session, body.username, body.display_name, body.role, body.password)
-    return UserPublic(username=body.username, display_name=body.display_name, role=body.role)
+        pack = request.app.state.pack
+        force = known_force(pack, body.force) if body.force else pack.home_force.code
+        auth.add_user(
+            session, body.username, body.display_name, body.role, body.password, force=force
+        )
+    return UserPublic(
+        username=body.username, display_name=body.display_name, role=body.role, force=force
+    )

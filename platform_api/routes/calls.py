@@ -12,7 +12,6 @@ from platform_api.routes.deps import (
     EntityCommand,
     EntityId,
     NewCommand,
-    settings_of,
 )
 from platform_api.services import calls
 
@@ -51,7 +50,7 @@ async def raise_incident(
     request: Request, call_id: EntityId, body: IncidentCreate, cmd: EntityCommand
 ) -> Response:
     """Create an incident from an answered call (If-Match: the call's version)."""
-    prefix = settings_of(request).reference_prefix
+    prefix: str | None = request.app.state.reference_prefix
     return await cmd.run(
         lambda ctx: calls.create_incident(ctx, call_id, cmd.version, body, prefix), body
     )

@@ -16,9 +16,9 @@ from starlette.concurrency import run_in_threadpool
 from platform_api.auth import Authorised
 from platform_api.contract import ErrorBody, GeoResults, ReversePublic
 from platform_api.errors import Invalid
-from platform_api.geo import borough_at
 from platform_api.geocoding import Geocoder
 from platform_api.routes.deps import ERRORS
+from platform_api.routes.pack import pack_of
 from platform_api.wire_types import LINE_PATTERN, line_problem
 
 router = APIRouter(prefix="/v1/geo", tags=["geolocation"])
@@ -65,11 +65,11 @@ async def search(
 async def reverse(request: Request, user: Authorised, lat: Lat, lon: Lon) -> ReversePublic:
     """What is here: the nearest known place (with `distance_m`) and the borough the point
     falls in. `inside_force_area` is false outside every borough."""
-    geocoder = geocoder_of(request)
+    geocoder, pack = geocoder_of(request), pack_of(request)
 
     def lookup() -> ReversePublic:
         place = geocoder.reverse(lat, lon)
-        borough = borough_at(lat, lon)
+        borough = pack.district_name_at(lat, lon)
         return ReversePublic(
             place=place.public() if place is not None else None,
             borough=borough,

@@ -17,7 +17,6 @@ from platform_api.routes.deps import (
     EntityCommand,
     EntityId,
     NewCommand,
-    settings_of,
 )
 from platform_api.services import incidents
 
@@ -27,7 +26,7 @@ router = APIRouter(prefix="/v1/incidents", tags=["incidents"])
 @router.post("", status_code=201, **COMMAND)
 async def create_incident(request: Request, body: IncidentCreate, cmd: NewCommand) -> Response:
     """An incident with no call: a walk-in or officer-generated report."""
-    prefix = settings_of(request).reference_prefix
+    prefix: str | None = request.app.state.reference_prefix
     return await cmd.run(lambda ctx: incidents.create(ctx, body, prefix), body)
 
 

@@ -39,7 +39,7 @@ def _prepare(
             session, from_ts=from_ts, to_ts=to_ts, from_seq=from_seq, to_seq=to_seq
         )
         source = f"platform {str(request.base_url).rstrip('/')}"
-        return window, build_header(session, window, source)
+        return window, build_header(session, window, source, request.app.state.pack.id)
 
 
 @router.get(

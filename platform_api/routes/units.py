@@ -61,10 +61,15 @@ async def assign_unit(
     request: Request, unit_id: EntityId, body: AssignmentCreate, cmd: EntityCommand
 ) -> Response:
     """Dispatch an available unit (If-Match: the unit's version). Two dispatchers racing
-    for one unit: one wins, the other gets 409 naming where the unit went."""
+    for one unit: one wins, the other gets 409 naming where the unit went. A unit of
+    another force than the incident's needs a `reason` (422 without): the assignment
+    carries it as `cross_border_reason` and the incident's log says so."""
     ack_within = settings_of(request).ack_within_s
     return await cmd.run(
-        lambda ctx: units.assign(ctx, unit_id, cmd.version, body.incident_id, ack_within), body
+        lambda ctx: units.assign(
+            ctx, unit_id, cmd.version, body.incident_id, ack_within, body.reason
+        ),
+        body,
     )
 
 

@@ -94,7 +94,7 @@ def _finish(ctx: CommandContext, row: CallRow, incident_id: str | None = None) -
 
 
 def create_incident(
-    ctx: CommandContext, call_id: str, if_match: int, body: IncidentCreate, prefix: str
+    ctx: CommandContext, call_id: str, if_match: int, body: IncidentCreate, prefix: str | None
 ) -> None:
     """Raise a new incident from an answered call; the call is closed and linked to it."""
     call = get_or_404(ctx.session, CallRow, call_id)

@@ -22,7 +22,7 @@ from platform_api.contract import (
 from platform_api.db.models import AssignmentRow, CounterRow, IncidentLogRow, IncidentRow, UnitRow
 from platform_api.errors import Conflict, Invalid
 from platform_api.eventlog import CommandContext
-from platform_api.geo import borough_at
+from platform_api.forces import force_at, prefix_of
 from platform_api.grid import cell_of
 from platform_api.services.views import (
     assignment_public,
@@ -56,15 +56,19 @@ def add_entry(ctx: CommandContext, row: IncidentRow, text: str) -> LogEntryPubli
 
 
 def new_incident(
-    ctx: CommandContext, body: IncidentCreate, prefix: str
+    ctx: CommandContext, body: IncidentCreate, prefix: str | None
 ) -> tuple[IncidentRow, list[LogEntryPublic]]:
     """Insert an incident row and its narrative, if any (no event: the caller emits one
-    covering all it changed, with the log entries returned here as `appended`)."""
+    covering all it changed, with the log entries returned here as `appended`). The
+    incident is the force's whose area it is in, and its reference carries that force's
+    prefix (or `prefix`, when the platform sets one for all: a training sandbox)."""
     target = _target(ctx, body.grade)
+    force = force_at(ctx.pack, body.location.lat, body.location.lon)
     row = IncidentRow(
         id=uuid.uuid4().hex,
         version=1,
-        reference=next_reference(ctx, prefix),
+        force=force,
+        reference=next_reference(ctx, prefix or prefix_of(ctx.pack, force)),
         opening_classification=body.opening_classification,
         closing_classification=None,
         grade=body.grade.value,
@@ -73,7 +77,7 @@ def new_incident(
         lat=body.location.lat,
         lon=body.location.lon,
         address=body.location.address,
-        borough=borough_at(body.location.lat, body.location.lon),
+        borough=ctx.pack.district_name_at(body.location.lat, body.location.lon),
         status=IncidentStatus.OPEN.value,
         created_at=ctx.now,
         created_by=ctx.actor,
@@ -86,7 +90,7 @@ def new_incident(
     return row, entries
 
 
-def create(ctx: CommandContext, body: IncidentCreate, prefix: str) -> None:
+def create(ctx: CommandContext, body: IncidentCreate, prefix: str | None) -> None:
     """An incident with no call behind it: a walk-in or officer-generated report."""
     row, entries = new_incident(ctx, body, prefix)
     ctx.emit(
@@ -169,7 +173,8 @@ def relocate(
 ) -> None:
     row = _open_incident(ctx, incident_id, if_match)
     row.lat, row.lon, row.address = location.lat, location.lon, location.address
-    row.borough = borough_at(location.lat, location.lon)
+    row.borough = ctx.pack.district_name_at(location.lat, location.lon)
+    row.force = force_at(ctx.pack, location.lat, location.lon)
     row.cell = cell_of(location.lat, location.lon)
     _emit_incident(ctx, "incident.location_updated", row)
 

@@ -27,7 +27,7 @@ from platform_api.contract.geodesy import haversine_m
 from platform_api.db.models import MarkerRow
 from platform_api.errors import Conflict, NotFound, StaleVersion
 from platform_api.eventlog import CommandContext
-from platform_api.geo import borough_at
+from platform_api.forces import force_at
 
 MAX_RADIUS_M = 2000.0  # contract.MarkerRadius: the search box below relies on it
 _DEG_LAT = MAX_RADIUS_M / 111_320.0
@@ -50,6 +50,7 @@ def marker_public(row: MarkerRow) -> MarkerPublic:
         updated_at=row.updated_at,
         updated_by=row.updated_by,
         retired_reason=row.retired_reason,
+        force=row.force,
     )
 
 
@@ -82,7 +83,8 @@ def create(ctx: CommandContext, body: MarkerCreate, place: Point, address: str |
         lon=place.lon,
         radius_m=body.radius_m,
         address=address,
-        borough=borough_at(place.lat, place.lon),
+        borough=ctx.pack.district_name_at(place.lat, place.lon),
+        force=force_at(ctx.pack, place.lat, place.lon),
         status=MarkerStatus.ACTIVE.value,
         created_at=ctx.now,
         created_by=ctx.actor,
@@ -109,7 +111,8 @@ def revise(ctx: CommandContext, marker_id: str, if_match: int, body: MarkerRevis
     if body.location is not None:
         row.lat, row.lon = body.location.lat, body.location.lon
         row.address = body.location.address
-        row.borough = borough_at(row.lat, row.lon)
+        row.borough = ctx.pack.district_name_at(row.lat, row.lon)
+        row.force = force_at(ctx.pack, row.lat, row.lon)
     row.version += 1
     row.updated_at, row.updated_by = ctx.now, ctx.actor
     ctx.emit(

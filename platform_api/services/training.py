@@ -16,6 +16,7 @@ from platform_api.contract import StatePublic, TrainingSeed
 from platform_api.db.models import AssignmentRow, CallRow, IncidentLogRow, IncidentRow, UnitRow
 from platform_api.errors import Conflict
 from platform_api.eventlog import CommandContext, head_seq
+from platform_api.forces import force_at
 from platform_api.grid import cell_of
 from platform_api.services.views import (
     assignment_public,
@@ -66,6 +67,7 @@ def seed(ctx: CommandContext, body: TrainingSeed) -> None:
                 created_by=i.created_by,
                 closed_at=i.closed_at,
                 cell=cell_of(i.location.lat, i.location.lon),
+                force=i.force or force_at(ctx.pack, i.location.lat, i.location.lon),
             )
         )
         for entry in i.log:
@@ -118,7 +120,7 @@ def seed(ctx: CommandContext, body: TrainingSeed) -> None:
                 type=u.type.value,
                 capabilities=list(u.capabilities),
                 home_station=u.home_station,
-                borough=u.borough,
+                borough=u.borough or (ctx.pack.district_name_at(pos.lat, pos.lon) if pos else None),
                 status=u.status.value,
                 status_since=u.status_since,
                 lat=pos.lat if pos else None,
@@ -130,6 +132,7 @@ def seed(ctx: CommandContext, body: TrainingSeed) -> None:
                 crew=[m.model_dump(exclude_none=True) for m in u.crew],
                 shift=u.shift.value if u.shift else None,
                 status_until=u.status_until,
+                force=u.force or (force_at(ctx.pack, pos.lat, pos.lon) if pos else None),
             )
         )
     ctx.session.flush()

@@ -29,7 +29,7 @@ from platform_api.contract import (
 from platform_api.db.models import AssignmentRow, IncidentRow, UnitRow
 from platform_api.errors import Conflict, Invalid
 from platform_api.eventlog import CommandContext
-from platform_api.geo import borough_at
+from platform_api.forces import force_at, known_force
 from platform_api.services import markers
 from platform_api.services.incidents import REASON_NEEDED_FROM, add_entry
 from platform_api.services.views import (
@@ -70,7 +70,8 @@ def create(ctx: CommandContext, body: UnitCreate) -> None:
         type=body.type.value,
         capabilities=sorted(set(body.capabilities)),
         home_station=body.home_station,
-        borough=body.borough or (borough_at(pos.lat, pos.lon) if pos else None),
+        borough=body.borough or (ctx.pack.district_name_at(pos.lat, pos.lon) if pos else None),
+        force=_unit_force(ctx, body),
         status=UnitStatus.AVAILABLE.value,
         status_since=ctx.now,
         lat=pos.lat if pos else None,
@@ -79,6 +80,30 @@ def create(ctx: CommandContext, body: UnitCreate) -> None:
     )
     ctx.session.add(row)
     ctx.emit("unit.created", "unit", row.id, changes={"units": [unit_public(row)]})
+
+
+def _unit_force(ctx: CommandContext, body: UnitCreate) -> str:
+    """The force named, else the force of the district it is in (or named), else the first."""
+    if body.force is not None:
+        return known_force(ctx.pack, body.force)
+    if body.position is not None:
+        return force_at(ctx.pack, body.position.lat, body.position.lon)
+    if body.borough is not None:
+        for district in ctx.pack.districts:
+            if district.name == body.borough:
+                return district.force
+    return ctx.pack.home_force.code
+
+
+def _cross_border(ctx: CommandContext, unit: UnitRow, incident: IncidentRow) -> bool:
+    return unit.force is not None and incident.force is not None and unit.force != incident.force
+
+
+def _force_name(ctx: CommandContext, code: str | None) -> str:
+    for force in ctx.pack.forces:
+        if force.code == code:
+            return force.name
+    return code or "no force"
 
 
 def _set_status(
@@ -218,9 +243,14 @@ def ack_due(now: datetime, grade: str, ack_within: AckWithin) -> datetime | None
 
 
 def _dispatch(
-    ctx: CommandContext, unit: UnitRow, incident: IncidentRow, ack_within: AckWithin
+    ctx: CommandContext,
+    unit: UnitRow,
+    incident: IncidentRow,
+    ack_within: AckWithin,
+    cross_border_reason: str | None = None,
 ) -> AssignmentRow:
     a = AssignmentRow(
+        cross_border_reason=cross_border_reason,
         id=uuid.uuid4().hex,
         version=1,
         unit_id=unit.id,
@@ -260,7 +290,11 @@ def assign(
     if_match: int,
     incident_id: str,
     ack_within: AckWithin | None = None,
+    reason: str | None = None,
 ) -> None:
+    """Dispatch an available unit. A unit of one force sent to the other force's incident
+    needs a reason, which the assignment carries and the incident's log records, so both
+    forces' rooms see it flagged."""
     unit = get_or_404(ctx.session, UnitRow, unit_id)
     incident = _open_incident(ctx, incident_id)
     # State before version: the dispatcher who lost a race must hear who has the unit.
@@ -276,13 +310,33 @@ def assign(
             current_version=unit.version,
         )
     check_version(unit, if_match)
-    a = _dispatch(ctx, unit, incident, ack_within or {})
+    reason = (reason or "").strip() or None
+    logged = []
+    border: dict[str, Any] = {}
+    if _cross_border(ctx, unit, incident):
+        if reason is None:
+            raise Invalid(
+                f"reason: {unit.callsign} is {_force_name(ctx, unit.force)}'s and "
+                f"{incident.reference} is {_force_name(ctx, incident.force)}'s: sending a "
+                "unit across the force border needs a reason",
+                field="reason",
+            )
+        text = f"Cross-border: {unit.callsign} ({_force_name(ctx, unit.force)}) sent: {reason}"
+        logged.append(_log_on(ctx, incident, text))
+        border = {"cross_border": {"unit_force": unit.force, "incident_force": incident.force}}
+    a = _dispatch(ctx, unit, incident, ack_within or {}, reason if logged else None)
     ctx.emit(
         "assignment.created",
         "assignment",
         a.id,
-        changes={"assignments": [assignment_public(a)], "units": [unit_public(unit)]},
+        changes={
+            "assignments": [assignment_public(a)],
+            "units": [unit_public(unit)],
+            **_incident_changes(logged),
+        },
+        appended=_appended(logged),
         markers=_briefing(ctx, incident),
+        **border,
     )
 
 
@@ -376,7 +430,8 @@ def reallocate(
             current_version=unit.version,
         )
     _clear(old, ctx.now, f"reallocated: {reason}")
-    new = _dispatch(ctx, unit, target, ack_within or {})
+    crossing = reason if _cross_border(ctx, unit, target) else None
+    new = _dispatch(ctx, unit, target, ack_within or {}, crossing)
     # Both incidents' logs say so, with who (the entries' author) and why.
     source = ctx.session.get(IncidentRow, old.incident_id)
     came_from = source.reference if source is not None else "another incident"

@@ -98,6 +98,7 @@ def incident_fields(row: IncidentRow) -> IncidentFields:
         created_at=row.created_at,
         created_by=row.created_by,
         closed_at=row.closed_at,
+        force=row.force,
     )
 
 
@@ -136,6 +137,7 @@ def unit_public(row: UnitRow) -> UnitPublic:
         crew=[CrewMember.model_validate(m) for m in row.crew or []],
         shift=Shift(row.shift) if row.shift else None,
         status_until=row.status_until,
+        force=row.force,
     )
 
 
@@ -154,6 +156,7 @@ def assignment_public(row: AssignmentRow) -> AssignmentPublic:
         cleared_reason=row.cleared_reason,
         acknowledged_at=row.acknowledged_at,
         ack_due_at=row.ack_due_at,
+        cross_border_reason=row.cross_border_reason,
     )
 
 

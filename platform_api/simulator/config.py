@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 
 
 @dataclass(frozen=True)
@@ -10,6 +11,10 @@ class SimConfig:
     call_rate_per_hour: float = 180.0  # Poisson arrivals, 999 and 101 together
     share_999: float = 0.45
     seed: int | None = None
+    pack: str = "london"  # the force pack whose area the shift is in (the platform's)
+    # Calls per hour of each force of the pack ({} : `call_rate_per_hour` split by the
+    # forces' `call_share`); their sum is the room's rate.
+    force_rates: Mapping[str, float] = field(default_factory=dict)
     avl_interval_s: float = 2.0  # moving units report this often
     patrol_report_s: float = 15.0  # units not moving report this often
     room: bool = True  # simulated colleagues answer, raise, dispatch and close

@@ -19,6 +19,7 @@ from typing import Any
 import httpx
 
 from platform_api.geo import haversine_m
+from platform_api.packs import ForcePack, load_pack
 from platform_api.simulator import avl, scenarios
 from platform_api.simulator.api import Api, World
 from platform_api.simulator.config import SimConfig
@@ -28,6 +29,9 @@ from platform_api.simulator.world import plan_units
 log = logging.getLogger("platform_api.simulator")
 
 TICK_S = 0.25
+# Units the simulated room sends to any job (specialists only where a job needs them).
+GENERAL_TYPES = ("response_car", "foot_patrol", "fire_engine", "ambulance")
+OTHER_FORCE_PENALTY = 3.0
 ROTA_BATCH = 12  # rota commands per tick at most, so a tick (and stop) stays short
 
 
@@ -67,11 +71,21 @@ class _Job:
     units_sent: set[str] = field(default_factory=set)
 
 
+def force_rates(config: SimConfig, pack: ForcePack) -> dict[str, float]:
+    """Calls per hour of each force: the config's, else the room's rate by call shares."""
+    if config.force_rates:
+        return {code: config.force_rates[code] for code in config.force_rates}
+    total = sum(f.call_share for f in pack.forces)
+    return {f.code: config.call_rate_per_hour * f.call_share / total for f in pack.forces}
+
+
 class Simulator:
     def __init__(self, base_url: str, config: SimConfig | None = None) -> None:
         self.config = config or SimConfig()
         self.stats = SimStats()
         self._rng = random.Random(self.config.seed)
+        self._pack = load_pack(self.config.pack)
+        self._force_rates = force_rates(self.config, self._pack)
         self._world = World()
         self._api = Api(base_url, self._world)
         self._stop = threading.Event()
@@ -112,7 +126,7 @@ class Simulator:
         self._api.close()
 
     def _seed(self) -> None:
-        for plan in plan_units(self._rng):
+        for plan in plan_units(self._rng, self._pack):
             if self._api.send(self.config.gateway_user, "/v1/units", plan.body()) is not None:
                 self.stats.units_seeded += 1
         log.info("seeded %d units", self.stats.units_seeded)
@@ -124,7 +138,7 @@ class Simulator:
             if call["state"] != "queued":
                 continue
             kind = scenarios.pick_kind(self._rng, call["line"])
-            borough, lat, lon = scenarios.pick_place(self._rng)
+            borough, lat, lon = scenarios.pick_place(self._rng, self._pack, self._force_rates)
             self._callers[call["id"]] = _Caller(
                 kind, borough.name, lat, lon, now + self._rng.uniform(lo, hi), now + 300
             )
@@ -146,7 +160,7 @@ class Simulator:
             self._stop.wait(TICK_S)
 
     def _gap(self) -> float:
-        return self._rng.expovariate(self.config.call_rate_per_hour / 3600.0)
+        return self._rng.expovariate(sum(self._force_rates.values()) / 3600.0)
 
     # ---------------------------------------------------------------- one tick
 
@@ -177,7 +191,7 @@ class Simulator:
         rng, cfg = self._rng, self.config
         line = "999" if rng.random() < cfg.share_999 else "101"
         kind = scenarios.pick_kind(rng, line)
-        borough, lat, lon = scenarios.pick_place(rng)
+        borough, lat, lon = scenarios.pick_place(rng, self._pack, self._force_rates)
         body: dict[str, Any] = {"line": line, "caller_number": scenarios.caller_number(rng)}
         if line == "999" and body["caller_number"].startswith("077") and rng.random() < 0.9:
             body["handset_location"] = scenarios.handset_fix(rng, lat, lon)
@@ -269,11 +283,11 @@ class Simulator:
             job.next_try = now + 5.0
             if unit is None:
                 continue
+            body = {"incident_id": incident_id}
+            if unit.get("force") != incident.get("force"):  # the platform asks why
+                body["reason"] = "nearest available unit; none of the force's own free"
             result = self._api.send(
-                self.config.dispatcher_user,
-                f"/v1/units/{unit['id']}/assign",
-                {"incident_id": incident_id},
-                unit["version"],
+                self.config.dispatcher_user, f"/v1/units/{unit['id']}/assign", body, unit["version"]
             )
             if result is not None:
                 self.stats.assignments += 1
@@ -353,12 +367,14 @@ class Simulator:
                 continue
             if needs is not None and needs not in unit["capabilities"]:
                 continue
-            if needs is None and unit["type"] not in ("response_car", "foot_patrol"):
+            if needs is None and unit["type"] not in GENERAL_TYPES:
                 continue
             pos = unit["position"]
             d = haversine_m(pos["lat"], pos["lon"], loc["lat"], loc["lon"])
             speed = avl.SPEED_KMH.get(unit["type"], 40.0)
             eta = d / speed
+            if unit.get("force") != incident.get("force"):
+                eta *= OTHER_FORCE_PENALTY  # a force sends its own unless far nearer
             if best is None or eta < best[0]:
                 best = (eta, unit)
         return None if best is None else best[1]

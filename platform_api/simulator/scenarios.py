@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import math
 import random
+from collections.abc import Mapping
 from dataclasses import dataclass
 
-from platform_api.geo import EARTH_RADIUS_M, Borough, boroughs
+from platform_api.geo import EARTH_RADIUS_M
+from platform_api.packs import District, ForcePack
 
 
 @dataclass(frozen=True)
@@ -141,8 +143,17 @@ def pick_kind(rng: random.Random, line: str) -> Kind:
     return rng.choices(KINDS, weights=weights)[0]
 
 
-def pick_place(rng: random.Random) -> tuple[Borough, float, float]:
-    borough = rng.choice(boroughs())
+def pick_place(
+    rng: random.Random, pack: ForcePack, force_rates: Mapping[str, float] | None = None
+) -> tuple[District, float, float]:
+    """Where a call comes from: first whose (each force's calls at its own rate, the
+    superposition of Poisson arrivals), then a district of that force."""
+    districts = pack.districts
+    if force_rates and len(pack.forces) > 1:
+        codes = list(force_rates)
+        force = rng.choices(codes, weights=[force_rates[c] for c in codes])[0]
+        districts = tuple(d for d in pack.districts if d.force == force) or districts
+    borough = rng.choice(districts)
     lat, lon = borough.random_point(rng)
     return borough, lat, lon
 

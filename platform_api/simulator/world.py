@@ -1,8 +1,11 @@
-"""Seeding a London force: units with Met-style callsigns in every borough, and specialists.
+"""Seeding a force's units from its pack's roster: per district, and specialists.
 
-Each borough has a two-letter code (as the Metropolitan Police's borough callsigns do):
-response cars are CODE11..CODE14, a foot patrol CODE21. Specialists work pan-London:
-armed response vehicles "TJ5x" (Trojan), dogs "DG1x", traffic "TD4x", public order "U1..".
+The roster is data (`[roster]` in a pack's `pack.toml`, see docs/packs.md): each district
+gets its lines' units, callsign = the district's code and a number from `first` (London's
+CW11..CW14 response cars and CW21 foot patrol, as the Metropolitan Police's borough
+callsigns); specialists get the line's prefix and a number (TJ51.., DG10..), for the
+whole area or, with `per_force`, for each force of the pack. Units start at a random point
+of their district and belong to its response base.
 """
 
 from __future__ import annotations
@@ -12,51 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from platform_api.contract import UnitType
-from platform_api.geo import boroughs
-
-BOROUGH_CODES = {
-    "Westminster": "CW",
-    "Camden": "EK",
-    "Islington": "NI",
-    "Hackney": "GH",
-    "Tower Hamlets": "HT",
-    "Lambeth": "LX",
-    "Southwark": "MD",
-    "Croydon": "ZD",
-    "Lewisham": "PL",
-    "Greenwich": "RG",
-    "Newham": "KF",
-    "Ealing": "XD",
-    "Barnet": "SX",
-    "Brent": "QK",
-    "Haringey": "YR",
-    "Enfield": "YE",
-    "Bromley": "PY",
-    "Hillingdon": "XH",
-    "Hounslow": "TX",
-    "Kingston upon Thames": "VK",
-    "Richmond upon Thames": "TW",
-    "Merton": "VW",
-    "Sutton": "ZT",
-    "Wandsworth": "WW",
-    "Kensington and Chelsea": "BS",
-    "Hammersmith and Fulham": "FH",
-    "Harrow": "QA",
-    "Redbridge": "JI",
-    "Havering": "KD",
-    "Barking and Dagenham": "KG",
-    "Bexley": "RY",
-    "Waltham Forest": "JC",
-    "City of London": "CY",
-}
-
-SPECIALISTS: list[tuple[str, UnitType, list[str], int, str]] = [
-    # callsign prefix, type, capabilities, how many, base
-    ("TJ5", UnitType.ARMED_RESPONSE, ["firearms"], 12, "Leman Street"),
-    ("DG1", UnitType.DOG, ["dog"], 8, "Bow"),
-    ("TD4", UnitType.TRAFFIC, ["traffic"], 8, "Chadwell Heath"),
-    ("U", UnitType.PUBLIC_ORDER, ["public_order"], 6, "Lambeth"),
-]
+from platform_api.packs import District, ForcePack, RosterLine, load_pack
 
 
 @dataclass
@@ -81,29 +40,54 @@ class UnitPlan:
         }
 
 
-def plan_units(rng: random.Random) -> list[UnitPlan]:
-    """About 200 units: 5 per borough and 34 pan-London specialists."""
-    plans: list[UnitPlan] = []
-    all_boroughs = boroughs()
-    for b in all_boroughs:
-        code = BOROUGH_CODES.get(b.name, b.name[:2].upper())
-        for n, unit_type in [
-            (11, UnitType.RESPONSE_CAR),
-            (12, UnitType.RESPONSE_CAR),
-            (13, UnitType.RESPONSE_CAR),
-            (14, UnitType.RESPONSE_CAR),
-            (21, UnitType.FOOT_PATROL),
-        ]:
-            lat, lon = b.random_point(rng)
-            plans.append(
-                UnitPlan(f"{code}{n}", unit_type, [], f"{b.name} police station", b.name, lat, lon)
+def _base_name(pack: ForcePack, district: District) -> str:
+    for base in pack.bases:
+        if base.district == district.name:
+            return base.name
+    return f"{district.name} base"
+
+
+def _specialists(
+    pack: ForcePack, line: RosterLine, rng: random.Random, districts: tuple[District, ...],
+    force_prefix: str,
+) -> list[UnitPlan]:
+    plans = []
+    for i in range(line.count):
+        d = rng.choice(districts)
+        lat, lon = d.random_point(rng)
+        callsign = f"{force_prefix}{line.prefix}{line.first + i}"
+        plans.append(
+            UnitPlan(
+                callsign, line.type, list(line.capabilities), _base_name(pack, d), d.name, lat, lon
             )
-    for prefix, unit_type, caps, count, base in SPECIALISTS:
-        for i in range(count):
-            b = rng.choice(all_boroughs)
-            lat, lon = b.random_point(rng)
-            callsign = f"{prefix}{i + 1}" if prefix == "U" else f"{prefix}{i}"
-            if unit_type is UnitType.ARMED_RESPONSE:
-                callsign = f"TJ{51 + i}"
-            plans.append(UnitPlan(callsign, unit_type, caps, base, b.name, lat, lon))
+        )
+    return plans
+
+
+def plan_units(rng: random.Random, pack: ForcePack | None = None) -> list[UnitPlan]:
+    """The pack's roster: London's is about 200 units (5 per borough, 34 specialists)."""
+    pack = pack if pack is not None else load_pack()
+    plans: list[UnitPlan] = []
+    for d in pack.districts:
+        for line in pack.per_district:
+            for n in range(line.first, line.first + line.count):
+                lat, lon = d.random_point(rng)
+                plans.append(
+                    UnitPlan(
+                        f"{d.code}{n}",
+                        line.type,
+                        list(line.capabilities),
+                        _base_name(pack, d),
+                        d.name,
+                        lat,
+                        lon,
+                    )
+                )
+    for line in pack.specialists:
+        if line.per_force and len(pack.forces) > 1:
+            for force in pack.forces:
+                mine = tuple(d for d in pack.districts if d.force == force.code)
+                plans += _specialists(pack, line, rng, mine or pack.districts, force.prefix)
+        else:
+            plans += _specialists(pack, line, rng, pack.districts, "")
     return plans

@@ -31,6 +31,10 @@
     armed_response: "A",
     traffic: "T",
     public_order: "P",
+    fire_engine: "E",
+    fire_truck: "L",
+    ambulance: "M",
+    fire_officer: "C",
   };
   CAD.THEMES = {
     day: {

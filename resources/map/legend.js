@@ -63,6 +63,10 @@
     armed_response: "armed response",
     traffic: "traffic",
     public_order: "public order",
+    fire_engine: "fire engine",
+    fire_truck: "ladder truck",
+    ambulance: "ambulance",
+    fire_officer: "fire officer",
   };
 
   CAD.describe = function (kind, rec) {

@@ -105,12 +105,31 @@
     map.on("zoomend", function () {
       if (selection) placeRings();
     });
+    // District names that would overlap at this zoom are hidden (a whole county's names
+    // piled up unreadably at the zoom that fits two forces); zooming in shows them.
+    map.on("zoomend resize", declutterNames);
+    setTimeout(declutterNames, 0);
     map.on("contextmenu", function (e) {
       send({ type: "context", lat: e.latlng.lat, lon: e.latlng.lng });
     });
     setTheme(config.theme);
     connect();
   };
+
+  function declutterNames() {
+    const pane = map.getPane("cadBoroughNames");
+    if (!pane) return;
+    const placed = [];
+    pane.querySelectorAll(".cad-borough-name span").forEach(function (span) {
+      span.style.visibility = "visible";
+      const r = span.getBoundingClientRect();
+      const clash = placed.some(function (p) {
+        return r.left < p.right && r.right > p.left && r.top < p.bottom && r.bottom > p.top;
+      });
+      if (clash) span.style.visibility = "hidden";
+      else placed.push(r);
+    });
+  }
 
   function connect() {
     if (typeof QWebChannel === "undefined" || !window.qt) return; // opened outside Qt

@@ -33,7 +33,7 @@ def test_a_wrong_password_or_missing_token_is_401(platform: EmbeddedPlatform) ->
     assert forged.status_code == 401
 
 
-def test_login_tells_the_console_who_and_what_role(platform: EmbeddedPlatform) -> None:
+def test_login_tells_the_console_who_what_role_and_which_force(platform: EmbeddedPlatform) -> None:
     body = httpx.post(
         f"{platform.url}/v1/auth/login", json={"username": "supervisor", "password": "demo"}
     ).json()
@@ -41,6 +41,7 @@ def test_login_tells_the_console_who_and_what_role(platform: EmbeddedPlatform) -
         "username": "supervisor",
         "display_name": "Demo Supervisor",
         "role": "supervisor",
+        "force": "met",
     }
     me = httpx.get(
         f"{platform.url}/v1/auth/me", headers={"Authorization": f"Bearer {body['token']}"}

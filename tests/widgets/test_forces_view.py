@@ -1,0 +1,102 @@
+"""A console in a room two forces share: its own force first, the neighbour's on demand,
+a reason asked before a unit crosses the border, and each force's load for supervisors."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+import qasync
+from PySide6.QtCore import Qt
+
+from console import commands
+from platform_api.embedded import EmbeddedPlatform
+from platform_api.settings import Settings
+from tests.conftest import Api
+from tests.console.conftest import run, until
+from tests.databases import fresh_db_url
+from tests.platform_api.helpers import make_incident, make_unit
+from tests.widgets.conftest import console_on
+from widgets.forces_view import ForcesView
+
+READING = {"lat": 51.4543, "lon": -0.9781, "address": "Broad Street, Reading"}
+WINCHESTER = {"lat": 51.0632, "lon": -1.3080, "address": "High Street, Winchester"}
+
+
+@pytest.fixture
+def room(tmp_path: Path) -> Iterator[EmbeddedPlatform]:
+    with fresh_db_url(tmp_path / "htv") as url:
+        settings = Settings(db_url=url, demo_users=True, pack="hampshire-thames-valley")
+        with EmbeddedPlatform(settings) as running:
+            yield running
+
+
+@pytest.fixture
+def world(room: EmbeddedPlatform) -> Iterator[dict[str, Any]]:
+    gateway = Api(room.url, room.login("gateway"))
+    calltaker = Api(room.url, room.login("calltaker"))
+    made = {
+        "hc_unit": make_unit(gateway, "WI11", at=WINCHESTER),
+        "tvp_unit": make_unit(gateway, "RG11", at=READING),
+        "hc_incident": make_incident(gateway, calltaker, location=WINCHESTER),
+        "tvp_incident": make_incident(gateway, calltaker, location=READING),
+    }
+    yield made
+    gateway.close()
+    calltaker.close()
+
+
+def test_a_hampshire_console_shows_hampshire_and_thames_valley_on_demand(
+    aloop: qasync.QEventLoop, room: EmbeddedPlatform, world: dict[str, Any], tmp_path: Path,
+    qtbot: Any,
+) -> None:
+    async def body() -> None:
+        async with console_on(room.url, tmp_path, qtbot, user="supervisor") as window:
+            store = window.session.store
+            await until(lambda: len(store.incidents) == 2 and len(store.units) == 2)
+            view = window.forces_view
+            assert isinstance(view, ForcesView)
+            # the area's own word for its districts, on the boards and the Room view
+            headers = [window.units.model.headerData(c, Qt.Orientation.Horizontal)
+                       for c in range(window.units.model.columnCount())]
+            assert "District" in headers and "Borough" not in headers
+            assert window.room.table.horizontalHeaderItem(0).text() == "District"
+            await until(lambda: window.incidents.proxy.rowCount() == 1)
+            assert window.units.proxy.rowCount() == 1
+            title = window.docks["incidents"].windowTitle()
+            assert title.startswith("Incidents — Hampshire Constabulary (Ctrl+Shift+F")
+            view.action.setChecked(True)  # View → Show the neighbouring force
+            assert window.docks["units"].windowTitle() == (
+                "Units — Hampshire Constabulary and Thames Valley Police"
+            )
+            assert window.incidents.proxy.rowCount() == 2
+            assert window.units.proxy.rowCount() == 2
+            # each force's load, for the supervisor
+            window.room.refresh()
+            assert window.room.forces.isVisibleTo(window.room)
+            text = window.room.forces.text()
+            assert "Hampshire</b>: 1 open" in text and "Thames Valley</b>: 1 open" in text
+
+            # a Hampshire unit for a Thames Valley incident: asked why before it is sent
+            unit = store.units[world["hc_unit"]["id"]]
+            incident = store.incidents[world["tvp_incident"]["id"]]
+            window.session.commands.send(commands.assign(unit, incident))
+            dialog = view.reasons.dialog
+            assert dialog is not None and "across the border" in dialog.labelText()
+            assert not store.assignments  # nothing went without a reason
+            dialog.setTextValue("TVP's units all committed")
+            dialog.accept()
+            await until(lambda: bool(store.assignments), what="the cross-border assignment")
+            assignment = next(iter(store.assignments.values()))
+            assert assignment.cross_border_reason == "TVP's units all committed"
+            await until(lambda: any("across the border" in window.units.model.index(r, 5).data()
+                                    for r in range(window.units.model.rowCount())))
+            view.action.setChecked(False)
+            # the Hampshire unit on a Thames Valley job stays on Hampshire's board
+            assert window.units.proxy.rowCount() == 1
+            await until(lambda: "1 across the border" in (window.room.refresh() or "")
+                        + window.room.forces.text())
+
+    run(aloop, body())
