@@ -29,7 +29,7 @@ from platform_api.auth import Authorised, BearerToken
 from platform_api.contract import CallerReadPublic, ChainReport, EventPage
 from platform_api.errors import Conflict, Invalid
 from platform_api.eventlog import head_seq, read_events, wire_json
-from platform_api.fanout import Broadcaster
+from platform_api.fanout import Broadcaster, Framed, framed
 from platform_api.routes.deps import ERRORS, settings_of
 from platform_api.sessions import StreamSession
 
@@ -138,13 +138,23 @@ async def _log_reads(request: Request, username: str, wires: list[str], via: str
         await run_in_threadpool(read_log.record, request.app.state.engine, username, ids, via)
 
 
+async def _log_caller_reads(request: Request, username: str, events: list[Framed]) -> None:
+    """The stream's read log: the callers these events carry, found once per event."""
+    ids = [i for event in events for i in event.callers]
+    if ids:
+        engine = request.app.state.engine
+        await run_in_threadpool(read_log.record, engine, username, ids, "event stream")
+
+
 async def _generate(
     request: Request,
     broadcaster: Broadcaster,
     last: int,
     session: StreamSession,
     username: str,
-) -> AsyncIterator[ServerSentEvent]:
+) -> AsyncIterator[ServerSentEvent | bytes]:
+    """The stream's frames: events as bytes framed once (platform_api.fanout), or a last
+    `error` event."""
     sub = broadcaster.subscribe()  # before reading the backlog: see the module docstring
     try:
         while True:
@@ -154,15 +164,16 @@ async def _generate(
                 if (ended := await _session_ended(session)) is not None:
                     yield _error_event("unauthenticated", ended)
                     return
-                await _log_reads(request, username, [w for _, _, w in rows], "event stream")
-                for seq, type_, wire in rows:
-                    if seq != last + 1:  # a row is missing: never skip it in silence
+                backlog = [framed(seq, type_, wire) for seq, type_, wire in rows]
+                await _log_caller_reads(request, username, backlog)
+                for event in backlog:
+                    if event.seq != last + 1:  # a row is missing: never skip it in silence
                         yield _error_event(
                             "gap", f"event {last + 1} is missing from the log; run verify"
                         )
                         return
-                    yield ServerSentEvent(data=wire, id=str(seq), event=type_)
-                    last = seq
+                    yield event.frame
+                    last = event.seq
                 if len(rows) < CATCH_UP_BATCH:
                     break
             # Live: events arrive in seq order; anything unexpected sends us back to the log.
@@ -190,8 +201,9 @@ async def _generate(
                     continue
                 if item.seq != last + 1:
                     break
-                await _log_reads(request, username, [item.wire], "event stream")
-                yield ServerSentEvent(data=item.wire, id=str(item.seq), event=item.type)
+                if item.callers:
+                    await _log_caller_reads(request, username, [item])
+                yield item.frame
                 last = item.seq
     finally:
         broadcaster.unsubscribe(sub)
