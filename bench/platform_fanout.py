@@ -9,13 +9,19 @@ the subscribers in others, so the GIL of the load generator does not slow the se
 `--instances N` runs N platform processes on one database (`--db postgres` starts a
 throwaway PostgreSQL cluster) behind nginx with deploy/nginx.conf (bench/nginx.py), which
 spreads the subscribers and the posts over them. `--room` is a control room's scale:
-10,000 units at 1 Hz and 200 subscribers (two subscriber processes).
+10,000 units at 1 Hz and 200 subscribers (two subscriber processes), posted by two gateway
+connections (`--posters`) in batches of 500: one connection that waits for each answer
+before it sends the next caps the feed at one batch per round trip, which a real AVL
+gateway with thousands of vehicles does not do.
 
     python bench/platform_fanout.py [--units 2000] [--subscribers 20] [--duration 20]
-                                    [--batch 100] [--db sqlite|postgres] [--instances 1]
-                                    [--room]
+                                    [--batch 100] [--posters 1] [--db sqlite|postgres]
+                                    [--instances 1] [--room]
 
 Last line: JSON with events_per_s, positions_per_s, p50_ms, p99_ms and context.
+`server_cpu` is the CPU the platform processes used while the load ran, in cores (Linux
+/proc): on a machine other work shares, it says what the platform itself cost when the
+wall-clock figures wander.
 """
 
 from __future__ import annotations
@@ -25,6 +31,7 @@ import asyncio
 import contextlib
 import json
 import multiprocessing as mp
+import os
 import statistics
 import sys
 import time
@@ -66,6 +73,30 @@ async def subscribe(url: str, token: str, after: int, seqs: list[int], delays: l
             seqs.append(seq)
 
 
+def _server_pids() -> list[int]:
+    """The `platform-api serve` processes this bench started (its children, on Linux)."""
+    me, pids = str(os.getpid()), []
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        with contextlib.suppress(OSError):
+            stat = (entry / "stat").read_text()
+            cmdline = (entry / "cmdline").read_bytes().split(b"\0")
+            if stat.rsplit(")", 1)[1].split()[1] == me and b"serve" in cmdline:
+                pids.append(int(entry.name))
+    return pids
+
+
+def _cpu_s(pids: list[int]) -> float:
+    """User and system CPU seconds the processes have used so far."""
+    total = 0
+    for pid in pids:
+        with contextlib.suppress(OSError):
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+            total += int(fields[11]) + int(fields[12])  # utime, stime (fields 14, 15)
+    return total / os.sysconf("SC_CLK_TCK")
+
+
 def subscribers(
     url: str, token: str, count: int, after: int, until_seq: Any, ready: Any, out: Any
 ) -> None:
@@ -103,12 +134,20 @@ def main() -> None:
     parser.add_argument("--batch", type=int, default=None, help="default 100 (room: 500)")
     parser.add_argument("--db", choices=["sqlite", "postgres"], default="sqlite")
     parser.add_argument("--instances", type=int, default=1)
+    parser.add_argument(
+        "--posters",
+        type=int,
+        default=None,
+        help="gateway connections posting at once, each for its share of the units "
+        "(default 1; room: 2)",
+    )
     parser.add_argument("--room", action="store_true", help="10,000 units, 200 subscribers")
     args = parser.parse_args()
     room = args.room
     args.units = args.units or (10_000 if room else 2000)
     args.subscribers = args.subscribers or (200 if room else 20)
     args.batch = args.batch or (500 if room else 100)
+    args.posters = args.posters or (2 if room else 1)
     sub_procs = 2 if args.subscribers >= 100 else 1
 
     with contextlib.ExitStack() as stack:
@@ -141,12 +180,26 @@ def main() -> None:
             proc.start()
         for ready in readies:
             ready.wait(60)
-        poster = ctx.Process(
-            target=post_positions, args=(url, gateway, ids, args.batch, args.duration, post_out)
-        )
-        poster.start()
-        posted = post_out.get(timeout=args.duration + 60)
-        poster.join()
+        posters = [
+            ctx.Process(
+                target=post_positions,
+                args=(url, gateway, ids[k :: args.posters], args.batch, args.duration, post_out),
+            )
+            for k in range(args.posters)
+        ]
+        servers = _server_pids()
+        cpu_before = _cpu_s(servers)
+        for proc in posters:
+            proc.start()
+        reports = [post_out.get(timeout=args.duration + 60) for _ in posters]
+        cpu_used = _cpu_s(servers) - cpu_before
+        for proc in posters:
+            proc.join()
+        posted = {
+            "positions": sum(r["positions"] for r in reports),
+            "elapsed_s": max(r["elapsed_s"] for r in reports),
+            "post_ms": [ms for r in reports for ms in r["post_ms"]],
+        }
         final = head_seq(url)
         until_seq.value = final
         results = [r for _ in subs for r in sub_out.get(timeout=90)]
@@ -165,6 +218,7 @@ def main() -> None:
         "subscribers": args.subscribers,
         "duration_s": round(posted["elapsed_s"], 2),
         "batch": args.batch,
+        "posters": args.posters,
         "events_per_s": round(events / posted["elapsed_s"], 1),
         "positions_per_s": round(posted["positions"] / posted["elapsed_s"], 1),
         "p50_ms": round(percentile(all_delays, 50), 2),
@@ -173,6 +227,7 @@ def main() -> None:
         "mean_ms": round(statistics.fmean(all_delays), 2) if all_delays else None,
         "post_p50_ms": round(percentile(posted["post_ms"], 50), 2),
         "post_p99_ms": round(percentile(posted["post_ms"], 99), 2),
+        "server_cpu": round(cpu_used / posted["elapsed_s"], 2),
         "delivered": delivered,
         "expected_deliveries": events * args.subscribers,
         "subscribers_complete_in_order": in_order,
