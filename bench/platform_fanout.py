@@ -32,6 +32,7 @@ import contextlib
 import json
 import multiprocessing as mp
 import os
+import ssl
 import statistics
 import sys
 import time
@@ -54,13 +55,23 @@ from bench.loadgen import (
 )
 
 
-async def subscribe(url: str, token: str, after: int, seqs: list[int], delays: list[float]) -> None:
+async def subscribe(
+    url: str,
+    token: str,
+    after: int,
+    seqs: list[int],
+    delays: list[float],
+    tls: ssl.SSLContext,
+    connected: asyncio.Queue[int],
+) -> None:
     headers = {"Authorization": f"Bearer {token}", "Accept": "text/event-stream"}
     timeout = httpx.Timeout(30.0)
     async with (
-        httpx.AsyncClient(base_url=url, headers=headers, timeout=timeout) as client,
+        # one TLS context for all: httpx builds one per client otherwise (~10 ms each)
+        httpx.AsyncClient(base_url=url, headers=headers, timeout=timeout, verify=tls) as client,
         client.stream("GET", "/v1/events", params={"after": after}) as response,
     ):
+        connected.put_nowait(response.status_code)
         async for line in response.aiter_lines():
             if not line.startswith("data:"):
                 continue
@@ -102,11 +113,16 @@ def subscribers(
 ) -> None:
     async def main() -> None:
         results: list[tuple[list[int], list[float]]] = [([], []) for _ in range(count)]
+        tls = ssl.create_default_context()
+        connected: asyncio.Queue[int] = asyncio.Queue()
         tasks = [
-            asyncio.create_task(subscribe(url, token, after, seqs, delays))
+            asyncio.create_task(subscribe(url, token, after, seqs, delays, tls, connected))
             for seqs, delays in results
         ]
-        await asyncio.sleep(1.0)
+        for _ in tasks:  # every stream open before the load starts
+            status = await asyncio.wait_for(connected.get(), 60)
+            if status != 200:
+                raise SystemExit(f"a subscriber got HTTP {status}")
         ready.set()
         give_up = None
         while True:  # until every subscriber has the last event (or 30 s after the load)
@@ -179,7 +195,8 @@ def main() -> None:
         for proc in subs:
             proc.start()
         for ready in readies:
-            ready.wait(60)
+            if not ready.wait(120):
+                raise SystemExit("the subscribers did not all connect")
         posters = [
             ctx.Process(
                 target=post_positions,
