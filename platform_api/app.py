@@ -5,11 +5,10 @@ from __future__ import annotations
 import contextlib
 import logging
 import threading
-import time
-from collections.abc import Awaitable, Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 
-from fastapi import FastAPI, Request, Response
+from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from sqlalchemy import exc as sa_exc
@@ -33,7 +32,7 @@ from platform_api.fanout import Broadcaster
 from platform_api.geocoding import make_geocoder
 from platform_api.guards import BodyLimit, LastResort
 from platform_api.login_guard import AddressThrottle
-from platform_api.logs import log_request
+from platform_api.measure import Measured
 from platform_api.metrics import Metrics
 from platform_api.relay import LogRelay
 from platform_api.roles import PUBLIC_ROUTES, ROUTE_RIGHTS
@@ -230,23 +229,7 @@ def create_app(settings: Settings) -> FastAPI:
     app.state.revoked_tokens = RevokedTokens()
     _install_error_handlers(app)
     openapi.install(app)
-    access_log = settings.access_log
-
-    @app.middleware("http")
-    async def _measure(
-        request: Request, call_next: Callable[[Request], Awaitable[Response]]
-    ) -> Response:
-        start = time.perf_counter()
-        response = await call_next(request)
-        route = request.scope.get("route")
-        path = getattr(route, "path", "unmatched")
-        metrics.requests.labels(request.method, path, str(response.status_code)).inc()
-        elapsed = time.perf_counter() - start
-        metrics.latency.labels(request.method, path).observe(elapsed)
-        if access_log:
-            client = request.client.host if request.client else None
-            log_request(request.method, request.url.path, response.status_code, elapsed, client)
-        return response
+    app.add_middleware(Measured, metrics=metrics, access_log=settings.access_log)
 
     # Outermost last: the body limit runs before anything reads the body or the token.
     app.add_middleware(LastResort)
