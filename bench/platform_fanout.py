@@ -9,13 +9,19 @@ the subscribers in others, so the GIL of the load generator does not slow the se
 `--instances N` runs N platform processes on one database (`--db postgres` starts a
 throwaway PostgreSQL cluster) behind nginx with deploy/nginx.conf (bench/nginx.py), which
 spreads the subscribers and the posts over them. `--room` is a control room's scale:
-10,000 units at 1 Hz and 200 subscribers (two subscriber processes).
+10,000 units at 1 Hz and 200 subscribers (two subscriber processes), posted by two gateway
+connections (`--posters`) in batches of 500: one connection that waits for each answer
+before it sends the next caps the feed at one batch per round trip, which a real AVL
+gateway with thousands of vehicles does not do.
 
     python bench/platform_fanout.py [--units 2000] [--subscribers 20] [--duration 20]
-                                    [--batch 100] [--db sqlite|postgres] [--instances 1]
-                                    [--room]
+                                    [--batch 100] [--posters 1] [--db sqlite|postgres]
+                                    [--instances 1] [--room]
 
 Last line: JSON with events_per_s, positions_per_s, p50_ms, p99_ms and context.
+`server_cpu` is the CPU the platform processes used while the load ran, in cores (Linux
+/proc): on a machine other work shares, it says what the platform itself cost when the
+wall-clock figures wander.
 """
 
 from __future__ import annotations
@@ -25,14 +31,14 @@ import asyncio
 import contextlib
 import json
 import multiprocessing as mp
+import os
 import statistics
 import sys
 import time
 from datetime import datetime
 from pathlib import Path
 from typing import Any
-
-import httpx
+from urllib.parse import urlsplit
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
@@ -47,23 +53,99 @@ from bench.loadgen import (
 )
 
 
-async def subscribe(url: str, token: str, after: int, seqs: list[int], delays: list[float]) -> None:
-    headers = {"Authorization": f"Bearer {token}", "Accept": "text/event-stream"}
-    timeout = httpx.Timeout(30.0)
-    async with (
-        httpx.AsyncClient(base_url=url, headers=headers, timeout=timeout) as client,
-        client.stream("GET", "/v1/events", params={"after": after}) as response,
-    ):
-        async for line in response.aiter_lines():
-            if not line.startswith("data:"):
-                continue
+async def subscribe(
+    url: str,
+    token: str,
+    after: int,
+    seqs: list[int],
+    delays: list[float],
+    connected: asyncio.Queue[int],
+) -> None:
+    """One console's stream over a bare asyncio connection.
+
+    The subscribers share the platform's two cores, so they read as cheaply as they can:
+    HTTP/1.1 chunks are undone and each event's `id` and `ts` found with bytes methods, not
+    through httpx's line iterator, which cost more CPU per event than the platform spent
+    sending it."""
+    parts = urlsplit(url)
+    reader, writer = await asyncio.open_connection(parts.hostname, parts.port)
+    writer.write(
+        f"GET /v1/events?after={after} HTTP/1.1\r\nHost: {parts.netloc}\r\n"
+        f"Authorization: Bearer {token}\r\nAccept: text/event-stream\r\n\r\n".encode()
+    )
+    head = await reader.readuntil(b"\r\n\r\n")
+    status = int(head.split(b" ", 2)[1])
+    connected.put_nowait(status)
+    if status != 200:
+        return
+    if b"chunked" not in head.lower():
+        raise SystemExit("expected a chunked event stream")
+    raw, body = bytearray(), bytearray()
+    need = 0  # bytes left in the current chunk, its closing CRLF included
+    try:
+        while data := await reader.read(1 << 18):
             now = time.time()
-            # Parse only what we need: seq and ts sit at the start of the event JSON.
-            head = line[5:200]
-            seq = int(head.split('"seq":', 1)[1].split(",", 1)[0])
-            ts = head.split('"ts":"', 1)[1].split('"', 1)[0]
-            delays.append((now - datetime.fromisoformat(ts).timestamp()) * 1000)
-            seqs.append(seq)
+            raw += data
+            while raw:
+                if need == 0:
+                    end = raw.find(b"\r\n")
+                    if end < 0:
+                        break
+                    size = int(raw[:end], 16)
+                    del raw[: end + 2]
+                    if size == 0:
+                        return
+                    need = size + 2
+                take = min(need, len(raw))
+                body += raw[:take]
+                del raw[:take]
+                need -= take
+                if need == 0:
+                    del body[-2:]  # the chunk's closing CRLF
+            _events(body, now, seqs, delays)
+    finally:
+        writer.close()
+
+
+def _events(body: bytearray, now: float, seqs: list[int], delays: list[float]) -> None:
+    """Take the complete events off the front of `body`; note each one's seq and delay."""
+    last = body.rfind(b"\r\n\r\n")
+    if last < 0:
+        return
+    for block in bytes(body[: last + 4]).split(b"\r\n\r\n"):
+        at = block.find(b"id: ")
+        if at < 0:
+            continue  # a ping (a comment line) or the split's empty tail
+        seq = int(block[at + 4 : block.index(b"\r\n", at)])
+        ts_at = block.index(b'"ts":"') + 6
+        ts = block[ts_at : block.index(b'"', ts_at)].decode()
+        delays.append((now - datetime.fromisoformat(ts).timestamp()) * 1000)
+        seqs.append(seq)
+    del body[: last + 4]
+
+
+def _server_pids() -> list[int]:
+    """The `platform-api serve` processes this bench started (its children, on Linux)."""
+    me, pids = str(os.getpid()), []
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        with contextlib.suppress(OSError):
+            stat = (entry / "stat").read_text()
+            cmdline = (entry / "cmdline").read_bytes().split(b"\0")
+            if stat.rsplit(")", 1)[1].split()[1] == me and b"serve" in cmdline:
+                pids.append(int(entry.name))
+    return pids
+
+
+def _cpu_s(pids: list[int]) -> float:
+    """User and system CPU seconds the processes have used so far."""
+    total = 0
+    for pid in pids:
+        with contextlib.suppress(OSError):
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+            total += int(fields[11]) + int(fields[12])  # utime, stime (fields 14, 15)
+    return total / os.sysconf("SC_CLK_TCK")
 
 
 def subscribers(
@@ -71,11 +153,15 @@ def subscribers(
 ) -> None:
     async def main() -> None:
         results: list[tuple[list[int], list[float]]] = [([], []) for _ in range(count)]
+        connected: asyncio.Queue[int] = asyncio.Queue()
         tasks = [
-            asyncio.create_task(subscribe(url, token, after, seqs, delays))
+            asyncio.create_task(subscribe(url, token, after, seqs, delays, connected))
             for seqs, delays in results
         ]
-        await asyncio.sleep(1.0)
+        for _ in tasks:  # every stream open before the load starts
+            status = await asyncio.wait_for(connected.get(), 60)
+            if status != 200:
+                raise SystemExit(f"a subscriber got HTTP {status}")
         ready.set()
         give_up = None
         while True:  # until every subscriber has the last event (or 30 s after the load)
@@ -103,12 +189,20 @@ def main() -> None:
     parser.add_argument("--batch", type=int, default=None, help="default 100 (room: 500)")
     parser.add_argument("--db", choices=["sqlite", "postgres"], default="sqlite")
     parser.add_argument("--instances", type=int, default=1)
+    parser.add_argument(
+        "--posters",
+        type=int,
+        default=None,
+        help="gateway connections posting at once, each for its share of the units "
+        "(default 1; room: 2)",
+    )
     parser.add_argument("--room", action="store_true", help="10,000 units, 200 subscribers")
     args = parser.parse_args()
     room = args.room
     args.units = args.units or (10_000 if room else 2000)
     args.subscribers = args.subscribers or (200 if room else 20)
     args.batch = args.batch or (500 if room else 100)
+    args.posters = args.posters or (2 if room else 1)
     sub_procs = 2 if args.subscribers >= 100 else 1
 
     with contextlib.ExitStack() as stack:
@@ -140,13 +234,28 @@ def main() -> None:
         for proc in subs:
             proc.start()
         for ready in readies:
-            ready.wait(60)
-        poster = ctx.Process(
-            target=post_positions, args=(url, gateway, ids, args.batch, args.duration, post_out)
-        )
-        poster.start()
-        posted = post_out.get(timeout=args.duration + 60)
-        poster.join()
+            if not ready.wait(120):
+                raise SystemExit("the subscribers did not all connect")
+        posters = [
+            ctx.Process(
+                target=post_positions,
+                args=(url, gateway, ids[k :: args.posters], args.batch, args.duration, post_out),
+            )
+            for k in range(args.posters)
+        ]
+        servers = _server_pids()
+        cpu_before = _cpu_s(servers)
+        for proc in posters:
+            proc.start()
+        reports = [post_out.get(timeout=args.duration + 60) for _ in posters]
+        cpu_used = _cpu_s(servers) - cpu_before
+        for proc in posters:
+            proc.join()
+        posted = {
+            "positions": sum(r["positions"] for r in reports),
+            "elapsed_s": max(r["elapsed_s"] for r in reports),
+            "post_ms": [ms for r in reports for ms in r["post_ms"]],
+        }
         final = head_seq(url)
         until_seq.value = final
         results = [r for _ in subs for r in sub_out.get(timeout=90)]
@@ -165,6 +274,7 @@ def main() -> None:
         "subscribers": args.subscribers,
         "duration_s": round(posted["elapsed_s"], 2),
         "batch": args.batch,
+        "posters": args.posters,
         "events_per_s": round(events / posted["elapsed_s"], 1),
         "positions_per_s": round(posted["positions"] / posted["elapsed_s"], 1),
         "p50_ms": round(percentile(all_delays, 50), 2),
@@ -173,6 +283,7 @@ def main() -> None:
         "mean_ms": round(statistics.fmean(all_delays), 2) if all_delays else None,
         "post_p50_ms": round(percentile(posted["post_ms"], 50), 2),
         "post_p99_ms": round(percentile(posted["post_ms"], 99), 2),
+        "server_cpu": round(cpu_used / posted["elapsed_s"], 2),
         "delivered": delivered,
         "expected_deliveries": events * args.subscribers,
         "subscribers_complete_in_order": in_order,

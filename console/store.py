@@ -40,7 +40,7 @@ from platform_api.contract import (
     StatePublic,
     UnitPublic,
 )
-from platform_api.contract.fold import appended_of, complete
+from platform_api.contract.fold import appended_of, complete, fix_time
 
 KINDS = ("calls", "incidents", "units", "assignments", "markers")
 
@@ -174,7 +174,7 @@ class Store(QObject):
             return False
         payload = event.get("payload", {})
         if event["type"] == "unit.positions":
-            self._apply_positions(payload.get("positions", []))
+            self._apply_positions(payload.get("positions", []), event["ts"])
         changes = payload.get("changes") or {}
         actor = str(event.get("actor", ""))
         for kind in KINDS:
@@ -230,7 +230,7 @@ class Store(QObject):
                 Change(kind, tuple(upserted), tuple(removed), fields, tuple(left), actor, seq)
             )
 
-    def _apply_positions(self, positions: list[dict[str, Any]]) -> None:
+    def _apply_positions(self, positions: list[dict[str, Any]], ts: str) -> None:
         moved: list[str] = []
         for p in positions:
             unit = self.units.get(p["unit_id"])
@@ -239,7 +239,7 @@ class Store(QObject):
             unit.position = PositionPublic(
                 lat=p["lat"],
                 lon=p["lon"],
-                at=p["at"],
+                at=fix_time(p, ts),
                 heading=p.get("heading"),
                 speed_kmh=p.get("speed_kmh"),
             )

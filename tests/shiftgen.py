@@ -103,7 +103,10 @@ class _Shift:
                 "speed_kmh": 30.0,
             }
             self.units[unit_id]["position"] = pos
-            fixes.append({"unit_id": unit_id, **pos})
+            fix = {"unit_id": unit_id, **pos}
+            if len(fixes) % 2:  # the platform's compact form: no `at` when it is the event's
+                del fix["at"]
+            fixes.append(fix)
         self.emit(t, "gateway", "unit.positions", None, None, {"positions": fixes})
 
 

@@ -26,6 +26,14 @@ from typing import Any
 from platform_api.contract import GROWING_FIELDS, StatePublic
 
 KINDS = ("calls", "incidents", "units", "assignments", "markers")
+
+
+def fix_time(fix: Mapping[str, Any], ts: str) -> str:
+    """A `unit.positions` fix's time: its own `at`, or the event's `ts` when it has none
+    (the platform leaves `at` out when the fix is as old as the event)."""
+    return str(fix.get("at", ts))
+
+
 _LIVE_CALL = frozenset({"queued", "answered"})
 _LIVE_ASSIGNMENT = frozenset({"dispatched", "acknowledged", "en_route", "at_scene"})
 
@@ -121,7 +129,7 @@ class StateFold:
                     unit["position"] = {
                         "lat": p["lat"],
                         "lon": p["lon"],
-                        "at": p["at"],
+                        "at": fix_time(p, ts),
                         "heading": p.get("heading"),
                         "speed_kmh": p.get("speed_kmh"),
                     }

@@ -32,7 +32,7 @@ from platform_api.auth import Authorised, BearerToken
 from platform_api.contract import CallerReadPublic, ChainReport, EventPage
 from platform_api.errors import Conflict, Invalid
 from platform_api.eventlog import head_seq, read_events, wire_json
-from platform_api.fanout import Broadcaster
+from platform_api.fanout import Broadcaster, Framed, framed
 from platform_api.routes.deps import ERRORS, settings_of
 from platform_api.sessions import StreamSession
 
@@ -40,6 +40,7 @@ router = APIRouter(prefix="/v1", tags=["events"])
 log = logging.getLogger(__name__)
 
 CATCH_UP_BATCH = 500
+COALESCE_MAX = 64  # queued events one write may carry
 PAGE_LIMIT_MAX = 10_000  # Settings.page_limit_max may lower it
 
 
@@ -131,8 +132,8 @@ def _error_event(code: str, message: str) -> ServerSentEvent:
 
 
 async def _ending_when_the_database_fails(
-    events: AsyncIterator[ServerSentEvent],
-) -> AsyncIterator[ServerSentEvent]:
+    events: AsyncIterator[ServerSentEvent | bytes],
+) -> AsyncIterator[ServerSentEvent | bytes]:
     """`events`, ended by an `unavailable` error event if the database fails under them.
 
     The response has started, so no error status can be sent any more: without this the
@@ -162,13 +163,23 @@ async def _log_reads(request: Request, username: str, wires: list[str], via: str
         await run_in_threadpool(read_log.record, request.app.state.engine, username, ids, via)
 
 
+async def _log_caller_reads(request: Request, username: str, events: list[Framed]) -> None:
+    """The stream's read log: the callers these events carry, found once per event."""
+    ids = [i for event in events for i in event.callers]
+    if ids:
+        engine = request.app.state.engine
+        await run_in_threadpool(read_log.record, engine, username, ids, "event stream")
+
+
 async def _generate(
     request: Request,
     broadcaster: Broadcaster,
     last: int,
     session: StreamSession,
     username: str,
-) -> AsyncIterator[ServerSentEvent]:
+) -> AsyncIterator[ServerSentEvent | bytes]:
+    """The stream's frames: events as bytes framed once (platform_api.fanout), or a last
+    `error` event."""
     sub = broadcaster.subscribe()  # before reading the backlog: see the module docstring
     try:
         while True:
@@ -178,20 +189,29 @@ async def _generate(
                 if (ended := await _session_ended(session)) is not None:
                     yield _error_event("unauthenticated", ended)
                     return
-                await _log_reads(request, username, [w for _, _, w in rows], "event stream")
-                for seq, type_, wire in rows:
-                    if seq != last + 1:  # a row is missing: never skip it in silence
+                backlog = [framed(seq, type_, wire) for seq, type_, wire in rows]
+                await _log_caller_reads(request, username, backlog)
+                frames: list[bytes] = []
+                for event in backlog:
+                    if event.seq != last + 1:  # a row is missing: never skip it in silence
+                        if frames:
+                            yield b"".join(frames)
                         yield _error_event(
                             "gap", f"event {last + 1} is missing from the log; run verify"
                         )
                         return
-                    yield ServerSentEvent(data=wire, id=str(seq), event=type_)
-                    last = seq
+                    frames.append(event.frame)
+                    last = event.seq
+                if frames:
+                    yield b"".join(frames)  # the backlog in one write
                 if len(rows) < CATCH_UP_BATCH:
                     break
             # Live: events arrive in seq order; anything unexpected sends us back to the log.
+            held: list[Framed | None] = []  # taken from the queue, not yet handled
             while True:
-                if not sub.queue.empty():  # busy: no timer needed (wait_for costs a task)
+                if held:
+                    item = held.pop()
+                elif not sub.queue.empty():  # busy: no timer needed (wait_for costs a task)
                     item = sub.queue.get_nowait()
                 else:
                     try:
@@ -214,9 +234,18 @@ async def _generate(
                     continue
                 if item.seq != last + 1:
                     break
-                await _log_reads(request, username, [item.wire], "event stream")
-                yield ServerSentEvent(data=item.wire, id=str(item.seq), event=item.type)
-                last = item.seq
+                # A stream that fell behind sends what is queued in one write, not one each.
+                ready = [item]
+                while len(ready) < COALESCE_MAX and not sub.queue.empty():
+                    follower = sub.queue.get_nowait()
+                    if follower is None or follower.seq != ready[-1].seq + 1:
+                        held.append(follower)
+                        break
+                    ready.append(follower)
+                if any(event.callers for event in ready):
+                    await _log_caller_reads(request, username, ready)
+                yield item.frame if len(ready) == 1 else b"".join(e.frame for e in ready)
+                last = ready[-1].seq
     finally:
         broadcaster.unsubscribe(sub)
 

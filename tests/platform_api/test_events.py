@@ -6,7 +6,7 @@ import threading
 from typing import Any
 
 from platform_api.embedded import EmbeddedPlatform
-from tests.platform_api.helpers import make_call
+from tests.platform_api.helpers import make_call, make_unit
 from tests.platform_api.sse import read_stream
 
 
@@ -85,3 +85,40 @@ def test_the_stream_needs_a_signed_in_user(platform: EmbeddedPlatform) -> None:
 
     response = httpx.get(f"{platform.url}/v1/events", headers={"Accept": "text/event-stream"})
     assert response.status_code == 401
+
+
+def test_a_stream_carries_position_bursts_and_logs_only_the_calls_it_carried(
+    platform: EmbeddedPlatform, gateway: Any, supervisor: Any
+) -> None:
+    """Events are framed once for every stream and a behind stream gets them several to a
+    write (platform_api.fanout): each still arrives once, in order, as its own SSE event,
+    and the read log names the call it carried and nothing for the positions."""
+    units = [make_unit(gateway, f"PB{i:02d}") for i in range(5)]
+    start = supervisor.get("/v1/events", limit=1)["head_seq"]
+    token = platform.login("dispatcher")
+
+    def post_positions(step: int) -> None:
+        fixes = [
+            {"unit_id": u["id"], "lat": 51.5 + step * 1e-4, "lon": -0.1, "speed_kmh": 12.5}
+            for u in units
+        ]
+        gateway.ok("/v1/positions", {"positions": fixes})
+
+    for step in range(10):  # a backlog the stream reads from the log
+        post_positions(step)
+    call = make_call(gateway)
+    got: list[dict[str, Any]] = []
+    reader = threading.Thread(
+        target=lambda: got.extend(read_stream(platform.url, token, 41, after=start))
+    )
+    reader.start()
+    for step in range(30):  # and live ones, while it reads
+        post_positions(10 + step)
+    reader.join(timeout=60)
+    assert [e["seq"] for e in got] == list(range(start + 1, start + 42))
+    positions = [e for e in got if e["type"] == "unit.positions"]
+    assert len(positions) == 40
+    assert all(len(e["payload"]["positions"]) == 5 for e in positions)
+    assert positions[-1]["payload"]["positions"][0]["lat"] == 51.5039
+    reads = supervisor.get("/v1/audit/reads", username="dispatcher")
+    assert [(r["call_id"], r["via"]) for r in reads] == [(call["id"], "event stream")]

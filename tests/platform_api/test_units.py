@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from concurrent.futures import ThreadPoolExecutor
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from tests.platform_api.helpers import LAMBETH, first, make_incident, make_unit
@@ -279,3 +280,31 @@ def test_reasons_for_downgrades_stand_downs_and_reallocations_are_in_both_logs(
         "supervisor",
         f"CW11 reallocated here from {parapet['reference']}: life at risk",
     ) in logs[stabbing["id"]]
+
+
+def test_a_position_event_carries_only_what_each_fix_says(gateway: Any, dispatcher: Any) -> None:
+    """The room's hot path: no `at` when the fix is the event's own time, no null heading or
+    speed, coordinates to six decimals; the state still shows the whole position."""
+    a, b = make_unit(gateway, "CW12"), make_unit(gateway, "LX12", at=LAMBETH)
+    buffered = (datetime.now(UTC) - timedelta(minutes=2)).isoformat()
+    result = gateway.ok(
+        "/v1/positions",
+        {
+            "positions": [
+                {"unit_id": a["id"], "lat": 51.50000000000001, "lon": -0.1234567891},
+                {"unit_id": b["id"], "lat": 51.46, "lon": -0.11, "at": buffered, "heading": 45},
+            ]
+        },
+    )
+    page = dispatcher.get("/v1/events", after=result["seq"] - 1, limit=1)
+    event = page["events"][0]
+    fixes = {f["unit_id"]: f for f in event["payload"]["positions"]}
+    assert fixes[a["id"]] == {"unit_id": a["id"], "lat": 51.5, "lon": -0.123457}
+    assert set(fixes[b["id"]]) == {"unit_id", "lat", "lon", "at", "heading"}
+    units = {u["id"]: u for u in dispatcher.get("/v1/state")["units"]}
+    shown = units[a["id"]]["position"]
+    assert (shown["lon"], shown["heading"], shown["speed_kmh"]) == (-0.123457, None, None)
+    assert datetime.fromisoformat(shown["at"]) == datetime.fromisoformat(event["ts"])
+    assert datetime.fromisoformat(units[b["id"]]["position"]["at"]) < datetime.fromisoformat(
+        event["ts"]
+    )
