@@ -186,9 +186,7 @@ def authorised(request: Request, user: CurrentUser) -> User:
         raise Forbidden("this route has no right assigned in platform_api.roles")
     if not may(user.role, right):
         holders = ", ".join(sorted(r.value for r in RIGHTS[right]))
-        raise Forbidden(
-            f"role {user.role.value} may not {right.value} (needs one of: {holders})"
-        )
+        raise Forbidden(f"role {user.role.value} may not {right.value} (needs one of: {holders})")
     return user
 
 

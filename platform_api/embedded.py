@@ -111,4 +111,3 @@ class EmbeddedPlatform:
         tb: TracebackType | None,
     ) -> None:
         self.stop()
-

@@ -32,6 +32,7 @@ from platform_api.services import units
 
 router = APIRouter(prefix="/v1", tags=["units"])
 
+
 @router.post("/units", status_code=201, **COMMAND)
 def create_unit(
     request: Request, body: UnitCreate, user: Authorised, key: IdempotencyHeader = None
