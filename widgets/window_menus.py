@@ -8,21 +8,45 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import Protocol
 
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QMenu
+from PySide6.QtWidgets import QDockWidget, QMenu, QMenuBar
 
-from console.session import LIVE, TRAINING
+from console.session import LIVE, TRAINING, Session
+from widgets.call_queue import CallQueuePanel
+from widgets.command_bar import CommandBar
+from widgets.dispatch_links import DispatchLinks
+from widgets.training_links import TrainingLinks
 
-if TYPE_CHECKING:
-    from widgets.main_window import MainWindow
+
+class MainWindow(Protocol):
+    """What the menus reach in the window (widgets.main_window; a protocol, so that module
+    and this one do not import each other)."""
+
+    session: Session
+    shortcuts: list[tuple[str, str]]
+    docks: dict[str, QDockWidget]
+    calls: CallQueuePanel
+    command_bar: CommandBar
+    training: TrainingLinks
+    dispatch: DispatchLinks
+    theme: str
+
+    def menuBar(self) -> QMenuBar: ...
+    def addAction(self, action: QAction, /) -> None: ...
+    def answer(self, call_id: str) -> None: ...
+    def new_incident(self) -> None: ...
+    def focus_recommendations(self) -> None: ...
+    def reset_layout(self) -> None: ...
+    def set_theme(self, name: str) -> None: ...
+    def show_help(self) -> None: ...
 
 
 def _action(
     w: MainWindow, menu: QMenu, text: str, keys: str, slot: Callable[[], object]
 ) -> QAction:
-    action = QAction(text, w)
+    action = QAction(text, menu)  # the menu (the window's) owns it
     action.setShortcut(QKeySequence(keys))
     action.setToolTip(f"{text.replace('&', '')} ({keys})")
     action.triggered.connect(slot)
