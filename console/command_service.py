@@ -104,7 +104,7 @@ class CommandService(QObject):
         return True
 
     async def _who_answered(self, call_id: str, refusal: Conflict, wait_s: float = 2.0) -> str:
-        """"YR12 has already answered this call": the winner's answer reaches this console's
+        """ "YR12 has already answered this call": the winner's answer reaches this console's
         Store a moment after the platform refused ours, so wait for it a little; the
         platform's own words if it does not come."""
         loop = asyncio.get_running_loop()

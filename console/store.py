@@ -64,6 +64,7 @@ class Change:
         changed = self.fields.get(entity_id)
         return changed is not None and (not names or bool(changed.intersection(names)))
 
+
 _MODEL: dict[str, type[BaseModel]] = {
     "calls": CallPublic,
     "incidents": IncidentPublic,

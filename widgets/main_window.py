@@ -139,6 +139,7 @@ class MainWindow(QMainWindow):
         bar.setObjectName("toolbar-command")
         bar.setMovable(False)
         bar.addWidget(self.command_bar)
+        bar.addWidget(self.command_bar.preview)
         self.addToolBar(Qt.ToolBarArea.TopToolBarArea, bar)
         self.command_toolbar = bar
         self.map: MapView | None = None

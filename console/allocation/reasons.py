@@ -19,6 +19,7 @@ TYPE_LABELS: dict[UnitType, str] = {
     UnitType.PUBLIC_ORDER: "public order carrier",
 }
 
+
 def distance_words(metres: float) -> str:
     """'350 m' under a kilometre (to 10 m), else '1.4 km' (to 100 m)."""
     if metres < 995:

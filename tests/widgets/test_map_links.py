@@ -3,19 +3,14 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
 from typing import Any
 
-import qasync
-from PySide6.QtWidgets import QMessageBox
-
 from maps.view import MapView
-from platform_api.embedded import EmbeddedPlatform
-from tests.console.conftest import run, until
+from tests.console.conftest import until
 from tests.maps.conftest import js, js_until
 from tests.maps.test_view import mouse
 from tests.platform_api.helpers import LAMBETH, make_incident, make_unit
-from tests.widgets.conftest import console_on
+from tests.widgets.conftest import Consoles
 
 
 async def _map_ready(view: MapView) -> None:
@@ -23,18 +18,15 @@ async def _map_ready(view: MapView) -> None:
 
 
 def test_map_and_panels_select_each_other_and_a_drag_assigns_after_confirmation(
-    aloop: qasync.QEventLoop,
-    platform: EmbeddedPlatform,
+    consoles: Consoles,
     gateway: Any,
     calltaker: Any,
     api_for: Any,
-    tmp_path: Path,
-    qtbot: Any,
 ) -> None:
     dispatcher = api_for("dispatcher")
 
     async def body() -> None:
-        async with console_on(platform.url, tmp_path, qtbot, with_map=True) as window:
+        async with consoles.open(with_map=True) as window:
             window.resize(1600, 900)  # a desk's screen (the test screen is 800x800)
             window.show()
             view = window.map
@@ -73,7 +65,11 @@ def test_map_and_panels_select_each_other_and_a_drag_assigns_after_confirmation(
             assert "CW21" in box.text() and incident["reference"] in box.text()
             said: list[str] = []
             window.session.messages.shown.connect(lambda _level, text, _ms: said.append(text))
-            box.button(QMessageBox.StandardButton.Yes).click()
+            # The button names the target, never an internal id; Enter would press it.
+            yes = box.defaultButton()
+            assert yes is not None
+            assert yes.text() == f"Assign CW21 \u2192 {incident['reference']}"
+            yes.click()
             # The one dispatch path: the same "Sending…" and "Done" as the boards' commands.
             await until(lambda: any(t.startswith("Done: Assign CW21") for t in said))
             assert any(t.startswith("Sending: Assign CW21") for t in said)
@@ -86,14 +82,14 @@ def test_map_and_panels_select_each_other_and_a_drag_assigns_after_confirmation(
             )
             assert dispatcher.get(f"/v1/units/{unit['id']}")["status"] == "assigned"
 
-    run(aloop, body())
+    consoles.run(body())
 
 
 def test_what_is_here_names_the_nearest_place_and_the_borough(
-    aloop: qasync.QEventLoop, platform: EmbeddedPlatform, tmp_path: Path, qtbot: Any
+    consoles: Consoles,
 ) -> None:
     async def body() -> None:
-        async with console_on(platform.url, tmp_path, qtbot, with_map=True) as window:
+        async with consoles.open(with_map=True) as window:
             window.show()
             assert window.map is not None
             await _map_ready(window.map)
@@ -103,4 +99,4 @@ def test_what_is_here_names_the_nearest_place_and_the_borough(
             assert message.endswith("— Westminster")
             assert " m)" in message  # the nearest known place, with its distance
 
-    run(aloop, body())
+    consoles.run(body())

@@ -3,23 +3,22 @@ may not do."""
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
-import qasync
 from PySide6.QtCore import Qt
 
-from platform_api.embedded import EmbeddedPlatform
-from tests.console.conftest import run, until
+from tests.console.conftest import until
 from tests.platform_api.helpers import make_call
-from tests.widgets.conftest import console_on
+from tests.widgets.conftest import Consoles
 
 
 def test_a_call_taker_gets_queue_form_and_duplicates_and_is_not_offered_dispatching(
-    aloop: qasync.QEventLoop, platform: EmbeddedPlatform, gateway: Any, tmp_path: Path, qtbot: Any
+    consoles: Consoles,
+    gateway: Any,
+    qtbot: Any,
 ) -> None:
     async def body() -> None:
-        async with console_on(platform.url, tmp_path, qtbot, "calltaker") as window:
+        async with consoles.open("calltaker") as window:
             window.show()
             await until(lambda: window.session.sync.state == "connected")
             shown = {name for name, dock in window.docks.items() if dock.isVisible()}
@@ -40,14 +39,14 @@ def test_a_call_taker_gets_queue_form_and_duplicates_and_is_not_offered_dispatch
             assert not window.docks["recommend"].isVisible()
             assert window.docks["form"].isVisible()
 
-    run(aloop, body())
+    consoles.run(body())
 
 
 def test_a_trainer_watches_the_room_and_is_offered_neither_calls_nor_dispatching(
-    aloop: qasync.QEventLoop, platform: EmbeddedPlatform, tmp_path: Path, qtbot: Any
+    consoles: Consoles,
 ) -> None:
     async def body() -> None:
-        async with console_on(platform.url, tmp_path, qtbot, "trainer") as window:
+        async with consoles.open("trainer") as window:
             window.show()
             shown = {name for name, dock in window.docks.items() if dock.isVisible()}
             assert {"incidents", "room", "units"} <= shown
@@ -57,4 +56,4 @@ def test_a_trainer_watches_the_room_and_is_offered_neither_calls_nor_dispatching
             assert not window.recommendations.assign_button.isEnabled()
             assert window.units.read_only
 
-    run(aloop, body())
+    consoles.run(body())

@@ -5,29 +5,25 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-import qasync
-
 from console.errors import Forbidden
 from console.recording import load_recording
 from platform_api.embedded import EmbeddedPlatform
-from tests.console.conftest import run, until
+from tests.console.conftest import until
 from tests.platform_api.helpers import make_incident
-from tests.widgets.conftest import console_on
+from tests.widgets.conftest import Consoles
 
 
 def test_a_trainer_exports_the_last_hour_and_the_file_verifies(
-    aloop: qasync.QEventLoop,
-    platform: EmbeddedPlatform,
+    consoles: Consoles,
     gateway: Any,
     calltaker: Any,
     tmp_path: Path,
-    qtbot: Any,
 ) -> None:
     incident = make_incident(gateway, calltaker)
     target = tmp_path / "shift.jsonl"
 
     async def body() -> None:
-        async with console_on(platform.url, tmp_path, qtbot, "trainer") as window:
+        async with consoles.open("trainer") as window:
             await until(lambda: incident["id"] in window.session.store.incidents)
             window.training.export_recording()
             dialog = window.training.export_dialog
@@ -37,7 +33,7 @@ def test_a_trainer_exports_the_last_hour_and_the_file_verifies(
                 lambda: "Recording saved" in window.status.currentMessage(), what="exported"
             )
 
-    run(aloop, body())
+    consoles.run(body())
     recording = load_recording(target)
     kinds = {recording.event(i)["type"] for i in range(len(recording))}
     assert {"call.received", "call.answered", "incident.created"} <= kinds
@@ -45,10 +41,12 @@ def test_a_trainer_exports_the_last_hour_and_the_file_verifies(
 
 
 def test_a_dispatcher_may_not_export(
-    aloop: qasync.QEventLoop, platform: EmbeddedPlatform, tmp_path: Path, qtbot: Any
+    consoles: Consoles,
+    platform: EmbeddedPlatform,
+    tmp_path: Path,
 ) -> None:
     async def body() -> None:
-        async with console_on(platform.url, tmp_path, qtbot) as window:
+        async with consoles.open() as window:
             actions = [a for a in window.actions() if a.text().startswith("&Export")]
             assert actions and not actions[0].isEnabled()
             try:
@@ -59,5 +57,5 @@ def test_a_dispatcher_may_not_export(
                 raise AssertionError("the platform let a dispatcher export")
 
     target = tmp_path / "nope.jsonl"
-    run(aloop, body())
+    consoles.run(body())
     assert not target.exists() and not Path(str(target) + ".part").exists()
