@@ -112,6 +112,11 @@ class PlatformClient:
         )
         return _CALLS.validate_json(response.content)
 
+    async def call(self, call_id: str) -> CallPublic:
+        """One call, in whatever state (a caller linked to an incident, long closed)."""
+        response = await self._request("GET", f"/v1/calls/{call_id}")
+        return CallPublic.model_validate_json(response.content)
+
     async def geocode(self, text: str, limit: int = 10) -> list[PlacePublic]:
         """Places matching an address or name, best first (the platform's geolocation
         service). Raises `Unreachable` if the platform or its geocoding server is down."""

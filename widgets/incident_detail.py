@@ -1,4 +1,9 @@
-"""The selected incident: what, where, grade and target, THRIVE, units, narrative log.
+"""The selected incident: what, where, grade and target, THRIVE, units, callers, narrative log.
+
+Every call linked to the incident is listed (the first caller and each later one: number,
+name, line, when it rang, who answered). Linked calls are closed, so they are no longer in
+the live state: the detail keeps the ones it saw leave the Store and reads any other (a
+console started after the link) from the platform once, through `fetch_call`.
 
 An incident closed while shown (by anyone) stays shown, in its final form, headed "CLOSED
 by …": the operator chose it, and needs to see that it went and who closed it.
@@ -6,6 +11,7 @@ by …": the operator chose it, and needs to see that it went and who closed it.
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from datetime import datetime
 from html import escape
 
@@ -15,7 +21,10 @@ from console import warnings
 from console.grades import LABEL
 from console.store import Change, Store
 from console.tables import GRADE_COLOUR
-from platform_api.contract import IncidentPublic
+from console.tasks import spawn
+from platform_api.contract import CallPublic, IncidentPublic
+
+FetchCall = Callable[[str], Awaitable[CallPublic]]
 
 
 def _hm(value: datetime | None) -> str:
@@ -23,9 +32,14 @@ def _hm(value: datetime | None) -> str:
 
 
 class IncidentDetail(QWidget):
-    def __init__(self, store: Store, parent: QWidget | None = None) -> None:
+    def __init__(
+        self, store: Store, parent: QWidget | None = None, fetch_call: FetchCall | None = None
+    ) -> None:
         super().__init__(parent)
         self._store = store
+        self._fetch_call = fetch_call
+        self._calls: dict[str, CallPublic] = {}  # linked calls that left the live state
+        self._asked: set[str] = set()  # calls read from the platform, or being read
         self.incident_id = ""
         self.closed: tuple[IncidentPublic, str] | None = None  # final form, and by whom
         self.text = QTextBrowser(self)
@@ -57,6 +71,11 @@ class IncidentDetail(QWidget):
             if any(a.incident_id == self.incident_id for a in change.left) or any(
                 table[i].incident_id == self.incident_id for i in ids if i in table
             ):
+                self.refresh()
+        elif change.kind == "calls":
+            linked = [c for c in change.left if c.incident_id is not None]
+            self._calls.update((c.id, c) for c in linked)
+            if any(c.incident_id == self.incident_id for c in linked):
                 self.refresh()
         elif change.kind == "markers":
             self.refresh()  # rare; the incident's markers may have changed
@@ -94,6 +113,7 @@ class IncidentDetail(QWidget):
             for name, value in incident.thrive.model_dump().items()
             if value
         )
+        callers = self._callers(incident)
         log = "".join(
             f"<tr><td>{e.at.astimezone().strftime('%H:%M:%S')}</td><td>{escape(e.author)}</td>"
             f"<td>{escape(e.text)}</td></tr>"
@@ -126,5 +146,40 @@ class IncidentDetail(QWidget):
                 else "<p><b style='color:#e5484d'>No unit assigned</b></p>"
             )
             + (f"<table cellspacing=4>{thrive}</table>" if thrive else "")
+            + callers
             + f"<h4>Log</h4><table cellspacing=4>{log}</table>"
         )
+
+    def _callers(self, incident: IncidentPublic) -> str:
+        """The incident's callers, first to last; any not known yet is read, then shown."""
+        rows = []
+        for n, call_id in enumerate(incident.call_ids):
+            call = self._store.calls.get(call_id) or self._calls.get(call_id)
+            if call is None:
+                self._read(call_id)
+                rows.append(f"<tr><td>{n + 1}.</td><td colspan=4><i>reading…</i></td></tr>")
+                continue
+            by = f", answered by {escape(call.answered_by)}" if call.answered_by else ""
+            rows.append(
+                f"<tr><td>{n + 1}.</td><td><b>{escape(call.caller_number)}</b></td>"
+                f"<td>{escape(call.caller_name or 'name not given')}</td>"
+                f"<td>{call.line.value}, rang {_hm(call.received_at)}</td>"
+                f"<td>{'first caller' if n == 0 else 'linked'}{by}</td></tr>"
+            )
+        if not rows:
+            return ""
+        return f"<p><b>Callers ({len(rows)})</b></p><table cellspacing=4>{''.join(rows)}</table>"
+
+    def _read(self, call_id: str) -> None:
+        if self._fetch_call is None or call_id in self._asked:
+            return
+        self._asked.add(call_id)
+        fetch = self._fetch_call
+
+        async def read() -> None:
+            call = await fetch(call_id)
+            self._calls[call.id] = call
+            if call.incident_id == self.incident_id:
+                self.refresh()
+
+        spawn(read(), lambda _exc: self._asked.discard(call_id))

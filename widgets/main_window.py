@@ -100,7 +100,9 @@ class MainWindow(QMainWindow):
         supervisor = role in ("supervisor", "admin")
         self.recommendations = RecommendationPanel(store, allocation, supervisor)
         self.room = RoomView(store)
-        self.detail = IncidentDetail(store)
+        # A replay has no platform to read a caller from: it shows those its events carried.
+        fetch_call = None if session.mode == REPLAY else session.client.call
+        self.detail = IncidentDetail(store, fetch_call=fetch_call)
         self.picker = LocationPicker(session.client.geocode, session.client.reverse_geocode)
         self.form = IncidentForm(
             store,

@@ -144,8 +144,9 @@ def test_a_san_francisco_recording_replays_on_the_san_francisco_map(
 ) -> None:
     sample = Path(__file__).resolve().parents[1] / "data" / "sf-fire-calls-sample.csv"
     path = tmp_path / "sf.jsonl"
-    import_calls(sample, load_mapping(shipped_mapping("sf-fire-calls")),
-                 load_pack("san-francisco"), path)
+    import_calls(
+        sample, load_mapping(shipped_mapping("sf-fire-calls")), load_pack("san-francisco"), path
+    )
     settings = settings_for(tmp_path, "replay", with_map=True, recording=path)
 
     async def body() -> None:
