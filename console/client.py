@@ -188,6 +188,12 @@ class PlatformClient:
         partial.replace(path)
         return size
 
+    async def first_event_at(self) -> datetime | None:
+        """When the platform's log begins (None: an empty log)."""
+        response = await self._request("GET", "/v1/events", params={"after": 0, "limit": 1})
+        events = response.json()["events"]
+        return datetime.fromisoformat(events[0]["ts"]) if events else None
+
     async def events(
         self, after: int, on_open: Callable[[], None] | None = None
     ) -> AsyncGenerator[dict[str, Any], None]:

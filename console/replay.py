@@ -28,6 +28,7 @@ import zlib
 from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
@@ -46,6 +47,15 @@ from platform_api.contract.fold import StateFold
 
 SPEEDS = (1.0, 2.0, 5.0, 10.0, 30.0, 60.0, 120.0)
 PLAYING, PAUSED, ENDED = "playing", "paused", "ended"
+
+
+# The zone a recording's times are shown in, by its area (the pack's zone in a force pack).
+ZONES = {"london": "Europe/London", "san_francisco": "America/Los_Angeles"}
+
+
+def zone_of(area: str) -> ZoneInfo | None:
+    """The recording's zone; None (the machine's) for an area not known here."""
+    return ZoneInfo(ZONES[area]) if area in ZONES else None
 
 
 class Snapshots:
@@ -211,8 +221,10 @@ class Player(QObject):
         # a copy: the Store moves units by mutating them, and the header must stay as read
         self.store.bootstrap(recording.header.initial_state.model_copy(deep=True))
         self.store.last_event_ts = None
-        # Waits, ages and countdowns on screen count in the recording's time, not today's.
+        # Waits, ages and countdowns on screen count in the recording's time, not today's,
+        # and every time is shown in the recording's zone (London, San Francisco).
         self.store.clock = lambda: self.moment
+        self.store.zone = zone_of(recording.header.area)
         self.time = recording.start_time
         self.loaded.emit(recording.header.event_count, recording.start_time, recording.end_time)
         self.position_changed.emit(self.time, self.store.seq)

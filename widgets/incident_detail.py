@@ -27,10 +27,6 @@ from platform_api.contract import CallPublic, IncidentPublic
 FetchCall = Callable[[str], Awaitable[CallPublic]]
 
 
-def _hm(value: datetime | None) -> str:
-    return value.astimezone().strftime("%H:%M:%S") if value else "-"
-
-
 class IncidentDetail(QWidget):
     def __init__(
         self, store: Store, parent: QWidget | None = None, fetch_call: FetchCall | None = None
@@ -85,7 +81,7 @@ class IncidentDetail(QWidget):
         closed_note = ""
         if incident is None and self.closed is not None:
             incident, by = self.closed
-            when = _hm(incident.closed_at) if incident.closed_at else ""
+            when = self._hm(incident.closed_at) if incident.closed_at else ""
             how = incident.closing_classification
             closed_note = (
                 "<p style='background:#60646c; color:white; padding:4px'><b>CLOSED by "
@@ -98,13 +94,14 @@ class IncidentDetail(QWidget):
         timeline = "".join(
             f"<tr><td><b>{escape(self._store.units[a.unit_id].callsign)}</b></td>"
             f"<td>{a.state.value.replace('_', ' ')}</td>"
-            f"<td>sent {_hm(a.dispatched_at)} by {escape(a.dispatched_by)}</td>"
+            f"<td>sent {self._hm(a.dispatched_at)} by {escape(a.dispatched_by)}</td>"
             + (
                 "<td><b style='color:#e5484d'>NOT ACKNOWLEDGED</b></td>"
                 if a.unacknowledged_at(self._store.now())
-                else f"<td>ack {_hm(a.acknowledged_at)}</td>"
+                else f"<td>ack {self._hm(a.acknowledged_at)}</td>"
             )
-            + f"<td>en route {_hm(a.en_route_at)}</td><td>at scene {_hm(a.at_scene_at)}</td></tr>"
+            + f"<td>en route {self._hm(a.en_route_at)}</td>"
+            + f"<td>at scene {self._hm(a.at_scene_at)}</td></tr>"
             for a in sorted(self._store.assignments.values(), key=lambda a: a.dispatched_at)
             if a.incident_id == incident.id and a.unit_id in self._store.units
         )
@@ -115,13 +112,13 @@ class IncidentDetail(QWidget):
         )
         callers = self._callers(incident)
         log = "".join(
-            f"<tr><td>{e.at.astimezone().strftime('%H:%M:%S')}</td><td>{escape(e.author)}</td>"
+            f"<tr><td>{self._hm(e.at)}</td><td>{escape(e.author)}</td>"
             f"<td>{escape(e.text)}</td></tr>"
             for e in incident.log
         )
         loc = incident.location
         target = (
-            f"attend by {incident.target_at.astimezone().strftime('%H:%M')}"
+            f"attend by {self._store.local(incident.target_at).strftime('%H:%M')}"
             if incident.target_at
             else "no attendance target"
         )
@@ -150,6 +147,9 @@ class IncidentDetail(QWidget):
             + f"<h4>Log</h4><table cellspacing=4>{log}</table>"
         )
 
+    def _hm(self, value: datetime | None) -> str:
+        return self._store.local(value).strftime("%H:%M:%S") if value else "-"
+
     def _callers(self, incident: IncidentPublic) -> str:
         """The incident's callers, first to last; any not known yet is read, then shown."""
         rows = []
@@ -163,7 +163,7 @@ class IncidentDetail(QWidget):
             rows.append(
                 f"<tr><td>{n + 1}.</td><td><b>{escape(call.caller_number)}</b></td>"
                 f"<td>{escape(call.caller_name or 'name not given')}</td>"
-                f"<td>{call.line.value}, rang {_hm(call.received_at)}</td>"
+                f"<td>{call.line.value}, rang {self._hm(call.received_at)}</td>"
                 f"<td>{'first caller' if n == 0 else 'linked'}{by}</td></tr>"
             )
         if not rows:

@@ -31,10 +31,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from console.replay import PLAYING, SPEEDS, Player
+from console.replay import PLAYING, SPEEDS, Player, zone_of
 from widgets.keys import shortcut
 
-ZONES = {"london": "Europe/London", "san_francisco": "America/Los_Angeles"}
 STEPS = 1000
 
 
@@ -201,7 +200,7 @@ class ReplayBar(QWidget):
     def _on_player_loaded(self, count: int, start: float, end: float) -> None:
         rec = self.player.recording
         area = rec.header.area if rec is not None else "london"
-        self._zone = ZoneInfo(ZONES[area]) if area in ZONES else None
+        self._zone = zone_of(area)
         self.slider.set_counts(self.player.density(self._bins))
         self.setEnabled(True)
         self._on_player_position_changed(start, self.player.store.seq)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -17,6 +18,7 @@ def test_a_trainer_exports_the_last_hour_and_the_file_verifies(
     consoles: Consoles,
     gateway: Any,
     calltaker: Any,
+    dispatcher: Any,
     tmp_path: Path,
 ) -> None:
     incident = make_incident(gateway, calltaker)
@@ -26,7 +28,16 @@ def test_a_trainer_exports_the_last_hour_and_the_file_verifies(
         async with consoles.open("trainer") as window:
             await until(lambda: incident["id"] in window.session.store.incidents)
             window.training.export_recording()
+            await until(lambda: window.training.export_dialog is not None, what="the dialog")
             dialog = window.training.export_dialog
+            assert dialog is not None
+            # The platform is minutes old: the range offered starts where its log does.
+            since, _ = dialog.time_window()
+            log_start = datetime.fromisoformat(
+                dispatcher.get("/v1/events", limit=1)["events"][0]["ts"]
+            )
+            assert since >= log_start.replace(microsecond=0)
+            assert since - log_start < timedelta(seconds=1)
             dialog.path.setText(str(target))
             dialog._on_buttons_accepted()
             await until(
