@@ -52,7 +52,8 @@ def test_map_and_panels_select_each_other_and_a_drag_assigns_after_confirmation(
 
             # A drag of the unit onto the incident asks first; Yes sends the assignment.
             # (The key folded and the map panned so both are clear, as a dispatcher would.)
-            await js(view, "document.querySelector('.cad-legend-toggle').click(), true")
+            fold = "document.querySelector('.cad-legend').classList.add('cad-legend-folded')"
+            await js(view, f"{fold}, true")
             await js(view, "CAD.map.setView([51.48, -0.12], 12, {animate: false}), true")
             onto = ("incidents", incident["id"])
             for event in ("mousedown", "mousemove", "mouseup", "click"):
@@ -98,5 +99,44 @@ def test_what_is_here_names_the_nearest_place_and_the_borough(
             message = window.status.currentMessage()
             assert message.endswith("— Westminster")
             assert " m)" in message  # the nearest known place, with its distance
+
+    consoles.run(body())
+
+
+# How much of the map a control covers: its box against the map's, as a share of the area.
+COVERED = """(function (selector) {
+  const map = CAD.map.getContainer().getBoundingClientRect();
+  const box = document.querySelector(selector).getBoundingClientRect();
+  return (box.width * box.height) / (map.width * map.height);
+})"""
+
+
+def test_at_1280x720_the_key_and_the_attribution_leave_the_map_clear(
+    consoles: Consoles, qtbot: Any
+) -> None:
+    async def body() -> None:
+        async with consoles.open(with_map=True) as window:
+            window.resize(1280, 720)
+            window.show()
+            window.default_sizes()
+            view = window.map
+            assert view is not None
+            await _map_ready(view)
+            size = await js(view, "[CAD.map.getSize().x, CAD.map.getSize().y]")
+            assert size[0] < 800  # the docks take the sides: a small map
+            key = await js(view, f"{COVERED}('.cad-legend')")
+            attribution = await js(view, f"{COVERED}('.leaflet-control-attribution')")
+            # folded to its "Key" button (1% of a 425x377 map), and one short line of
+            # credits (3.5%; the whole credits took 13%)
+            assert key < 0.02, key
+            assert attribution < 0.05, attribution
+            # The key opens with a click and folds again; the credits stay readable whole
+            # under the pointer (the licences ask for them).
+            await js(view, "document.querySelector('.cad-legend-toggle').click(), true")
+            assert await js(view, f"{COVERED}('.cad-legend')") > key
+            await js(view, "document.querySelector('.cad-legend-toggle').click(), true")
+            assert await js(view, f"{COVERED}('.cad-legend')") == key
+            credits = "document.querySelector('.leaflet-control-attribution').textContent"
+            assert "Ordnance Survey" in await js(view, credits)
 
     consoles.run(body())
