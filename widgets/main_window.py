@@ -184,6 +184,12 @@ class MainWindow(QMainWindow):
         self.focus_recommendations_action = actions.focus_recommendations
         self.night_action = actions.night
         self._apply_role(session.role)
+        # The minimum size was last worked out with every dock shown; worked out again for
+        # the role's own docks, a call-taker's window fits 1280x720 with its status bar
+        # (the link's state) on the screen instead of 116 px below it.
+        layout = self.layout()
+        if layout is not None:
+            layout.activate()
         self.resize(*fitted_size(1600, 900))
         self._remember = remember_layout
         self._sized = False

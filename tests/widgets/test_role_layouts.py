@@ -57,3 +57,17 @@ def test_a_trainer_watches_the_room_and_is_offered_neither_calls_nor_dispatching
             assert window.units.read_only
 
     consoles.run(body())
+
+
+def test_every_role_s_window_fits_a_1280x720_screen_with_its_status_bar(
+    consoles: Consoles,
+) -> None:
+    async def body() -> None:
+        for user in ("calltaker", "dispatcher", "supervisor", "trainer"):
+            async with consoles.open(user, user) as window:
+                # The window may not be made larger than the screen: the status bar (the
+                # link's state) would be below its edge.
+                least = window.minimumSize().expandedTo(window.minimumSizeHint())
+                assert least.width() <= 1280 and least.height() <= 720, (user, least)
+
+    consoles.run(body())
