@@ -111,8 +111,10 @@ class RecommendationPanel(QWidget):
         for box in (self.committed, self.insist):
             box.setVisible(supervisor)
             box.toggled.connect(lambda _: self.refresh())
+        # The Assign button names its target ("Assign KD14 → LDN-20261123-0008 (Enter)"):
+        # on one line with the others it made the dock, and so the window, wider than a
+        # 1280 px screen as soon as an incident was chosen (seen in X). A line of its own.
         row = QHBoxLayout()
-        row.addWidget(self.assign_button)
         row.addWidget(self.send_plan_button)
         row.addWidget(self.backup_button)
         row.addStretch(1)
@@ -127,6 +129,7 @@ class RecommendationPanel(QWidget):
         layout.addWidget(self.title)
         layout.addWidget(self.plan)
         layout.addWidget(self.table)
+        layout.addWidget(self.assign_button)
         layout.addLayout(row)
         layout.addLayout(options)
         self.attribution = QLabel("", self)

@@ -8,7 +8,7 @@ from typing import Any
 from PySide6.QtCore import Qt
 
 from tests.console.conftest import until
-from tests.platform_api.helpers import make_call
+from tests.platform_api.helpers import WESTMINSTER, make_call, make_incident, make_unit
 from tests.widgets.conftest import Consoles
 
 
@@ -60,13 +60,26 @@ def test_a_trainer_watches_the_room_and_is_offered_neither_calls_nor_dispatching
 
 
 def test_every_role_s_window_fits_a_1280x720_screen_with_its_status_bar(
-    consoles: Consoles,
+    consoles: Consoles, gateway: Any, calltaker: Any
 ) -> None:
+    incident = make_incident(gateway, calltaker)
+    make_unit(gateway, "KD14", at=WESTMINSTER)
+
     async def body() -> None:
         for user in ("calltaker", "dispatcher", "supervisor", "trainer"):
             async with consoles.open(user, user) as window:
                 # The window may not be made larger than the screen: the status bar (the
-                # link's state) would be below its edge.
+                # link's state) would be below its edge. Also once an incident is chosen
+                # and the Assign button names it (seen in X: the window grew to 1547 px).
+                await until(lambda w=window: incident["id"] in w.session.store.incidents)
+                window.incidents.select_id(incident["id"])
+                panel = window.recommendations
+                panel.show_incident(incident["id"])
+                if user in ("dispatcher", "supervisor"):
+                    await until(lambda p=panel: "\u2192" in p.assign_button.text())
+                    layout = window.layout()
+                    assert layout is not None
+                    layout.activate()
                 least = window.minimumSize().expandedTo(window.minimumSizeHint())
                 assert least.width() <= 1280 and least.height() <= 720, (user, least)
 
