@@ -182,6 +182,10 @@ class CommandService(QObject):
         self._told_waiting.discard(key)
         label = self._labels.pop(key, None)
         if label is not None:
+            # A new incident's reference is what the call-taker tells the caller: say it.
+            created = (result.get("changes") or {}).get("incidents") or []
+            if label.startswith("New incident") and created:
+                label = f"{label} — {created[0]['reference']}"
             spawn(self._sent(label, int(result["seq"])))
 
     async def _sent(self, label: str, seq: int) -> None:

@@ -84,12 +84,6 @@ class IncidentForm(QWidget):
         completer.setCompletionMode(QCompleter.CompletionMode.UnfilteredPopupCompletion)
         completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
         self.classification.setCompleter(completer)
-        # Seen in a real X session: Alt+G moved the focus to the grade, the suggestions
-        # stayed open with the keyboard, and the grade's letter went into the
-        # classification ("Violencei"). Leaving the field closes them.
-        app = QApplication.instance()
-        if isinstance(app, QApplication):
-            app.focusChanged.connect(self._on_app_focus_changed)
         self.classification.textEdited.connect(self._on_classification_text_edited)
         self.classification.textChanged.connect(self._on_field_changed)
         self.grade = QComboBox(self)
@@ -334,12 +328,6 @@ class IncidentForm(QWidget):
             self.open_call(self.call_id, keep_current=False)
 
     # ---------------------------------------------------------------- helpers
-
-    def _on_app_focus_changed(self, old: QWidget | None, new: QWidget | None) -> None:
-        completer = self.classification.completer()
-        popup = None if completer is None else completer.popup()
-        if old is self.classification and popup is not None and new is not popup:
-            popup.hide()
 
     def _on_classification_text_edited(self, text: str) -> None:
         found = self._classifications.search(text)
