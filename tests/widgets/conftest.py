@@ -21,6 +21,8 @@ import qasync
 from console.bootstrap import Console, bootstrap
 from console.settings import ConsoleSettings
 from platform_api.embedded import EmbeddedPlatform
+from platform_api.imports import import_calls, load_mapping, shipped_mapping
+from platform_api.packs import load_pack
 from tests.console.conftest import aloop, run, until
 from widgets.main_window import MainWindow
 
@@ -61,6 +63,15 @@ async def console_on(
     )
     async with running(await bootstrap("live", settings), qtbot) as console:
         yield console.window
+
+
+def sf_recording(tmp_path: Path) -> Path:
+    """A recording of the San Francisco sample (tests/data), imported with its pack."""
+    sample = Path(__file__).resolve().parents[1] / "data" / "sf-fire-calls-sample.csv"
+    path = tmp_path / "sf.jsonl"
+    mapping = load_mapping(shipped_mapping("sf-fire-calls"))
+    import_calls(sample, mapping, load_pack("san-francisco"), path)
+    return path
 
 
 @dataclass

@@ -11,10 +11,8 @@ import qasync
 from PySide6.QtCore import Qt
 
 from console.bootstrap import bootstrap
-from platform_api.imports import import_calls, load_mapping, shipped_mapping
-from platform_api.packs import load_pack
 from tests.console.conftest import run, until
-from tests.widgets.conftest import running, settings_for
+from tests.widgets.conftest import running, settings_for, sf_recording
 
 PACIFIC = ZoneInfo("America/Los_Angeles")
 
@@ -22,12 +20,7 @@ PACIFIC = ZoneInfo("America/Los_Angeles")
 def test_a_san_francisco_replay_shows_pacific_time_in_the_status_bar_and_the_event_log(
     aloop: qasync.QEventLoop, tmp_path: Path, qtbot: Any
 ) -> None:
-    sample = Path(__file__).resolve().parents[1] / "data" / "sf-fire-calls-sample.csv"
-    path = tmp_path / "sf.jsonl"
-    import_calls(
-        sample, load_mapping(shipped_mapping("sf-fire-calls")), load_pack("san-francisco"), path
-    )
-    settings = settings_for(tmp_path, "replay", recording=path)
+    settings = settings_for(tmp_path, "replay", recording=sf_recording(tmp_path))
 
     async def body() -> None:
         async with running(await bootstrap("replay", settings), qtbot) as console:
