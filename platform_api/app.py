@@ -9,9 +9,10 @@ import time
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from pathlib import Path
 
-from fastapi import FastAPI, Request, Response
+from fastapi import APIRouter, FastAPI, Request, Response
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from fastapi.routing import APIRoute
 from sqlalchemy import exc as sa_exc
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.routing import NoMatchFound
@@ -252,7 +253,21 @@ def create_app(settings: Settings) -> FastAPI:
     app.add_middleware(LastResort)
     app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
 
-    modules = (
+    _check_every_route_has_a_right(ROUTERS)
+    for router in ROUTERS:
+        app.include_router(router)
+    _build_routes(app)
+    if relay is not None:
+        relay.start()
+    return app
+
+
+_BUILD_LOCK = threading.Lock()
+
+# Every router the platform serves; the role check reads them (and only them).
+ROUTERS = tuple(
+    module.router
+    for module in (
         auth_routes,
         read,
         events,
@@ -265,15 +280,7 @@ def create_app(settings: Settings) -> FastAPI:
         recordings,
         training,
     )
-    for module in modules:
-        app.include_router(module.router)
-    _build_routes(app)
-    if relay is not None:
-        relay.start()
-    return app
-
-
-_BUILD_LOCK = threading.Lock()
+)
 
 
 def _build_routes(app: FastAPI) -> None:
@@ -286,23 +293,30 @@ def _build_routes(app: FastAPI) -> None:
     `AttributeError: __pydantic_core_schema__`. Looking up a name that no route has walks
     (and so resolves) every route.
     """
-    with _BUILD_LOCK:
-        # the role check builds the OpenAPI document: the same pydantic work, so it too
-        # runs one app at a time
-        _check_every_route_has_a_right(app)
-        with contextlib.suppress(NoMatchFound):
-            app.url_path_for("_resolve_every_route_")
+    with _BUILD_LOCK, contextlib.suppress(NoMatchFound):
+        app.url_path_for("_resolve_every_route_")
 
 
-def _check_every_route_has_a_right(app: FastAPI) -> None:
+_CHECKED: set[tuple[int, ...]] = set()  # the router sets already checked in this process
+
+
+def _check_every_route_has_a_right(routers: tuple[APIRouter, ...]) -> None:
     """The role matrix (`platform_api.roles`) is the one place rights live: a route it
-    does not know would be open or shut by accident, so the platform refuses to start."""
+    does not know would be open or shut by accident, so the platform refuses to start.
+
+    Read off the routers (what the OpenAPI document publishes), once a process: building
+    the document for this took a second at every start."""
+    key = tuple(id(router) for router in routers)
+    if key in _CHECKED:
+        return
     missing = [
-        f"{method.upper()} {path}"
-        for path, item in app.openapi().get("paths", {}).items()
-        for method in item
-        if (method.upper(), path) not in ROUTE_RIGHTS
-        and (method.upper(), path) not in PUBLIC_ROUTES
+        f"{method} {route.path}"
+        for router in routers
+        for route in router.routes
+        if isinstance(route, APIRoute) and route.include_in_schema
+        for method in sorted(route.methods or ())
+        if (method, route.path) not in ROUTE_RIGHTS and (method, route.path) not in PUBLIC_ROUTES
     ]
     if missing:
         raise RuntimeError(f"routes without a right in platform_api.roles: {missing}")
+    _CHECKED.add(key)

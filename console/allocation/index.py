@@ -105,6 +105,10 @@ class UnitIndex:
                 hit |= column
         return hit
 
+    def of_types(self, types: Iterable[UnitType]) -> Bools:
+        """Rows whose unit is of one of `types`."""
+        return np.isin(self.type_code, [_TYPE_CODE[t] for t in types])
+
     def update(self, units: Iterable[UnitPublic]) -> None:
         """Upsert units: rows of known ids are overwritten, new ids are appended."""
         batch = list(units)

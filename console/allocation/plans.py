@@ -69,6 +69,14 @@ class ResponsePlan:
     def seats(self) -> int:
         return sum(s.count for s in self.slots)
 
+    @property
+    def types_asked(self) -> frozenset[UnitType]:
+        return frozenset(s.type for s in self.slots if s.type is not None)
+
+    @property
+    def capabilities_asked(self) -> frozenset[str]:
+        return frozenset(s.capability for s in self.slots if s.capability is not None)
+
     def asks_for(self, unit_type: UnitType, capabilities: Iterable[str]) -> bool:
         """Whether any slot asks for this unit *specifically* (by type or capability)."""
         caps = set(capabilities)

@@ -35,6 +35,7 @@ from scipy.optimize import linear_sum_assignment
 from console.allocation.config import AllocationConfig
 from console.allocation.index import Bools, Floats, UnitIndex, haversine_m
 from console.allocation.reasons import unit_reason
+from console.allocation.recommend import asked_by
 from platform_api.contract import (
     ACTIVE_ASSIGNMENT_STATES,
     GRADE_TARGET_MINUTES,
@@ -166,11 +167,10 @@ def _held(todo: list[IncidentPublic], index: UnitIndex, config: AllocationConfig
     """(incidents x units) a specialist the incident's response plan does not ask for."""
     plans = config.plans
     out: Bools = np.zeros((len(todo), len(index)), np.bool_)
-    specialists = [r for r in range(len(index)) if index.types[r] in plans.specialists]
+    specialist = index.of_types(plans.specialists)
     for k, incident in enumerate(todo):
         plan = plans.plan_for(incident.opening_classification, incident.grade)
-        for r in specialists:
-            out[k, r] = not plan.asks_for(index.types[r], index.capabilities_of(r))
+        out[k] = specialist & ~asked_by(plan, index)
     return out
 
 

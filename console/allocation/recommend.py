@@ -30,7 +30,8 @@ from datetime import datetime
 import numpy as np
 
 from console.allocation.config import AllocationConfig
-from console.allocation.index import TYPES, Bools, Floats, Rows, UnitIndex, haversine_m
+from console.allocation.index import Bools, Floats, Rows, UnitIndex, haversine_m
+from console.allocation.plans import ResponsePlan
 from console.allocation.reasons import TYPE_LABELS, committed_words, unit_reason
 from console.routing import Origins, Router
 from platform_api.contract import (
@@ -92,6 +93,12 @@ class _Eligible:
     asked: Bools  # the incident's response plan asks for this unit specifically
 
 
+def asked_by(plan: ResponsePlan, index: UnitIndex) -> Bools:
+    """Rows the plan asks for *specifically*, by type or capability (`ResponsePlan.asks_for`
+    over every row at once: a loop over each specialist's capabilities cost milliseconds)."""
+    return index.of_types(plan.types_asked) | index.with_any_capability(plan.capabilities_asked)
+
+
 def _eligible(
     incident: IncidentPublic,
     units: UnitIndex | Iterable[UnitPublic],
@@ -119,12 +126,8 @@ def _eligible(
     preferred = index.with_any_capability(config.preferred_for(incident.opening_classification))
     plans = config.plans
     plan = plans.plan_for(incident.opening_classification, incident.grade)
-    codes = {TYPES.index(t) for t in plans.specialists}
-    specialist = np.isin(index.type_code[rows], list(codes))
-    asked = np.zeros(rows.size, dtype=np.bool_)
-    for k in np.flatnonzero(specialist).tolist():
-        r = int(rows[k])
-        asked[k] = plan.asks_for(index.types[r], index.capabilities_of(r))
+    specialist = index.of_types(plans.specialists)[rows]
+    asked = specialist & asked_by(plan, index)[rows]
     return _Eligible(index, rows, committed, preferred[rows], specialist, asked)
 
 

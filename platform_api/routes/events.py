@@ -8,19 +8,22 @@ read is delivered exactly once. Without that Accept header the same URL returns 
 
 A stream ends on purpose with one `event: error` (no id): `unauthenticated` when its
 session ends (platform_api/sessions.py), `gap` when a seq is missing from the log, which
-it never skips in silence.
+it never skips in silence, and `unavailable` when the database fails under it (a failover):
+the client resumes from its last seq, here or on another instance.
 """
 
 from __future__ import annotations
 
 import asyncio
 import json
+import logging
 from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Annotated
 
 from fastapi import APIRouter, Header, Query, Request, Response
 from fastapi.concurrency import run_in_threadpool
+from sqlalchemy import exc as sa_exc
 from sqlalchemy.orm import Session
 from sse_starlette import EventSourceResponse, ServerSentEvent
 
@@ -34,6 +37,7 @@ from platform_api.routes.deps import ERRORS, settings_of
 from platform_api.sessions import StreamSession
 
 router = APIRouter(prefix="/v1", tags=["events"])
+log = logging.getLogger(__name__)
 
 CATCH_UP_BATCH = 500
 PAGE_LIMIT_MAX = 10_000  # Settings.page_limit_max may lower it
@@ -111,7 +115,9 @@ async def _stream(request: Request, start: int | None, token: str, username: str
         settings.sse_auth_check_s,
     )
     return EventSourceResponse(
-        _generate(request, broadcaster, start, stream_session, username),
+        _ending_when_the_database_fails(
+            _generate(request, broadcaster, start, stream_session, username)
+        ),
         ping=int(settings.sse_ping_s),
         send_timeout=30,
         headers={"X-Accel-Buffering": "no"},
@@ -122,6 +128,24 @@ def _error_event(code: str, message: str) -> ServerSentEvent:
     """The last event of a stream that ends on purpose; no id, so no client resumes at it."""
     body = {"error": {"code": code, "message": message, "field": None}}
     return ServerSentEvent(data=json.dumps(body), event="error")
+
+
+async def _ending_when_the_database_fails(
+    events: AsyncIterator[ServerSentEvent],
+) -> AsyncIterator[ServerSentEvent]:
+    """`events`, ended by an `unavailable` error event if the database fails under them.
+
+    The response has started, so no error status can be sent any more: without this the
+    failure escaped to the error handlers, which logged three tracebacks per stream in a
+    failover and cut the connection with no word to the client."""
+    try:
+        async for event in events:
+            yield event
+    except (sa_exc.OperationalError, sa_exc.InterfaceError) as exc:
+        log.warning("an event stream ended: the database failed (%s)", exc.orig or exc)
+        yield _error_event(
+            "unavailable", "the database is unavailable: resume from your last event"
+        )
 
 
 async def _session_ended(session: StreamSession) -> str | None:

@@ -138,7 +138,7 @@ def get_history(
     if (lat is None) != (lon is None):
         raise Invalid("give lat and lon together", field="lon" if lon is None else "lat")
     with _session(request) as session:
-        return history(
+        found = history(
             session,
             datetime.now(UTC),
             lat=lat,
@@ -148,3 +148,6 @@ def get_history(
             caller_number=caller_number.strip() if caller_number else None,
             exclude_call_id=exclude_call_id,
         )
+    # Who rang from a number, and when, is a caller's personal data: log it like a read.
+    read_log.record(_engine(request), user.username, [c.id for c in found.calls], "GET /v1/history")
+    return found

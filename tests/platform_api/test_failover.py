@@ -5,6 +5,8 @@ its last seq) has every event once and in order, and the hash chain verifies."""
 
 from __future__ import annotations
 
+import logging
+
 import pytest
 
 from bench import failover, pgcluster
@@ -16,7 +18,10 @@ pytestmark = [
 ]
 
 
-def test_killing_the_primary_and_promoting_the_replica_loses_nothing() -> None:
+def test_killing_the_primary_and_promoting_the_replica_loses_nothing(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    caplog.set_level(logging.WARNING)
     figures = failover.run(instances=2, clients=2, consoles=2, before=1.5, after=3)
     assert figures["lost"] == 0, figures
     assert figures["duplicated"] == 0, figures
@@ -25,3 +30,11 @@ def test_killing_the_primary_and_promoting_the_replica_loses_nothing() -> None:
     assert figures["console_resumes"] > 0, figures  # the stopped instance's console moved
     # commands landed after the primary died: the instances reconnected to the replica
     assert figures["acknowledged_after_kill"] > 0, figures
+    # a failover is expected: streams cut by it end with a word to their clients, and no
+    # request ends in an unexpected error (a traceback in the platform's log)
+    unexpected = [
+        r.getMessage()
+        for r in caplog.records
+        if r.levelno >= logging.ERROR and r.name.startswith(("platform_api", "uvicorn"))
+    ]
+    assert unexpected == [], unexpected

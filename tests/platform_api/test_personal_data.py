@@ -38,6 +38,19 @@ def test_reading_a_callers_details_is_logged(
     assert calltaker.client.get("/v1/audit/reads").status_code == 403
 
 
+def test_a_numbers_history_is_logged_as_a_read_of_its_calls(
+    gateway: Any, calltaker: Any, supervisor: Any
+) -> None:
+    earlier = make_call(gateway, caller_number="07700 900123")
+    later = make_call(gateway, caller_number="07700 900123")
+    found = calltaker.get(
+        "/v1/history", caller_number="07700 900123", exclude_call_id=later["id"]
+    )
+    assert [c["id"] for c in found["calls"]] == [earlier["id"]]
+    reads = _reads(supervisor, username="calltaker")
+    assert [(r["call_id"], r["via"]) for r in reads] == [(earlier["id"], "GET /v1/history")]
+
+
 def test_streams_and_exports_log_what_they_carried(
     platform: EmbeddedPlatform, gateway: Any, supervisor: Any, api_for: Any
 ) -> None:
