@@ -174,5 +174,6 @@ async def run(app: QApplication, mode: str, settings: ConsoleSettings, overrides
         await console.stop()
     return 0
 
+
 if __name__ == "__main__":
     sys.exit(main())

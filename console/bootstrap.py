@@ -365,7 +365,7 @@ def _pack_of(mode: str, settings: ConsoleSettings) -> str:
 
 @dataclass
 class TakeOver:
-    """"Take over from here": a sandbox at the replay's moment, in a console of its own that
+    """ "Take over from here": a sandbox at the replay's moment, in a console of its own that
     says TRAINING. The sandbox holds only its own URL: nothing reaches live."""
 
     replay: Console

@@ -122,6 +122,11 @@ class PlatformClient:
         response = await self._request("GET", "/v1/pack/map")
         return PackMapPublic.model_validate_json(response.content)
 
+    async def call(self, call_id: str) -> CallPublic:
+        """One call, in whatever state (a caller linked to an incident, long closed)."""
+        response = await self._request("GET", f"/v1/calls/{call_id}")
+        return CallPublic.model_validate_json(response.content)
+
     async def geocode(self, text: str, limit: int = 10) -> list[PlacePublic]:
         """Places matching an address or name, best first (the platform's geolocation
         service). Raises `Unreachable` if the platform or its geocoding server is down."""
@@ -192,6 +197,12 @@ class PlatformClient:
             raise Unreachable(f"the export was cut: {exc}") from exc
         partial.replace(path)
         return size
+
+    async def first_event_at(self) -> datetime | None:
+        """When the platform's log begins (None: an empty log)."""
+        response = await self._request("GET", "/v1/events", params={"after": 0, "limit": 1})
+        events = response.json()["events"]
+        return datetime.fromisoformat(events[0]["ts"]) if events else None
 
     async def events(
         self, after: int, on_open: Callable[[], None] | None = None

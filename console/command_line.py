@@ -24,7 +24,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from console.grades import BY_LETTER
+from console.grades import BY_LETTER, WORD
 from platform_api.contract import Grade, IncidentPublic
 
 VERBS: dict[str, str] = {
@@ -167,3 +167,24 @@ def completions(line: str, incidents: Iterable[IncidentPublic]) -> list[str]:
     if verb == "grade" and len(words) == 3:
         return [prefix + g.upper() for g in BY_LETTER if g.startswith(typed.casefold())]
     return []
+
+
+def describe(parsed: Parsed, target: IncidentPublic | None) -> str:
+    """What Enter will do, naming its target ("grade LDN-20261123-0003 Violence: Priority"),
+    so a command typed on the selected incident is never sent blind. `target` is the
+    incident the command acts on: the one it names, or else the selected one."""
+    verb = parsed.verb
+    if verb in ("answer", "new", "mute", "help", "find"):
+        return HELP.get(verb, verb).split(" — ", 1)[-1]
+    if target is None:
+        return f"{verb}: select an incident first, or give #N"
+    what = f"{target.reference} {target.opening_classification}"
+    if verb == "open":
+        return f"open {what}"
+    if verb == "link":
+        return f"link the call in the form to {what}"
+    if verb == "grade" and parsed.grade is not None:
+        return f"grade {what}: {WORD[target.grade]} \u2192 {WORD[parsed.grade]}"
+    if verb == "log":
+        return f"add to the log of {what}"
+    return verb

@@ -107,7 +107,7 @@ class CommandService(QObject):
         return True
 
     async def _who_answered(self, call_id: str, refusal: Conflict, wait_s: float = 2.0) -> str:
-        """"YR12 has already answered this call": the winner's answer reaches this console's
+        """ "YR12 has already answered this call": the winner's answer reaches this console's
         Store a moment after the platform refused ours, so wait for it a little; the
         platform's own words if it does not come."""
         loop = asyncio.get_running_loop()
@@ -188,6 +188,10 @@ class CommandService(QObject):
         self._told_waiting.discard(key)
         label = self._labels.pop(key, None)
         if label is not None:
+            # A new incident's reference is what the call-taker tells the caller: say it.
+            created = (result.get("changes") or {}).get("incidents") or []
+            if label.startswith("New incident") and created:
+                label = f"{label} — {created[0]['reference']}"
             spawn(self._sent(label, int(result["seq"])))
 
     async def _sent(self, label: str, seq: int) -> None:

@@ -137,11 +137,14 @@ def set_status(unit: UnitPublic, status: UnitStatus) -> Command:
     )
 
 
-def stand_down(unit: UnitPublic, reason: str | None = None) -> Command:
+def stand_down(
+    unit: UnitPublic, reason: str | None = None, incident: IncidentPublic | None = None
+) -> Command:
+    target = "" if incident is None else f" from {incident.reference}"
     return Command(
         path=f"/v1/units/{unit.id}/stand-down",
         body=_body(StandDown(reason=reason or None)),
-        label=f"Stand down {unit.callsign}",
+        label=f"Stand down {unit.callsign}{target}",
         if_match=unit.version,
     )
 

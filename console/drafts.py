@@ -39,9 +39,12 @@ class IncidentDraft:
     location: PickedPoint | None = None
 
     def is_empty(self) -> bool:
-        return not any(
-            (self.classification, self.grade, self.caller_name, self.narrative, self.thrive)
-        ) and self.location is None
+        return (
+            not any(
+                (self.classification, self.grade, self.caller_name, self.narrative, self.thrive)
+            )
+            and self.location is None
+        )
 
     def to_json(self) -> dict[str, Any]:
         data = asdict(self)

@@ -26,7 +26,9 @@ GRADES: tuple[GradeInfo, ...] = (
     GradeInfo(Grade.PRIORITY, "p", "Priority", "Priority"),
     GradeInfo(Grade.SCHEDULED, "s", "Scheduled", "Scheduled"),
     GradeInfo(
-        Grade.RESOLVED_WITHOUT_DEPLOYMENT, "r", "Resolved without deployment",
+        Grade.RESOLVED_WITHOUT_DEPLOYMENT,
+        "r",
+        "Resolved without deployment",
         "Resolved w/o deployment",
     ),
 )
@@ -41,6 +43,7 @@ KEYS_HELP = ", ".join(f"{g.letter.upper()} {g.word}" for g in GRADES)
 def target_words(grade: Grade) -> str:
     minutes = GRADE_TARGET_MINUTES.get(grade)
     return f"attend within {minutes} min" if minutes else "no attendance target"
+
 
 LETTER: dict[Grade, str] = {g.grade: g.letter.upper() for g in GRADES}
 # A downgrade from these, and a stand-down from them, needs a reason (the platform refuses

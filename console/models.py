@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
-from datetime import datetime
+from datetime import datetime, tzinfo
 from typing import Any
 
 from PySide6.QtCore import (
@@ -35,8 +35,9 @@ class Column:
     sort: Callable[[Any], Any] | None = None
 
 
-def hhmmss(value: datetime | None) -> str:
-    return "" if value is None else value.astimezone().strftime("%H:%M:%S")
+def hhmmss(value: datetime | None, zone: tzinfo | None = None) -> str:
+    """The time of day in `zone` (the Store's: a replay's own; None, the machine's)."""
+    return "" if value is None else value.astimezone(zone).strftime("%H:%M:%S")
 
 
 def age(value: datetime | None, now: datetime) -> str:

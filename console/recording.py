@@ -216,7 +216,11 @@ class Recording:
                 (
                     prev
                     + canonical_header(
-                        seq, ts, head["actor"], head["type"], head["entity_type"],
+                        seq,
+                        ts,
+                        head["actor"],
+                        head["type"],
+                        head["entity_type"],
                         head["entity_id"],
                     )
                     + "\n"

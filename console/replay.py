@@ -28,6 +28,7 @@ import zlib
 from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
@@ -39,6 +40,7 @@ from console.recording import (
     open_recording,
     verify_file,
 )
+from console.settings import pack_for_area, pack_zone
 from console.store import Store
 from console.tasks import spawn
 from platform_api.contract import StatePublic
@@ -46,6 +48,12 @@ from platform_api.contract.fold import StateFold
 
 SPEEDS = (1.0, 2.0, 5.0, 10.0, 30.0, 60.0, 120.0)
 PLAYING, PAUSED, ENDED = "playing", "paused", "ended"
+
+
+# The zone a recording's times are shown in, by its area (the pack's zone in a force pack).
+def zone_of(pack: str) -> ZoneInfo:
+    """A recording's zone: its pack's (an old recording's pack comes from its area)."""
+    return pack_zone(pack_for_area(pack))
 
 
 class Snapshots:
@@ -211,8 +219,10 @@ class Player(QObject):
         # a copy: the Store moves units by mutating them, and the header must stay as read
         self.store.bootstrap(recording.header.initial_state.model_copy(deep=True))
         self.store.last_event_ts = None
-        # Waits, ages and countdowns on screen count in the recording's time, not today's.
+        # Waits, ages and countdowns on screen count in the recording's time, not today's,
+        # and every time is shown in the recording's zone (London, San Francisco).
         self.store.clock = lambda: self.moment
+        self.store.zone = zone_of(recording.header.pack)
         self.time = recording.start_time
         self.loaded.emit(recording.header.event_count, recording.start_time, recording.end_time)
         self.position_changed.emit(self.time, self.store.seq)

@@ -13,6 +13,7 @@ import tomllib
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import platformdirs
 from PySide6.QtCore import QSettings
@@ -41,10 +42,19 @@ def pack_for_area(area: str) -> str:
     return area if shipped.is_file() else "london"
 
 
+def _manifest(pack: str) -> dict[str, object]:
+    manifest = resources.files("resources") / "packs" / pack_for_area(pack) / "pack.toml"
+    return tomllib.loads(manifest.read_text("utf-8"))
+
+
 def pack_word(pack: str) -> str:
     """What a shipped pack calls its districts ("borough"); "district" if it says nothing."""
-    manifest = resources.files("resources") / "packs" / pack_for_area(pack) / "pack.toml"
-    return str(tomllib.loads(manifest.read_text("utf-8")).get("district_word", "district"))
+    return str(_manifest(pack).get("district_word", "district"))
+
+
+def pack_zone(pack: str) -> ZoneInfo:
+    """A shipped pack's time zone: a recording's times are shown in its area's."""
+    return ZoneInfo(str(_manifest(pack)["timezone"]))
 
 
 @dataclass(frozen=True)

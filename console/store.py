@@ -21,7 +21,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, tzinfo
 from typing import Any
 
 from pydantic import BaseModel
@@ -63,6 +63,7 @@ class Change:
         """Whether this change added `entity_id` or changed any of the fields `names`."""
         changed = self.fields.get(entity_id)
         return changed is not None and (not names or bool(changed.intersection(names)))
+
 
 _MODEL: dict[str, type[BaseModel]] = {
     "calls": CallPublic,
@@ -116,9 +117,16 @@ class Store(QObject):
         # "Now" for everything shown from this Store (waits, ages, countdowns): the wall
         # clock live, the recording's clock in a replay (the Player sets it).
         self.clock: Callable[[], datetime] = _wall_clock
+        # The zone every time from this Store is shown in: the machine's live (None), the
+        # recording's own in a replay (the Player sets it), so one screen speaks one time.
+        self.zone: tzinfo | None = None
 
     def now(self) -> datetime:
         return self.clock()
+
+    def local(self, value: datetime) -> datetime:
+        """`value` in the zone this Store's times are shown in."""
+        return value.astimezone(self.zone)
 
     async def reached(self, seq: int, timeout_s: float = 5.0) -> bool:
         """Wait until the Store has applied `seq` (a command's own event); False on timeout."""

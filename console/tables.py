@@ -372,7 +372,13 @@ class EventLogModel(QAbstractTableModel):
 
     def _on_store_event_applied(self, event: dict[str, Any]) -> None:
         ts = datetime.fromisoformat(event["ts"])
-        row = (str(event["seq"]), hhmmss(ts), event["actor"], event["type"], self._about(event))
+        row = (
+            str(event["seq"]),
+            hhmmss(ts, self._store.zone),
+            event["actor"],
+            event["type"],
+            self._about(event),
+        )
         if len(self._rows) >= self._capacity:
             self.beginRemoveRows(QModelIndex(), 0, 0)
             self._rows.popleft()

@@ -112,4 +112,3 @@ class EmbeddedPlatform:
         tb: TracebackType | None,
     ) -> None:
         self.stop()
-

@@ -54,9 +54,7 @@ class BodyLimit:
             await self.app(scope, receive, send)
             return
         for name, value in scope.get("headers", ()):
-            if name == b"content-length" and (
-                not value.isdigit() or int(value) > self.max_bytes
-            ):
+            if name == b"content-length" and (not value.isdigit() or int(value) > self.max_bytes):
                 await self._too_large(send)
                 return
         chunks: list[bytes] = []
@@ -119,4 +117,3 @@ class LastResort:
             if started:
                 raise  # half an answer is out: only closing the connection is left
             await send_error(send, 500, "internal", "the platform failed; nothing was changed")
-

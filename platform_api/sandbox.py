@@ -32,16 +32,22 @@ from platform_api.embedded import EmbeddedPlatform
 from platform_api.settings import Settings, default_db_url
 from platform_api.simulator import SimConfig, Simulator
 
+# A console with no platform opens on a room mid-shift (platform_api/simulator/midshift.py).
+MID_SHIFT = (20, 40)
+
 
 class DemoPlatform:
-    """An embedded platform with demo users and a simulated shift (a console with no URL)."""
+    """An embedded platform with demo users and a simulated shift (a console with no URL),
+    opened mid-shift so a new user sees a working room at once."""
 
     def __init__(self, db_url: str | None, call_rate: float, pack: str = "london") -> None:
         self.platform = EmbeddedPlatform(
             Settings(db_url=db_url or default_db_url(), demo_users=True, pack=pack)
         ).start()
         self.url = self.platform.url
-        self.simulator = Simulator(self.url, SimConfig(call_rate_per_hour=call_rate, pack=pack))
+        self.simulator = Simulator(
+            self.url, SimConfig(call_rate_per_hour=call_rate, pack=pack, mid_shift=MID_SHIFT)
+        )
         self.simulator.start()
 
     def stop(self) -> None:

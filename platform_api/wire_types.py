@@ -80,6 +80,8 @@ def line_problem(value: str) -> str | None:
     if not value.strip():
         return "type something to search for"
     return None
+
+
 _LINE_PATTERN_MAY_BE_EMPTY = _pattern(f"{_C0_LINE}{_OTHERS}", non_blank=False)
 _MULTI_PATTERN = _pattern(f"{_C0_MULTI}{_OTHERS}", non_blank=True)
 

@@ -59,6 +59,7 @@ class CallLinks(QObject):
         commands.answer_refused.connect(self._on_commands_answer_refused)
         form.finished.connect(self._on_form_finished)
         picker.search_failed.connect(self._on_picker_search_failed)
+        command_bar.set_selected(lambda: detail.incident_id)
         command_bar.command_entered.connect(self._on_command_bar_command_entered)
         command_bar.command_rejected.connect(self._on_command_bar_command_rejected)
         if sync is not None:

@@ -1,7 +1,9 @@
 """Export a recording (trainers, supervisors): a time window of the event log to a file.
 
 The file is what `control-room --replay FILE` opens and what `platform-api export` writes:
-a header, then every event of the window, hash-chained so any change is detected.
+a header, then every event of the window, hash-chained so any change is detected. The
+window offered first is the last hour, but never from before the log begins (a platform five
+minutes old offers its five minutes).
 """
 
 from __future__ import annotations
@@ -26,14 +28,19 @@ def _qt(value: datetime) -> QDateTime:
 
 
 class ExportDialog(QDialog):
-    def __init__(self, now: datetime, parent: QWidget | None = None) -> None:
+    def __init__(
+        self, now: datetime, parent: QWidget | None = None, log_start: datetime | None = None
+    ) -> None:
         super().__init__(parent)
         self.setWindowTitle("Export a recording")
         local = now.astimezone()
-        self.since = QDateTimeEdit(_qt(local - timedelta(hours=1)), self)
+        since = local - timedelta(hours=1)
+        if log_start is not None and log_start > since:
+            since = log_start.astimezone()
+        self.since = QDateTimeEdit(_qt(since), self)
         self.until = QDateTimeEdit(_qt(local + timedelta(minutes=1)), self)
         for edit in (self.since, self.until):
-            edit.setDisplayFormat("yyyy-MM-dd HH:mm")
+            edit.setDisplayFormat("yyyy-MM-dd HH:mm:ss")
             edit.setCalendarPopup(True)
         self.path = QLineEdit(str(Path.home() / f"recording-{local:%Y%m%d-%H%M}.jsonl"), self)
         self.error = QLabel(self)

@@ -20,7 +20,7 @@ from console.models import ID_ROLE
 from console.session import Session
 from console.store import Store
 from platform_api.contract import ACTIVE_ASSIGNMENT_STATES
-from widgets.main_window import STALE_SUFFIX
+from widgets.link_state import STALE_SUFFIX
 from widgets.table_panel import TablePanel
 
 

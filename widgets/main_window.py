@@ -9,16 +9,13 @@ failures in both. A replay or training window says so on every edge (`mode_banne
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 from PySide6.QtCore import QByteArray, QSettings, Qt, QTimer
-from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QShowEvent
+from PySide6.QtGui import QCloseEvent, QShowEvent
 from PySide6.QtWidgets import (
     QApplication,
     QDockWidget,
     QLabel,
     QMainWindow,
-    QMenu,
     QSizePolicy,
     QToolBar,
     QWidget,
@@ -26,7 +23,7 @@ from PySide6.QtWidgets import (
 
 from console.allocation import AllocationConfig
 from console.classifications import Classifications
-from console.session import LIVE, REPLAY, TRAINING, Session
+from console.session import LIVE, REPLAY, Session
 from console.tables import CallQueueModel, IncidentModel, UnitModel
 from maps.view import MapView
 from platform_api.contract.area import PackMapPublic
@@ -40,7 +37,7 @@ from widgets.help_panel import HelpPanel
 from widgets.incident_board import IncidentBoard
 from widgets.incident_detail import IncidentDetail
 from widgets.incident_form import IncidentForm
-from widgets.link_banner import LinkBanner
+from widgets.link_state import LinkState
 from widgets.location_picker import LocationPicker
 from widgets.map_links import MapLinks
 from widgets.message_view import MessageView
@@ -53,10 +50,9 @@ from widgets.status_bar import StatusBar
 from widgets.theme import apply_theme
 from widgets.training_links import TrainingLinks
 from widgets.unit_board import UnitBoard
+from widgets.window_menus import build_menus
 
 LAYOUT_VERSION = 1
-STALE_SUFFIX = " — STALE (link down)"
-STALE_STYLE = "QTableView { background: #e8e8ec; color: #60646c; }"
 
 
 def fitted_size(width: int, height: int) -> tuple[int, int]:
@@ -105,7 +101,9 @@ class MainWindow(QMainWindow):
         supervisor = role in ("supervisor", "admin")
         self.recommendations = RecommendationPanel(store, allocation, supervisor)
         self.room = RoomView(store)
-        self.detail = IncidentDetail(store)
+        # A replay has no platform to read a caller from: it shows those its events carried.
+        fetch_call = None if session.mode == REPLAY else session.client.call
+        self.detail = IncidentDetail(store, fetch_call=fetch_call)
         self.picker = LocationPicker(session.client.geocode, session.client.reverse_geocode)
         self.form = IncidentForm(
             store,
@@ -144,6 +142,7 @@ class MainWindow(QMainWindow):
         bar.setObjectName("toolbar-command")
         bar.setMovable(False)
         bar.addWidget(self.command_bar)
+        bar.addWidget(self.command_bar.preview)
         self.addToolBar(Qt.ToolBarArea.TopToolBarArea, bar)
         self.command_toolbar = bar
         self.map: MapView | None = None
@@ -176,11 +175,22 @@ class MainWindow(QMainWindow):
         self._link(session, allocation)
         if session.mode != LIVE:
             self._show_mode(session.mode)
-        self.link_banner: LinkBanner | None = None
+        self.link_state: LinkState | None = None
         if session.mode != REPLAY:
-            self._add_link_banner(session)
-        self._build_menus()
+            self.link_state = LinkState(self, session.sync, self.docks, self.command_toolbar)
+        self.link_banner = None if self.link_state is None else self.link_state.banner
+        actions = build_menus(self)
+        self.answer_action = actions.answer
+        self.new_incident_action = actions.new_incident
+        self.focus_recommendations_action = actions.focus_recommendations
+        self.night_action = actions.night
         self._apply_role(session.role)
+        # The minimum size was last worked out with every dock shown; worked out again for
+        # the role's own docks, a call-taker's window fits 1280x720 with its status bar
+        # (the link's state) on the screen instead of 116 px below it.
+        layout = self.layout()
+        if layout is not None:
+            layout.activate()
         self.resize(*fitted_size(1600, 900))
         self._remember = remember_layout
         self._sized = False
@@ -254,37 +264,6 @@ class MainWindow(QMainWindow):
             self.answer_action.setEnabled(False)
             self.new_incident_action.setEnabled(False)
 
-    def _add_link_banner(self, session: Session) -> None:
-        """Full width above the command line while not connected; the boards say STALE and
-        their clocks stop (a wait that keeps counting over a dead link is a lie)."""
-        banner = LinkBanner(session.sync, self)
-        bar = QToolBar("Link", self)
-        bar.setObjectName("toolbar-link")
-        bar.setMovable(False)
-        bar.addWidget(banner)
-        banner.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
-        self.insertToolBar(self.command_toolbar, bar)
-        self.insertToolBarBreak(bar)
-        self.insertToolBarBreak(self.command_toolbar)
-        self.link_banner = banner
-        self._link_bar = bar
-        bar.setVisible(session.sync.state not in ("connected", "connecting"))
-        session.sync.link_changed.connect(self._on_link_changed)
-
-    def boards_stale(self) -> bool:
-        return self.session.mode != REPLAY and self.session.sync.state != "connected"
-
-    def _on_link_changed(self, state: str, _since: object) -> None:
-        stale = state != "connected"
-        self._link_bar.setVisible(state not in ("connected", "connecting"))
-        for name in ("calls", "incidents", "units", "recommend", "room"):
-            dock = self.docks[name]
-            title = dock.windowTitle().removesuffix(STALE_SUFFIX)
-            dock.setWindowTitle(title + STALE_SUFFIX if stale else title)
-            view = getattr(dock.widget(), "view", None)
-            if isinstance(view, QWidget):
-                view.setStyleSheet(STALE_STYLE if stale else "")
-
     def _show_mode(self, mode: str) -> None:
         """REPLAY or TRAINING on every edge; a replay invites no command at all (the
         command service refuses them too: this is so that nothing even looks possible)."""
@@ -302,75 +281,6 @@ class MainWindow(QMainWindow):
         self, name: str, title: str, widget: QWidget, area: Qt.DockWidgetArea, shortcut: str
     ) -> None:
         self.docks[name] = add_dock(self, name, title, widget, area, shortcut)
-
-    def _action(self, menu: QMenu, text: str, keys: str, slot: Callable[[], object]) -> QAction:
-        action = QAction(text, self)
-        action.setShortcut(QKeySequence(keys))
-        action.setToolTip(f"{text.replace('&', '')} ({keys})")
-        action.triggered.connect(slot)
-        menu.addAction(action)
-        self.addAction(action)  # shortcuts work wherever the focus is, menu bar or not
-        self.shortcuts.append((keys, text.replace("&", "")))
-        return action
-
-    def _build_menus(self) -> None:
-        calls = self.menuBar().addMenu("Call&s")
-        self.answer_action = self._action(calls, "&Answer next call", "F2", lambda: self.answer(""))
-        self.new_incident_action = self._action(
-            calls, "&New incident (walk-in)", "Ctrl+N", self.new_incident
-        )
-        self._action(calls, "&Mute 999 alert", "Ctrl+M", self.calls.toggle_sound)
-        self._action(calls, "&Command line", "Ctrl+K", self.command_bar.setFocus)
-        inject = self._action(
-            calls, "&Inject a call (training)", "Ctrl+Shift+I", self.training.inject_call
-        )
-        inject.setEnabled(self.session.mode == TRAINING)
-        self.shortcuts += [
-            ("Enter", "Answer the selected call (in the call queue)"),
-            ("Ctrl+Enter", "Create the incident (in the form)"),
-            ("Ctrl+L", "Link the call to the selected possible duplicate (in the form)"),
-            ("Alt+C / Alt+G / Alt+A / Alt+H", "Form: classification / grade / address / handset"),
-            ("Ctrl+Shift+Del", "Discard the form's draft"),
-            ("Del", "Dismiss a refused command (in the outbox)"),
-        ]
-        dispatch = self.menuBar().addMenu("&Dispatch")
-        self.focus_recommendations_action = self._action(
-            dispatch,
-            "Recommended &units",
-            "Ctrl+R",
-            self.focus_recommendations,
-        )
-        rebalance = self._action(
-            dispatch, "Propose a &rebalance", "Ctrl+Shift+B", self.dispatch.propose_rebalance
-        )
-        rebalance.setEnabled(self.session.role in ("supervisor", "admin"))
-        self.shortcuts += [
-            ("Enter / Ctrl+D", "Assign the selected recommendation (in Recommended units)"),
-            ("F5 / F6 / F7", "Unit board: available / committed / unavailable"),
-            ("F8", "Unit board: stand the selected unit down from its incident"),
-            ("A / R", "Rebalance proposal: accept / reject the line"),
-        ]
-        view = self.menuBar().addMenu("&View")
-        for dock in self.docks.values():
-            view.addAction(dock.toggleViewAction())
-            self.shortcuts.append(
-                (dock.toggleViewAction().shortcut().toString(), f"Show {dock.windowTitle()}")
-            )
-        view.addSeparator()
-        self._action(view, "&Reset layout", "Ctrl+Shift+R", self.reset_layout)
-        theme = self._action(view, "&Night theme", "Ctrl+Shift+N", lambda: None)
-        theme.setCheckable(True)
-        theme.setChecked(self.theme == "night")
-        theme.toggled.connect(lambda night: self.set_theme("night" if night else "day"))
-        self.night_action = theme
-        export = self._action(
-            view, "&Export a recording…", "Ctrl+Shift+E", self.training.export_recording
-        )
-        export.setEnabled(
-            self.session.mode == LIVE and self.session.role in ("trainer", "supervisor", "admin")
-        )
-        help_menu = self.menuBar().addMenu("Hel&p")
-        self._action(help_menu, "&Keyboard help", "F1", self.show_help)
 
     def set_theme(self, name: str) -> None:
         self.theme = name
@@ -419,7 +329,7 @@ class MainWindow(QMainWindow):
         super().closeEvent(event)
 
     def _on_clock_timeout(self) -> None:
-        if self.boards_stale():
+        if self.link_state is not None and self.link_state.stale():
             return  # the clocks stop with the link: the last known state, not a live one
         self.calls.model.refresh_column(CallQueueModel.WAIT_COLUMN)
         for column in IncidentModel.AGE_COLUMNS:

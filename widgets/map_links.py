@@ -103,17 +103,20 @@ class MapLinks(QObject):
         if unit is None or incident is None:
             self._messages.warning("That unit or incident has just gone", 8000)
             return
+        target = f"Assign {unit.callsign} \u2192 {incident.reference}"
         box = QMessageBox(
             QMessageBox.Icon.Question,
-            "Assign unit",
+            target,
             f"Assign <b>{unit.callsign}</b> ({unit.status.value.replace('_', ' ')}) to "
             f"<b>{incident.reference}</b> {incident.opening_classification}?",
-            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+            QMessageBox.StandardButton.NoButton,
             self._window,
         )
-        box.setDefaultButton(QMessageBox.StandardButton.Yes)
+        yes = box.addButton(target, QMessageBox.ButtonRole.AcceptRole)
+        no = box.addButton("Cancel", QMessageBox.ButtonRole.RejectRole)
+        box.setDefaultButton(yes)
+        box.setEscapeButton(no)
         box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        yes = box.button(QMessageBox.StandardButton.Yes)
         box.buttonClicked.connect(
             lambda button: self._assign(unit_id, incident_id) if button is yes else None
         )

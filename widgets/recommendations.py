@@ -111,19 +111,27 @@ class RecommendationPanel(QWidget):
         for box in (self.committed, self.insist):
             box.setVisible(supervisor)
             box.toggled.connect(lambda _: self.refresh())
+        # The Assign button names its target ("Assign KD14 → LDN-20261123-0008 (Enter)"):
+        # on one line with the others it made the dock, and so the window, wider than a
+        # 1280 px screen as soon as an incident was chosen (seen in X). A line of its own.
         row = QHBoxLayout()
-        row.addWidget(self.assign_button)
         row.addWidget(self.send_plan_button)
         row.addWidget(self.backup_button)
         row.addStretch(1)
-        row.addWidget(self.committed)
-        row.addWidget(self.insist)
+        # The supervisor's options on a line of their own: on the buttons' line they made
+        # the dock, and so the window, wider than a 1280 px screen.
+        options = QHBoxLayout()
+        options.addWidget(self.committed)
+        options.addWidget(self.insist)
+        options.addStretch(1)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(2, 2, 2, 2)
         layout.addWidget(self.title)
         layout.addWidget(self.plan)
         layout.addWidget(self.table)
+        layout.addWidget(self.assign_button)
         layout.addLayout(row)
+        layout.addLayout(options)
         self.attribution = QLabel("", self)
         self.attribution.setStyleSheet("color: #8b8d98")
         self.attribution.setVisible(False)

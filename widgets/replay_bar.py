@@ -31,9 +31,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from console.replay import PLAYING, SPEEDS, Player
-from console.settings import pack_for_area
-from maps.basemap import pack_map
+from console.replay import PLAYING, SPEEDS, Player, zone_of
 from widgets.keys import shortcut
 
 STEPS = 1000
@@ -202,8 +200,7 @@ class ReplayBar(QWidget):
     def _on_player_loaded(self, count: int, start: float, end: float) -> None:
         rec = self.player.recording
         # the recording's own time: its pack's zone (Pacific for San Francisco)
-        pack = pack_for_area(rec.header.pack) if rec is not None else "london"
-        self._zone = ZoneInfo(pack_map(pack).timezone)
+        self._zone = zone_of(rec.header.pack if rec is not None else "london")
         self.slider.set_counts(self.player.density(self._bins))
         self.setEnabled(True)
         self._on_player_position_changed(start, self.player.store.seq)

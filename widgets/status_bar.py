@@ -124,5 +124,8 @@ class StatusBar(QStatusBar):
         style = "color:#f5a524; font-weight:bold" if pending else ""
         self.outbox.setText(f"<span style='{style}'>Outbox {pending}</span>")
         self.lateness.setText(f"Lag {self._watchdog.take_recent_worst():.0f} ms")
-        shown = self._store.now().astimezone()
-        self.clock.setText(shown.strftime("%H:%M:%S") + (" (replay)" if self.replay else ""))
+        shown = self._store.local(self._store.now())
+        # A replay names its zone: the recording's own, which may not be this machine's.
+        self.clock.setText(
+            shown.strftime("%H:%M:%S %Z (replay)") if self.replay else shown.strftime("%H:%M:%S")
+        )

@@ -8,6 +8,7 @@ live platform. (The REPLAY/TRAINING banner and frame are the window's own: `Main
 from __future__ import annotations
 
 import asyncio
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -15,6 +16,7 @@ from PySide6.QtCore import QObject, Qt
 from PySide6.QtWidgets import QWidget
 
 from console.client import PlatformClient
+from console.errors import PlatformError
 from console.message import MessageBridge
 from console.store import Store
 from console.tasks import spawn
@@ -78,8 +80,20 @@ class TrainingLinks(QObject):
         self.inject_dialog = dialog
 
     def export_recording(self) -> None:
-        """Trainers and supervisors: a window of the log to a file, for replay and training."""
-        dialog = ExportDialog(self._store.now(), self._window)
+        """Trainers and supervisors: a window of the log to a file, for replay and training.
+        The dialog opens once the platform has said when its log begins (or could not)."""
+
+        async def open_dialog() -> None:
+            try:
+                log_start = await self._client.first_event_at()
+            except PlatformError:
+                log_start = None  # the last hour, as the dialog offers without it
+            self._open_export(log_start)
+
+        spawn(open_dialog())
+
+    def _open_export(self, log_start: datetime | None) -> None:
+        dialog = ExportDialog(self._store.now(), self._window, log_start)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
 
         def run() -> None:

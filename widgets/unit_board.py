@@ -13,7 +13,14 @@ from __future__ import annotations
 from functools import partial
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import QComboBox, QHBoxLayout, QInputDialog, QLabel, QWidget
+from PySide6.QtWidgets import (
+    QComboBox,
+    QHBoxLayout,
+    QInputDialog,
+    QLabel,
+    QMessageBox,
+    QWidget,
+)
 
 from console import commands, grades
 from console.models import ID_ROLE
@@ -96,35 +103,63 @@ class UnitBoard(TablePanel):
             self.command_requested.emit(commands.set_status(unit, status))
 
     def request_stand_down(self) -> None:
+        """F8: always a question that names the unit and the incident ("Stand YR14 down from
+        LDN-20261123-0003"), on the button too; from an Immediate or Priority incident it
+        also asks why (required; it goes in the incident's log). Never a modal exec(): the
+        live stream keeps flowing while the dispatcher decides."""
         if self.read_only:
             return
         unit = self.selected_unit()
         if unit is None or unit.incident_id is None:
             return
         incident = self._store.incidents.get(unit.incident_id)
-        if incident is None or incident.grade not in grades.REASON_NEEDED_FROM:
-            self.command_requested.emit(commands.stand_down(unit, "stood down by dispatcher"))
+        if incident is None:
+            return  # the incident has just closed: nothing to stand down from
+        target = f"Stand {unit.callsign} down from {incident.reference}"
+        grade = grades.WORD[incident.grade]
+        what = f"({grade}, {incident.opening_classification})"
+        if incident.grade not in grades.REASON_NEEDED_FROM:
+            box = QMessageBox(
+                QMessageBox.Icon.Question,
+                target,
+                f"Stand <b>{unit.callsign}</b> down from <b>{incident.reference}</b> {what}?",
+                QMessageBox.StandardButton.NoButton,
+                self,
+            )
+            go = box.addButton(target, QMessageBox.ButtonRole.AcceptRole)
+            keep = box.addButton(f"Keep {unit.callsign} on it", QMessageBox.ButtonRole.RejectRole)
+            box.setDefaultButton(keep)  # Enter twice must not take a unit off a job
+            box.setEscapeButton(keep)
+            box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+            box.buttonClicked.connect(
+                lambda button: (
+                    self._stand_down(unit.id, incident.id, "stood down by dispatcher")
+                    if button is go
+                    else None
+                )
+            )
+            box.open()
+            self.stand_down_question: QMessageBox | QInputDialog = box
             return
-        # From an Immediate or Priority incident: say which, and ask why (it goes in the log).
-        # Not a modal exec(): the live stream keeps flowing while the dispatcher types.
         dialog = QInputDialog(self)
-        dialog.setWindowTitle(f"Stand {unit.callsign} down")
-        dialog.setLabelText(
-            f"Stand {unit.callsign} down from {incident.reference} "
-            f"({grades.WORD[incident.grade]})?\nWhy? (required; it goes in the incident's log)"
-        )
+        dialog.setWindowTitle(target)
+        dialog.setLabelText(f"{target} {what}?\nWhy? (required; it goes in the incident's log)")
+        dialog.setOkButtonText(target)
+        dialog.setCancelButtonText(f"Keep {unit.callsign} on it")
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.textValueSelected.connect(
             lambda reason: self._stand_down(unit.id, incident.id, reason)
         )
         dialog.open()
         self.reason_dialog = dialog
+        self.stand_down_question = dialog
 
     def _stand_down(self, unit_id: str, incident_id: str, reason: str) -> None:
         unit = self._store.units.get(unit_id)
+        incident = self._store.incidents.get(incident_id)
         if unit is None or unit.incident_id != incident_id or not reason.strip():
             return  # moved on meanwhile, or no reason given: nothing is sent
-        self.command_requested.emit(commands.stand_down(unit, reason.strip()))
+        self.command_requested.emit(commands.stand_down(unit, reason.strip(), incident))
 
     def _on_group_current_index_changed(self, _index: int) -> None:
         self.view.sortByColumn(int(self.group.currentData()), Qt.SortOrder.AscendingOrder)

@@ -75,12 +75,15 @@ class PlanCoverage:
 
 def _seat_order(seats: Sequence[Seat]) -> list[int]:
     """Seats that ask for something specific first: they have fewer units to choose from."""
-    return sorted(range(len(seats)), key=lambda i: (seats[i].slot.type is None
-                                                    and seats[i].slot.capability is None, i))
+    return sorted(
+        range(len(seats)),
+        key=lambda i: (seats[i].slot.type is None and seats[i].slot.capability is None, i),
+    )
 
 
-def cover(plan: ResponsePlan, plans: ResponsePlans, on_incident: Iterable[UnitPublic]
-          ) -> PlanCoverage:
+def cover(
+    plan: ResponsePlan, plans: ResponsePlans, on_incident: Iterable[UnitPublic]
+) -> PlanCoverage:
     """Seat the units already assigned to (or at) the incident in the plan's slots."""
     seats = [
         Seat(slot, number)
@@ -93,8 +96,9 @@ def cover(plan: ResponsePlan, plans: ResponsePlans, on_incident: Iterable[UnitPu
         slot = seats[i].slot
         for unit in waiting:
             if slot.accepts(unit.type, unit.all_capabilities(), plans.specialists):
-                seats[i] = replace(seats[i], unit_id=unit.id, callsign=unit.callsign,
-                                   unit_type=unit.type)
+                seats[i] = replace(
+                    seats[i], unit_id=unit.id, callsign=unit.callsign, unit_type=unit.type
+                )
                 waiting.remove(unit)
                 break
     return PlanCoverage(plan, tuple(seats))
@@ -118,8 +122,13 @@ def propose(
             caps = capabilities.get(rec.unit_id, ())
             if rec.unit_id in used or not slot.accepts(rec.unit_type, caps, plans.specialists):
                 continue
-            seats[i] = replace(seats[i], unit_id=rec.unit_id, callsign=rec.callsign,
-                               unit_type=rec.unit_type, proposed=True)
+            seats[i] = replace(
+                seats[i],
+                unit_id=rec.unit_id,
+                callsign=rec.callsign,
+                unit_type=rec.unit_type,
+                proposed=True,
+            )
             used.add(rec.unit_id)
             break
     return PlanCoverage(coverage.plan, tuple(seats))

@@ -92,9 +92,7 @@ class ResponsePlans:
 
     specialists: frozenset[UnitType] = frozenset()
     default: Mapping[Grade, tuple[Slot, ...]] = field(default_factory=dict)
-    by_classification: Mapping[str, Mapping[str, tuple[Slot, ...]]] = field(
-        default_factory=dict
-    )
+    by_classification: Mapping[str, Mapping[str, tuple[Slot, ...]]] = field(default_factory=dict)
 
     def plan_for(self, classification: str, grade: Grade) -> ResponsePlan:
         own = self.by_classification.get(_key(classification))
@@ -196,7 +194,7 @@ def _slots(source: str, where: str, value: Any) -> tuple[Slot, ...]:
     for i, raw in enumerate(value):
         at = f"{where}[{i}]"
         if not isinstance(raw, Mapping):
-            raise PlanError(f"{source}: {at}: expected a table such as {{ type = \"general\" }}")
+            raise PlanError(f'{source}: {at}: expected a table such as {{ type = "general" }}')
         extra = sorted(set(raw) - {"type", "capability", "count"})
         if extra:
             raise PlanError(f"{source}: {at}: unknown key(s) {', '.join(extra)}")

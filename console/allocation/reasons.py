@@ -23,6 +23,7 @@ TYPE_LABELS: dict[UnitType, str] = {
     UnitType.FIRE_OFFICER: "fire officer",
 }
 
+
 def distance_words(metres: float) -> str:
     """'350 m' under a kilometre (to 10 m), else '1.4 km' (to 100 m)."""
     if metres < 995:

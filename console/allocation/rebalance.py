@@ -180,8 +180,9 @@ def _handicap(todo: list[IncidentPublic], config: AllocationConfig) -> Floats:
     target, just short of leaving the incident unserved (a last resort)."""
     out: Floats = np.array(
         [
-            60.0 * minutes if (minutes := GRADE_TARGET_MINUTES.get(i.grade)) else
-            0.99 * config.unserved_eta_s
+            60.0 * minutes
+            if (minutes := GRADE_TARGET_MINUTES.get(i.grade))
+            else 0.99 * config.unserved_eta_s
             for i in todo
         ]
     )

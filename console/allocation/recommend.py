@@ -154,9 +154,7 @@ def recommend(
     """
     if limit is not None and limit <= 0:
         return []
-    found = _eligible(
-        incident, units, assignments, config, incidents, include_committed, insist
-    )
+    found = _eligible(incident, units, assignments, config, incidents, include_committed, insist)
     if found is None:
         return []
     index, rows = found.index, found.rows
@@ -193,14 +191,13 @@ async def recommend_routed(
     are left out."""
     if limit is not None and limit <= 0:
         return []
-    found = _eligible(
-        incident, units, assignments, config, incidents, include_committed, insist
-    )
+    found = _eligible(incident, units, assignments, config, incidents, include_committed, insist)
     if found is None:
         return []
     index, rows = found.index, found.rows
-    origins = Origins(np.degrees(index.lat[rows]), np.degrees(index.lon[rows]),
-                      index.type_code[rows])
+    origins = Origins(
+        np.degrees(index.lat[rows]), np.degrees(index.lon[rows]), index.type_code[rows]
+    )
     travel = await router.travel(
         incident.location.lat, incident.location.lon, origins, limit, config.preferred_bonus_s
     )

@@ -1,9 +1,9 @@
 """Routing: how long each unit would take to reach an incident (see `base` for the protocol).
 
-    router = StraightLine(config.road_factor, config.speed_kmh)        # always there
-    router = load_road_graph(Path("area.osm.pbf"), load_policy(), router)  # in an executor
-    router = Osrm(url, client, load_policy(), router)                   # a site's server
-    travel = await router.travel(incident_lat, incident_lon, origins, needed=10)
+router = StraightLine(config.road_factor, config.speed_kmh)        # always there
+router = load_road_graph(Path("area.osm.pbf"), load_policy(), router)  # in an executor
+router = Osrm(url, client, load_policy(), router)                   # a site's server
+travel = await router.travel(incident_lat, incident_lon, origins, needed=10)
 """
 
 from __future__ import annotations

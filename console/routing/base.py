@@ -87,7 +87,11 @@ class Router(Protocol):
     attribution: str | None
 
     async def travel(
-        self, dest_lat: float, dest_lon: float, origins: Origins, needed: int | None = None,
+        self,
+        dest_lat: float,
+        dest_lon: float,
+        origins: Origins,
+        needed: int | None = None,
         margin_s: float = 0.0,
     ) -> Travel:
         """Times from every origin; with `needed`, only the `needed` quickest must be

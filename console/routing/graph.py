@@ -149,22 +149,38 @@ class RoadGraph:
         class_speed = speed[network.road_class]
         d = network.drivable & (class_speed > 0)
         self.drive = _searchable(
-            n, network.src[d], network.dst[d], network.length_m[d] / class_speed[d],
-            network.length_m[d], xy, directed=True,
+            n,
+            network.src[d],
+            network.dst[d],
+            network.length_m[d] / class_speed[d],
+            network.length_m[d],
+            xy,
+            directed=True,
         )
         w = network.walkable
         self.walk = _searchable(
-            n, network.src[w], network.dst[w], network.length_m[w], network.length_m[w], xy,
+            n,
+            network.src[w],
+            network.dst[w],
+            network.length_m[w],
+            network.length_m[w],
+            xy,
             directed=False,
         )
         self._fastest = max([1.0, *policy.type_factor.values()])
         # no way of moving is quicker than this (m/s): it bounds who a search can reach
-        self._top_mps = max(
-            [policy.walk_kmh, policy.access_kmh, *policy.drive_kmh.values()]
-        ) * self._fastest / 3.6
+        self._top_mps = (
+            max([policy.walk_kmh, policy.access_kmh, *policy.drive_kmh.values()])
+            * self._fastest
+            / 3.6
+        )
 
     async def travel(
-        self, dest_lat: float, dest_lon: float, origins: Origins, needed: int | None = None,
+        self,
+        dest_lat: float,
+        dest_lon: float,
+        origins: Origins,
+        needed: int | None = None,
         margin_s: float = 0.0,
     ) -> RoadTravel:
         """`table` in an executor thread: a search over a large graph takes milliseconds."""
@@ -174,7 +190,11 @@ class RoadGraph:
         )
 
     def table(
-        self, dest_lat: float, dest_lon: float, origins: Origins, needed: int | None = None,
+        self,
+        dest_lat: float,
+        dest_lon: float,
+        origins: Origins,
+        needed: int | None = None,
         margin_s: float = 0.0,
     ) -> RoadTravel:
         """Times to (dest_lat, dest_lon). With `needed`, units beyond the search horizon may
@@ -245,6 +265,15 @@ class RoadGraph:
             extra[picked] = snap + dest_snap
             node[picked] = at
         return RoadTravel(
-            duration, by_road, unreachable, base, extra, node, walker, drive_pred, walk_dist,
-            dest_node, self,
+            duration,
+            by_road,
+            unreachable,
+            base,
+            extra,
+            node,
+            walker,
+            drive_pred,
+            walk_dist,
+            dest_node,
+            self,
         )

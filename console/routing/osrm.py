@@ -65,7 +65,11 @@ class Osrm:
         self.attribution = attribution
 
     async def travel(
-        self, dest_lat: float, dest_lon: float, origins: Origins, needed: int | None = None,
+        self,
+        dest_lat: float,
+        dest_lon: float,
+        origins: Origins,
+        needed: int | None = None,
         margin_s: float = 0.0,
     ) -> OsrmTravel:
         base = self.fallback.table(dest_lat, dest_lon, origins)
@@ -84,8 +88,9 @@ class Osrm:
             except (httpx.HTTPError, ValueError, KeyError, TypeError) as exc:
                 result.duration_s[rows] = base.duration_s[rows]
                 result.by_road[rows] = False
-                result.failure = f"OSRM server at {self.base_url} failed ({exc}); " \
-                    "straight-line estimates shown"
+                result.failure = (
+                    f"OSRM server at {self.base_url} failed ({exc}); straight-line estimates shown"
+                )
         return result
 
     async def _ask(

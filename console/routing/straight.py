@@ -16,9 +16,7 @@ from platform_api.contract import UnitType
 from platform_api.contract.geodesy import EARTH_RADIUS_M
 
 
-def great_circle_m(
-    lat: float | Floats, lon: float | Floats, lats: Floats, lons: Floats
-) -> Floats:
+def great_circle_m(lat: float | Floats, lon: float | Floats, lats: Floats, lons: Floats) -> Floats:
     """Metres by the haversine formula (degrees): from one point to many, or pairwise
     between two columns of points (numpy broadcasts either way)."""
     lat_r, lon_r = np.radians(lat), np.radians(lon)
@@ -62,7 +60,11 @@ class StraightLine:
         return StraightTravel(duration, never, never.copy(), distance)
 
     async def travel(
-        self, dest_lat: float, dest_lon: float, origins: Origins, needed: int | None = None,
+        self,
+        dest_lat: float,
+        dest_lon: float,
+        origins: Origins,
+        needed: int | None = None,
         margin_s: float = 0.0,
     ) -> StraightTravel:
         return self.table(dest_lat, dest_lon, origins)

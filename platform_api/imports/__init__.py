@@ -23,8 +23,14 @@ from platform_api.imports.read import Rejects, read_calls
 from platform_api.packs import ForcePack
 from platform_api.recording import make_header, write_recording
 
-__all__ = ["CallMapping", "ImportReport", "MappingError", "import_calls", "load_mapping",
-           "shipped_mapping"]
+__all__ = [
+    "CallMapping",
+    "ImportReport",
+    "MappingError",
+    "import_calls",
+    "load_mapping",
+    "shipped_mapping",
+]
 
 
 def shipped_mapping(name: str) -> Path:
@@ -43,8 +49,10 @@ class ImportReport:
 
     def summary(self) -> str:
         """What an operator needs to trust the import: what went in, what was left out."""
-        text = (f"{self.rows_used} of {self.rows_read} rows used: {self.calls} calls, "
-                f"{self.units} units, {self.header.event_count} events")
+        text = (
+            f"{self.rows_used} of {self.rows_read} rows used: {self.calls} calls, "
+            f"{self.units} units, {self.header.event_count} events"
+        )
         if self.rejects.total:
             reasons = ", ".join(f"{n} {why}" for why, n in self.rejects.counts.most_common())
             first = "; ".join(f"line {line}: {why}" for line, why in self.rejects.examples)
@@ -52,8 +60,7 @@ class ImportReport:
         return text
 
 
-def import_calls(csv_path: Path, mapping: CallMapping, pack: ForcePack, out: Path
-                 ) -> ImportReport:
+def import_calls(csv_path: Path, mapping: CallMapping, pack: ForcePack, out: Path) -> ImportReport:
     """Write the recording of `csv_path` to `out` (atomically); say what was left out.
 
     Raises ValueError when no row can be used (the message says why the first ones failed).
@@ -66,10 +73,15 @@ def import_calls(csv_path: Path, mapping: CallMapping, pack: ForcePack, out: Pat
     start = steps[0][0]
     builder = Builder(mapping)
     builder.add_units(rows, start, pack)
-    initial = StatePublic.model_validate({
-        "as_of_seq": 0, "calls": [], "incidents": [], "assignments": [],
-        "units": [dict(u, position=dict(u["position"])) for u in builder.units.values()],
-    })
+    initial = StatePublic.model_validate(
+        {
+            "as_of_seq": 0,
+            "calls": [],
+            "incidents": [],
+            "assignments": [],
+            "units": [dict(u, position=dict(u["position"])) for u in builder.units.values()],
+        }
+    )
     for at, _, _, kind, row in steps:
         apply(builder, at, kind, row)
     header = make_header(
@@ -88,5 +100,11 @@ def import_calls(csv_path: Path, mapping: CallMapping, pack: ForcePack, out: Pat
     with partial.open("w", encoding="utf-8") as stream:
         write_recording(stream, header, builder.lines)
     partial.replace(out)
-    return ImportReport(header, len(rows) + rejects.total, len(rows),
-                        len(builder.calls), len(builder.units), rejects)
+    return ImportReport(
+        header,
+        len(rows) + rejects.total,
+        len(rows),
+        len(builder.calls),
+        len(builder.units),
+        rejects,
+    )

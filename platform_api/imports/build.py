@@ -48,10 +48,18 @@ class Builder:
     on: dict[str, str] = field(default_factory=dict)  # unit id -> its active assignment id
     reopened: dict[str, int] = field(default_factory=dict)  # incident number -> its round
 
-    def emit(self, at: datetime, type_: str, kind: str | None, eid: str | None,
-             payload: dict[str, Any], actor: str | None = None) -> None:
-        self.lines.append(self.chain.append(iso(at), actor or self.mapping.actor, type_, kind,
-                                            eid, payload))
+    def emit(
+        self,
+        at: datetime,
+        type_: str,
+        kind: str | None,
+        eid: str | None,
+        payload: dict[str, Any],
+        actor: str | None = None,
+    ) -> None:
+        self.lines.append(
+            self.chain.append(iso(at), actor or self.mapping.actor, type_, kind, eid, payload)
+        )
 
     @staticmethod
     def bump(entity: dict[str, Any], **values: Any) -> dict[str, Any]:
@@ -97,8 +105,7 @@ class Builder:
                 "force": force_at(pack, lat, lon) if pack is not None else None,
                 "status": "available",
                 "status_since": at,
-                "position": {"lat": lat, "lon": lon, "at": at, "heading": None,
-                             "speed_kmh": None},
+                "position": {"lat": lat, "lon": lon, "at": at, "heading": None, "speed_kmh": None},
                 "incident_id": None,
             }
 
@@ -115,8 +122,7 @@ def plan(rows: list[CallRow]) -> list[Step]:
     steps: list[Step] = []
     for n, (_, group) in enumerate(sorted(by_call.items())):
         first = group[0]
-        steps += [(first.received, n, 0, "received", first), (first.raised, n, 1, "raised",
-                                                               first)]
+        steps += [(first.received, n, 0, "received", first), (first.raised, n, 1, "raised", first)]
         last = first.raised
         units = [r for r in group if r.unit is not None]
         for row in sorted(units, key=lambda r: r.unit.sequence if r.unit else 0):
@@ -145,9 +151,17 @@ def apply(b: Builder, at: datetime, kind: str, row: CallRow) -> None:
         inc_id = f"{key}~{b.reopened[row.incident_id]}"
     if kind == "received":
         call = b.calls[call_id] = {
-            "id": call_id, "version": 1, "line": "999", "caller_number": row.caller_number,
-            "caller_name": None, "handset_location": None, "state": "queued",
-            "received_at": ts, "answered_at": None, "answered_by": None, "ended_at": None,
+            "id": call_id,
+            "version": 1,
+            "line": "999",
+            "caller_number": row.caller_number,
+            "caller_name": None,
+            "handset_location": None,
+            "state": "queued",
+            "received_at": ts,
+            "answered_at": None,
+            "answered_by": None,
+            "ended_at": None,
             "incident_id": None,
         }
         b.emit(at, "call.received", "call", call_id, {"changes": {"calls": [call]}})
@@ -165,11 +179,15 @@ def _raise(b: Builder, at: datetime, row: CallRow, call_id: str, inc_id: str) ->
     answered = b.bump(call, state="answered", answered_at=ts, answered_by=b.mapping.actor)
     b.emit(at, "call.answered", "call", call_id, {"changes": {"calls": [answered]}})
     if inc_id in b.incidents:  # a second call about the same incident: linked to it
-        incident = b.bump(b.incidents[inc_id],
-                          call_ids=[*b.incidents[inc_id]["call_ids"], call_id])
+        incident = b.bump(b.incidents[inc_id], call_ids=[*b.incidents[inc_id]["call_ids"], call_id])
         closed = b.bump(call, state="closed", ended_at=ts, incident_id=inc_id)
-        b.emit(at, "call.linked", "call", call_id,
-               {"changes": {"incidents": [incident], "calls": [closed]}})
+        b.emit(
+            at,
+            "call.linked",
+            "call",
+            call_id,
+            {"changes": {"incidents": [incident], "calls": [closed]}},
+        )
         return
     minutes = GRADE_TARGET_MINUTES[row.grade]
     incident = b.incidents[inc_id] = {
@@ -182,8 +200,12 @@ def _raise(b: Builder, at: datetime, row: CallRow, call_id: str, inc_id: str) ->
         "grade": row.grade.value,
         "target_at": None if minutes is None else iso(at + timedelta(minutes=minutes)),
         "thrive": dict.fromkeys(_THRIVE),
-        "location": {"lat": row.lat, "lon": row.lon, "address": row.address,
-                     "borough": row.district},
+        "location": {
+            "lat": row.lat,
+            "lon": row.lon,
+            "address": row.address,
+            "borough": row.district,
+        },
         "status": "open",
         "created_at": ts,
         "created_by": b.mapping.actor,
@@ -192,8 +214,13 @@ def _raise(b: Builder, at: datetime, row: CallRow, call_id: str, inc_id: str) ->
         "log": [],
     }
     closed = b.bump(call, state="closed", ended_at=ts, incident_id=inc_id)
-    b.emit(at, "incident.created", "incident", inc_id,
-           {"call_id": call_id, "changes": {"incidents": [dict(incident)], "calls": [closed]}})
+    b.emit(
+        at,
+        "incident.created",
+        "incident",
+        inc_id,
+        {"call_id": call_id, "changes": {"incidents": [dict(incident)], "calls": [closed]}},
+    )
 
 
 def _close(b: Builder, at: datetime, row: CallRow, inc_id: str) -> None:
@@ -208,10 +235,16 @@ def _close(b: Builder, at: datetime, row: CallRow, inc_id: str) -> None:
             form_a, form_u = b.clear(at, a["id"], "incident closed")
             changes["assignments"].append(form_a)
             changes["units"].append(form_u)
-    closed = b.bump(incident, status="closed", closing_classification=row.closing or "Closed",
-                    closed_at=iso(at))
-    b.emit(at, "incident.closed", "incident", inc_id,
-           {"changes": {"incidents": [closed], **{k: v for k, v in changes.items() if v}}})
+    closed = b.bump(
+        incident, status="closed", closing_classification=row.closing or "Closed", closed_at=iso(at)
+    )
+    b.emit(
+        at,
+        "incident.closed",
+        "incident",
+        inc_id,
+        {"changes": {"incidents": [closed], **{k: v for k, v in changes.items() if v}}},
+    )
 
 
 def _unit_step(b: Builder, at: datetime, kind: str, row: CallRow, inc_id: str) -> None:
@@ -224,37 +257,70 @@ def _unit_step(b: Builder, at: datetime, kind: str, row: CallRow, inc_id: str) -
             return
         if unit_id in b.on:  # still on another call: it was sent on from there
             old = b.clear(at, b.on[unit_id], "dispatched to another call")
-            b.emit(at, "assignment.cleared", "assignment", old[0]["id"],
-                   {"changes": {"assignments": [old[0]], "units": [old[1]]}})
+            b.emit(
+                at,
+                "assignment.cleared",
+                "assignment",
+                old[0]["id"],
+                {"changes": {"assignments": [old[0]], "units": [old[1]]}},
+            )
         b.assignments[a_id] = {
-            "id": a_id, "version": 1, "unit_id": unit_id, "incident_id": inc_id,
-            "state": "dispatched", "dispatched_at": ts, "dispatched_by": b.mapping.actor,
-            "en_route_at": None, "at_scene_at": None, "cleared_at": None,
+            "id": a_id,
+            "version": 1,
+            "unit_id": unit_id,
+            "incident_id": inc_id,
+            "state": "dispatched",
+            "dispatched_at": ts,
+            "dispatched_by": b.mapping.actor,
+            "en_route_at": None,
+            "at_scene_at": None,
+            "cleared_at": None,
             "cleared_reason": None,
         }
         b.on[unit_id] = a_id
         form_u = b.bump(unit, status="assigned", status_since=ts, incident_id=inc_id)
-        b.emit(at, "assignment.created", "assignment", a_id,
-               {"changes": {"assignments": [dict(b.assignments[a_id])], "units": [form_u]}})
+        b.emit(
+            at,
+            "assignment.created",
+            "assignment",
+            a_id,
+            {"changes": {"assignments": [dict(b.assignments[a_id])], "units": [form_u]}},
+        )
         return
     if b.on.get(unit_id) != a_id:
         return  # cleared already (sent elsewhere, or the incident closed)
     a = b.assignments[a_id]
     if kind == "cleared":
         form_a, form_u = b.clear(at, a_id, "cleared")
-        b.emit(at, "assignment.cleared", "assignment", a_id,
-               {"changes": {"assignments": [form_a], "units": [form_u]}})
+        b.emit(
+            at,
+            "assignment.cleared",
+            "assignment",
+            a_id,
+            {"changes": {"assignments": [form_a], "units": [form_u]}},
+        )
         return
     if kind == "at_scene":
         loc = b.incidents[inc_id]["location"]
         fix = {"lat": loc["lat"], "lon": loc["lon"], "at": ts, "heading": None, "speed_kmh": 0.0}
         unit["position"] = fix
-        b.emit(at, "unit.positions", None, None, {"positions": [{"unit_id": unit_id, **fix}]},
-               actor=f"{b.mapping.actor}-avl")
+        b.emit(
+            at,
+            "unit.positions",
+            None,
+            None,
+            {"positions": [{"unit_id": unit_id, **fix}]},
+            actor=f"{b.mapping.actor}-avl",
+        )
         form_a = b.bump(a, state="at_scene", at_scene_at=ts, en_route_at=a["en_route_at"] or ts)
         form_u = b.bump(unit, status="at_scene", status_since=ts)
     else:
         form_a = b.bump(a, state="en_route", en_route_at=ts)
         form_u = b.bump(unit)
-    b.emit(at, f"assignment.{kind}", "assignment", a_id,
-           {"changes": {"assignments": [form_a], "units": [form_u]}})
+    b.emit(
+        at,
+        f"assignment.{kind}",
+        "assignment",
+        a_id,
+        {"changes": {"assignments": [form_a], "units": [form_u]}},
+    )

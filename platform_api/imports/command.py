@@ -17,18 +17,30 @@ def add_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> No
     )
     calls.add_argument("csv", metavar="CSV")
     calls.add_argument("file", metavar="OUT")
-    calls.add_argument("--mapping", required=True, metavar="MAPPING.toml",
-                       help="which columns hold what (docs/imports.md)")
-    calls.add_argument("--pack", default=DEFAULT_PACK, metavar="NAME|PATH",
-                       help="the force pack whose area and gazetteer the calls are in")
+    calls.add_argument(
+        "--mapping",
+        required=True,
+        metavar="MAPPING.toml",
+        help="which columns hold what (docs/imports.md)",
+    )
+    calls.add_argument(
+        "--pack",
+        default=DEFAULT_PACK,
+        metavar="NAME|PATH",
+        help="the force pack whose area and gazetteer the calls are in",
+    )
     calls.set_defaults(func=_import_calls)
 
-    sf = sub.add_parser("import-sf", help="the San Francisco fire calls CSV as a recording "
-                        "(import-calls with resources/imports/sf-fire-calls.toml)")
+    sf = sub.add_parser(
+        "import-sf",
+        help="the San Francisco fire calls CSV as a recording "
+        "(import-calls with resources/imports/sf-fire-calls.toml)",
+    )
     sf.add_argument("csv", metavar="CSV")
     sf.add_argument("file", metavar="OUT")
-    sf.set_defaults(func=_import_calls, mapping=str(shipped_mapping("sf-fire-calls")),
-                    pack="san-francisco")
+    sf.set_defaults(
+        func=_import_calls, mapping=str(shipped_mapping("sf-fire-calls")), pack="san-francisco"
+    )
 
 
 def _import_calls(args: argparse.Namespace) -> int:

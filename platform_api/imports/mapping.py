@@ -18,11 +18,34 @@ from platform_api.contract import Grade, UnitType
 
 Column = str | int  # a header name, or a position from 0
 
-_TOP = {"source_name", "area", "reference_prefix", "actor", "file", "columns", "units", "grades",
-        "classifications", "unit_types"}
+_TOP = {
+    "source_name",
+    "area",
+    "reference_prefix",
+    "actor",
+    "file",
+    "columns",
+    "units",
+    "grades",
+    "classifications",
+    "unit_types",
+}
 _FILE = {"header", "delimiter", "encoding", "time_format", "timezone"}
-_COLUMNS = {"call_id", "incident_id", "received", "raised", "classification", "priority",
-            "address", "district", "location", "lat", "lon", "closing", "caller_number"}
+_COLUMNS = {
+    "call_id",
+    "incident_id",
+    "received",
+    "raised",
+    "classification",
+    "priority",
+    "address",
+    "district",
+    "location",
+    "lat",
+    "lon",
+    "closing",
+    "caller_number",
+}
 _UNITS = {"id", "type", "sequence", "dispatched", "en_route", "at_scene", "cleared", "home"}
 
 
@@ -85,16 +108,22 @@ def mapping_from(data: Mapping[str, Any], where: str) -> CallMapping:
     try:
         zone = ZoneInfo(str(file.get("timezone", "UTC")))
     except (ZoneInfoNotFoundError, ValueError):
-        raise MappingError(f"{where}: file.timezone: unknown time zone "
-                           f"{file.get('timezone')!r}") from None
+        raise MappingError(
+            f"{where}: file.timezone: unknown time zone {file.get('timezone')!r}"
+        ) from None
     grades_raw = dict(_table(where, "grades", data.get("grades", {})))
     default = grades_raw.pop("default", Grade.PRIORITY.value)
-    grades = {str(k).strip().casefold(): _grade(where, f"grades.{k}", v)
-              for k, v in grades_raw.items()}
-    types = {str(k): _unit_type(where, f"unit_types.{k}", v)
-             for k, v in _table(where, "unit_types", data.get("unit_types", {})).items()}
-    classes = {str(k): str(v) for k, v in
-               _table(where, "classifications", data.get("classifications", {})).items()}
+    grades = {
+        str(k).strip().casefold(): _grade(where, f"grades.{k}", v) for k, v in grades_raw.items()
+    }
+    types = {
+        str(k): _unit_type(where, f"unit_types.{k}", v)
+        for k, v in _table(where, "unit_types", data.get("unit_types", {})).items()
+    }
+    classes = {
+        str(k): str(v)
+        for k, v in _table(where, "classifications", data.get("classifications", {})).items()
+    }
     return CallMapping(
         source_name=str(data.get("source_name", "imported call log")),
         area=str(data.get("area", "london")),
@@ -136,12 +165,13 @@ def _columns(
             out[name] = column
             continue
         if header and not isinstance(column, str):
-            raise MappingError(f"{where}: {key}.{name}: expected a column name (the file "
-                               "has a header)")
-        if not header and (isinstance(column, bool) or not isinstance(column, int)
-                           or column < 0):
-            raise MappingError(f"{where}: {key}.{name}: expected a column position from 0 "
-                               "(the file has no header)")
+            raise MappingError(
+                f"{where}: {key}.{name}: expected a column name (the file has a header)"
+            )
+        if not header and (isinstance(column, bool) or not isinstance(column, int) or column < 0):
+            raise MappingError(
+                f"{where}: {key}.{name}: expected a column position from 0 (the file has no header)"
+            )
         out[name] = column
     return out
 
@@ -151,8 +181,9 @@ def _grade(where: str, key: str, value: Any) -> Grade:
         return Grade(value)
     except ValueError:
         choices = ", ".join(g.value for g in Grade)
-        raise MappingError(f"{where}: {key}: unknown grade {value!r}; expected one of "
-                           f"{choices}") from None
+        raise MappingError(
+            f"{where}: {key}: unknown grade {value!r}; expected one of {choices}"
+        ) from None
 
 
 def _unit_type(where: str, key: str, value: Any) -> UnitType:
@@ -160,5 +191,6 @@ def _unit_type(where: str, key: str, value: Any) -> UnitType:
         return UnitType(value)
     except ValueError:
         choices = ", ".join(t.value for t in UnitType)
-        raise MappingError(f"{where}: {key}: unknown unit type {value!r}; expected one of "
-                           f"{choices}") from None
+        raise MappingError(
+            f"{where}: {key}: unknown unit type {value!r}; expected one of {choices}"
+        ) from None

@@ -92,8 +92,9 @@ def read_calls(path: Path, mapping: CallMapping, pack: ForcePack) -> tuple[list[
     return rows, rejects
 
 
-def _records(path: Path, mapping: CallMapping
-             ) -> Iterator[tuple[int, Sequence[str], dict[str, int]]]:
+def _records(
+    path: Path, mapping: CallMapping
+) -> Iterator[tuple[int, Sequence[str], dict[str, int]]]:
     with path.open(encoding=mapping.encoding, newline="") as handle:
         reader = csv.reader(handle, delimiter=mapping.delimiter)
         names: dict[str, int] = {}
@@ -103,11 +104,16 @@ def _records(path: Path, mapping: CallMapping
             if head is None:
                 return
             names = {name.strip(): i for i, name in enumerate(head)}
-            missing = [c for c in (*mapping.columns.values(), *mapping.units.values())
-                       if isinstance(c, str) and c not in names]
+            missing = [
+                c
+                for c in (*mapping.columns.values(), *mapping.units.values())
+                if isinstance(c, str) and c not in names
+            ]
             if missing:
-                raise ValueError(f"{path}: line 1: no column(s) {', '.join(map(repr, missing))}"
-                                 " named in the mapping")
+                raise ValueError(
+                    f"{path}: line 1: no column(s) {', '.join(map(repr, missing))}"
+                    " named in the mapping"
+                )
             first = 2
         for line, cells in enumerate(reader, start=first):
             if cells:

@@ -1,7 +1,7 @@
 """Force packs: everything about a place as data (see docs/packs.md).
 
-    pack = load_pack("london")            # or a site's folder: load_pack(Path(...))
-    pack.district_at(51.5, -0.12).name    # "Westminster"
+pack = load_pack("london")            # or a site's folder: load_pack(Path(...))
+pack.district_at(51.5, -0.12).name    # "Westminster"
 """
 
 from platform_api.packs.load import (

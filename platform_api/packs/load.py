@@ -34,8 +34,17 @@ from platform_api.packs.model import (
 )
 
 DEFAULT_PACK = "london"
-_TOP = {"id", "name", "timezone", "district_word", "attribution", "forces", "map", "files",
-        "roster"}
+_TOP = {
+    "id",
+    "name",
+    "timezone",
+    "district_word",
+    "attribution",
+    "forces",
+    "map",
+    "files",
+    "roster",
+}
 
 
 class PackError(ValueError):
@@ -84,8 +93,9 @@ def load_pack(name_or_path: str | Path = DEFAULT_PACK) -> ForcePack:
     codes = {f.code for f in forces}
     extent = _extent(where, _table(where, "map", data.get("map", {})).get("extent"))
     files = _table(where, "files", data.get("files"))
-    districts, geojson = _districts(folder, _text(where, "files.districts",
-                                                  files.get("districts")), codes, extent)
+    districts, geojson = _districts(
+        folder, _text(where, "files.districts", files.get("districts")), codes, extent
+    )
     names = {d.name for d in districts}
     places = _places(folder / _text(where, "files.gazetteer", files.get("gazetteer")), names)
     bases = _bases(folder / _text(where, "files.bases", files.get("bases")), names, codes)
@@ -150,8 +160,11 @@ def _forces(where: str, value: Any) -> tuple[Force, ...]:
 
 
 def _extent(where: str, value: Any) -> tuple[float, float, float, float]:
-    ok = (isinstance(value, list) and len(value) == 4
-          and all(isinstance(v, int | float) and not isinstance(v, bool) for v in value))
+    ok = (
+        isinstance(value, list)
+        and len(value) == 4
+        and all(isinstance(v, int | float) and not isinstance(v, bool) for v in value)
+    )
     if not ok:
         raise PackError(f"{where}: map.extent: expected [west, south, east, north] in degrees")
     w, s, e, n = (float(v) for v in value)
@@ -183,8 +196,10 @@ def _districts(
         if dname in seen:
             raise PackError(f"{label}: properties.name: {dname!r} appears twice")
         if force not in forces:
-            raise PackError(f"{label}: properties.force: {force!r} is not a force of the "
-                            f"pack ({', '.join(sorted(forces))})")
+            raise PackError(
+                f"{label}: properties.force: {force!r} is not a force of the "
+                f"pack ({', '.join(sorted(forces))})"
+            )
         try:
             geometry = shape(feature["geometry"])
         except (KeyError, TypeError, ValueError, AttributeError) as exc:
@@ -241,8 +256,7 @@ def _bases(path: Path, districts: set[str], forces: set[str]) -> tuple[Base, ...
     for line, row in _rows(path, ("name", "lat", "lon", "district", "force")):
         lat, lon = _point(path, line, row)
         if row["district"] not in districts:
-            raise PackError(f"{path}: line {line}: district {row['district']!r} is not in the "
-                            "pack")
+            raise PackError(f"{path}: line {line}: district {row['district']!r} is not in the pack")
         if row["force"] not in forces:
             raise PackError(f"{path}: line {line}: force {row['force']!r} is not in the pack")
         out.append(Base(row["name"], lat, lon, row["district"], row["force"]))
@@ -256,15 +270,16 @@ def _roster(where: str, key: str, value: Any) -> tuple[RosterLine, ...]:
     for i, raw in enumerate(value):
         at = f"{key}[{i}]"
         raw = _table(where, at, raw)
-        extra = sorted(set(raw) - {"type", "count", "first", "prefix", "capabilities",
-                                   "per_force"})
+        extra = sorted(set(raw) - {"type", "count", "first", "prefix", "capabilities", "per_force"})
         if extra:
             raise PackError(f"{where}: {at}: unknown key(s) {', '.join(extra)}")
         try:
             unit_type = UnitType(str(raw.get("type")))
         except ValueError:
-            raise PackError(f"{where}: {at}.type: unknown unit type {raw.get('type')!r}; "
-                            f"expected one of {', '.join(t.value for t in UnitType)}") from None
+            raise PackError(
+                f"{where}: {at}.type: unknown unit type {raw.get('type')!r}; "
+                f"expected one of {', '.join(t.value for t in UnitType)}"
+            ) from None
         count, first = raw.get("count", 1), raw.get("first", 1)
         for name, number in (("count", count), ("first", first)):
             if isinstance(number, bool) or not isinstance(number, int) or number < 0:
@@ -272,8 +287,16 @@ def _roster(where: str, key: str, value: Any) -> tuple[RosterLine, ...]:
         caps = raw.get("capabilities", [])
         if not isinstance(caps, list) or not all(isinstance(c, str) for c in caps):
             raise PackError(f"{where}: {at}.capabilities: expected a list of names")
-        out.append(RosterLine(unit_type, count, first, str(raw.get("prefix", "")), tuple(caps),
-                              bool(raw.get("per_force", False))))
+        out.append(
+            RosterLine(
+                unit_type,
+                count,
+                first,
+                str(raw.get("prefix", "")),
+                tuple(caps),
+                bool(raw.get("per_force", False)),
+            )
+        )
     return tuple(out)
 
 

@@ -19,6 +19,15 @@ class SimConfig:
     patrol_report_s: float = 15.0  # units not moving report this often
     room: bool = True  # simulated colleagues answer, raise, dispatch and close
     answer_after_s: tuple[float, float] = (8.0, 40.0)  # a human gets this window first
+    # 999 calls are the humans' first: simulated call-takers leave each one this long after
+    # it rang (then the later of this and `answer_after_s`), so a person at the console
+    # always has the chance to take it.
+    human_first_999_s: float = 20.0
+    # Open the room mid-shift: this many open incidents (drawn between the two) with units
+    # dispatched, acknowledged, en route and at scene, crews booked on and some on a break,
+    # so a new user sees a working control room at once. None: an empty room.
+    mid_shift: tuple[int, int] | None = None
+    scene_s: tuple[float, float] = (180.0, 720.0)  # time at scene before the room closes
     speed_factor: float = 1.0  # >1 shortens scene and reaction times (for tests and demos)
     # Crews acknowledge a dispatch on their device after a median of about 12 s (a
     # lognormal tail to the minute); `no_ack_share` of them never press it and go en route

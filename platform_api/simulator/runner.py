@@ -1,8 +1,12 @@
 """The simulated shift: callers ringing, colleagues in the room, and units on the move.
 
 Everything goes through the platform's HTTP API as three people would: the telephony and
-AVL gateway, a call-taker colleague and a dispatcher colleague. A call a human answers, and
-an incident a human raised, are left to the human (only their units keep moving).
+AVL gateway, a call-taker colleague and a dispatcher colleague. The simulated room helps the
+humans and never takes their work: a 999 call rings for `SimConfig.human_first_999_s` before
+a simulated call-taker may take it; a call a human answers, an incident a human raised and
+an incident a human sent a unit to are left to the humans (the room never dispatches to it
+again or closes it). The crews and the AVL serve everyone: a unit acknowledges, drives and
+arrives whoever dispatched it (the log is followed every tick, so within a tick).
 """
 
 from __future__ import annotations
@@ -20,7 +24,7 @@ import httpx
 
 from platform_api.geo import haversine_m
 from platform_api.packs import ForcePack, load_pack
-from platform_api.simulator import avl, scenarios
+from platform_api.simulator import avl, midshift, scenarios
 from platform_api.simulator.api import Api, World
 from platform_api.simulator.config import SimConfig
 from platform_api.simulator.shifts import Rota
@@ -47,6 +51,7 @@ class SimStats:
     refused: int = 0  # commands another console beat us to (409/412): normal in a busy room
     errors: int = 0  # the platform could not be reached
     ticks: int = 0  # room ticks run to the end (something to wait on, instead of time)
+    handed_over: int = 0  # the room's incidents a human sent a unit to: theirs from then on
 
 
 @dataclass
@@ -101,6 +106,9 @@ class Simulator:
         self._responses: dict[str, tuple[float, bool]] = {}
         self._rota = Rota(self._rng, self.config.shift_speed, time.monotonic())
         self._next_rota = 0.0
+        self._opening = 0  # incidents to open the room with (SimConfig.mid_shift)
+        # Set once the room is open (at once when there is no mid-shift opening to do).
+        self.opened = threading.Event()
 
     # ---------------------------------------------------------------- lifecycle
 
@@ -111,6 +119,8 @@ class Simulator:
         self._api.refresh(cfg.dispatcher_user)
         if not self._world.units:
             self._seed()
+            if cfg.mid_shift is not None:  # on the simulator's thread: see _run
+                self._opening = self._rng.randint(*cfg.mid_shift)
         now = time.monotonic()
         self._adopt_waiting_calls(now)
         # A first call within seconds, so a new user sees the room come alive at once.
@@ -133,17 +143,30 @@ class Simulator:
 
     def _adopt_waiting_calls(self, now: float) -> None:
         """Calls queued before this start (a restart) get callers, so they are answered."""
-        lo, hi = self.config.answer_after_s
         for call in self._world.calls.values():
             if call["state"] != "queued":
                 continue
             kind = scenarios.pick_kind(self._rng, call["line"])
             borough, lat, lon = scenarios.pick_place(self._rng, self._pack, self._force_rates)
-            self._callers[call["id"]] = _Caller(
-                kind, borough.name, lat, lon, now + self._rng.uniform(lo, hi), now + 300
-            )
+            answer_at = now + self._answer_delay(call["line"])
+            self._callers[call["id"]] = _Caller(kind, borough.name, lat, lon, answer_at, now + 300)
+
+    def _answer_delay(self, line: str) -> float:
+        """How long the simulated call-takers leave a new call ringing for the humans."""
+        lo, hi = self.config.answer_after_s
+        delay = self._rng.uniform(lo, hi)
+        return max(delay, self.config.human_first_999_s) if line == "999" else delay
 
     def _run(self) -> None:
+        # The opening takes some hundreds of commands (seconds): here, so the console that
+        # started this platform shows at once and watches the room fill.
+        if self._opening:
+            try:
+                midshift.open_room(self, self._opening)
+            except httpx.HTTPError as exc:
+                self.stats.errors += 1
+                log.warning("simulator: the room did not open mid-shift (%s)", exc)
+        self.opened.set()
         backoff = 1.0
         while not self._stop.is_set():
             try:
@@ -169,6 +192,9 @@ class Simulator:
         if now >= self._next_refresh:
             self._api.refresh(cfg.dispatcher_user)
             self._next_refresh = now + cfg.refresh_s
+        else:
+            self._api.follow(cfg.dispatcher_user)
+        self._hand_over_to_humans()
         while now >= self._next_call:
             self._ring(now)
             self._next_call += self._gap()
@@ -200,9 +226,9 @@ class Simulator:
             return
         call = result["changes"]["calls"][0]
         patience = rng.uniform(90, 180) if line == "999" else rng.uniform(300, 600)
-        lo, hi = cfg.answer_after_s
+        answer_at = now + self._answer_delay(line)
         self._callers[call["id"]] = _Caller(
-            kind, borough.name, lat, lon, now + rng.uniform(lo, hi), now + patience
+            kind, borough.name, lat, lon, answer_at, max(now + patience, answer_at + 30)
         )
         self.stats.calls_made += 1
 
@@ -233,16 +259,20 @@ class Simulator:
             self._callers.pop(call_id, None)
             self._raise_incident(answered, caller)
 
-    def _raise_incident(self, call: dict[str, Any], caller: _Caller) -> None:
+    def _raise_incident(
+        self, call: dict[str, Any], caller: _Caller, advice_share: float = 0.05
+    ) -> dict[str, Any] | None:
+        """The incident the call-taker raises from an answered call (None: advice only, or
+        refused)."""
         cfg, rng = self.config, self._rng
-        if rng.random() < 0.05:
+        if rng.random() < advice_share:
             self._api.send(
                 cfg.calltaker_user,
                 f"/v1/calls/{call['id']}/close",
                 {"reason": "advice given"},
                 call["version"],
             )
-            return
+            return None
         kind = caller.kind
         grade = kind.grade_999 if call["line"] == "999" else kind.grade_101
         body = {
@@ -259,10 +289,20 @@ class Simulator:
         result = self._api.send(
             cfg.calltaker_user, f"/v1/calls/{call['id']}/incident", body, call["version"]
         )
-        if result is not None:
-            incident = result["changes"]["incidents"][0]
-            self._jobs[incident["id"]] = _Job(kind)
-            self.stats.incidents_created += 1
+        if result is None:
+            return None
+        incident: dict[str, Any] = result["changes"]["incidents"][0]
+        self._jobs[incident["id"]] = _Job(kind)
+        self.stats.incidents_created += 1
+        return incident
+
+    def _hand_over_to_humans(self) -> None:
+        """An incident of the room's that a person sent a unit to is theirs from then on."""
+        mine = self.config.dispatcher_user
+        for assignment in self._world.assignments.values():
+            if assignment["dispatched_by"] != mine and assignment["incident_id"] in self._jobs:
+                del self._jobs[assignment["incident_id"]]
+                self.stats.handed_over += 1
 
     # ---------------------------------------------------------------- dispatch
 
@@ -379,6 +419,9 @@ class Simulator:
                 best = (eta, unit)
         return None if best is None else best[1]
 
+    def _scene_time(self) -> float:
+        return self._rng.uniform(*self.config.scene_s) / self.config.speed_factor
+
     def _close_finished(self, now: float) -> None:
         for incident_id, job in list(self._jobs.items()):
             if job.close_at is None or now < job.close_at:
@@ -442,7 +485,7 @@ class Simulator:
             )
             job = self._jobs.get(incident["id"])
             if job is not None and job.close_at is None:
-                job.close_at = now + self._rng.uniform(180, 720) / self.config.speed_factor
+                job.close_at = now + self._scene_time()
         # Update our copy now: the platform echoes positions only in the event stream.
         unit["position"] = {**pos, "lat": lat, "lon": lon}
         return avl.fix(unit["id"], lat, lon, heading, 0.0 if arrived else speed)

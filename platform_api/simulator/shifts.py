@@ -67,7 +67,7 @@ class Rota:
         return shift, crew(self._rng, 2 if self._rng.random() < 0.6 else 1)
 
     def decide(self, unit: dict[str, Any], now: float) -> str | None:
-        """"book_off", "book_on", "break", "back" or None for one unit now."""
+        """ "book_off", "book_on", "break", "back" or None for one unit now."""
         state = self.crews.get(unit["id"])
         status = unit["status"]
         if state is None:

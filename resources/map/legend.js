@@ -31,8 +31,10 @@
     const legend = L.control({ position: "bottomleft" });
     legend.onAdd = function () {
       const div = L.DomUtil.create("div", "cad-legend");
-      // A narrow map keeps the key folded away: it would hide the map under it.
-      if (map.getSize().x < 500) div.classList.add("cad-legend-folded");
+      // A map smaller than a full screen's keeps the key folded away (a click on "Key"
+      // opens it): open, it would hide much of the map under it (a console at 1280x720).
+      const size = map.getSize();
+      if (size.x < 800 || size.y < 560) div.classList.add("cad-legend-folded");
       let html = '<button class="cad-legend-toggle" title="Show or hide the key">Key</button>';
       html += '<div class="cad-legend-col"><b>Incidents</b>';
       for (const g of Object.values(CAD.GRADES)) html += row(svgShape(g.shape, g.fill, 6), g.label);

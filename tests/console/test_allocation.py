@@ -325,8 +325,7 @@ def test_a_stale_position_still_ranks_but_is_flagged_with_its_age() -> None:
     assert ids(recs) == ["stale", "fresh"]
     assert recs[0].stale and not recs[1].stale
     assert recs[0].reason == (
-        "1.0 km, about 2 min (straight-line estimate), response car, available, "
-        "position 7 min old"
+        "1.0 km, about 2 min (straight-line estimate), response car, available, position 7 min old"
     )
     assert recs[1].reason == "2.0 km, about 4 min (straight-line estimate), response car, available"
 

@@ -20,11 +20,9 @@ from console.bootstrap import bootstrap
 from console.settings import ConsoleSettings
 from platform_api.contract import Grade
 from platform_api.embedded import EmbeddedPlatform
-from platform_api.imports import import_calls, load_mapping, shipped_mapping
-from platform_api.packs import load_pack
 from tests.console.conftest import run, until
 from tests.shiftgen import build_shift
-from tests.widgets.conftest import running, settings_for
+from tests.widgets.conftest import running, settings_for, sf_recording
 
 
 def _replay_of_a_shift(
@@ -142,11 +140,7 @@ def test_taking_over_opens_a_training_window_whose_commands_reach_only_the_sandb
 def test_a_san_francisco_recording_replays_on_the_san_francisco_map(
     aloop: qasync.QEventLoop, tmp_path: Path, qtbot: Any
 ) -> None:
-    sample = Path(__file__).resolve().parents[1] / "data" / "sf-fire-calls-sample.csv"
-    path = tmp_path / "sf.jsonl"
-    import_calls(sample, load_mapping(shipped_mapping("sf-fire-calls")),
-                 load_pack("san-francisco"), path)
-    settings = settings_for(tmp_path, "replay", with_map=True, recording=path)
+    settings = settings_for(tmp_path, "replay", with_map=True, recording=sf_recording(tmp_path))
 
     async def body() -> None:
         async with running(await bootstrap("replay", settings), qtbot) as console:

@@ -74,7 +74,8 @@ def test_an_unexpected_failure_goes_to_the_loop_handler_and_an_expected_one_to_t
 
     async def body() -> None:
         await asyncio.gather(
-            spawn(unreachable(), expected.append), spawn(bug(), expected.append),
+            spawn(unreachable(), expected.append),
+            spawn(bug(), expected.append),
             return_exceptions=True,
         )
         await asyncio.sleep(0)  # done-callbacks run on the next turn of the loop

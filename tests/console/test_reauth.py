@@ -34,9 +34,7 @@ def test_the_console_signs_in_again_and_resumes_from_its_seq(
             await until(lambda: first["id"] in core.store.calls, what="the first call")
             old = core.client.token
             async with httpx.AsyncClient(base_url=platform.url) as http:
-                out = await http.post(
-                    "/v1/auth/logout", headers={"Authorization": f"Bearer {old}"}
-                )
+                out = await http.post("/v1/auth/logout", headers={"Authorization": f"Bearer {old}"})
                 assert out.status_code == 204
             # written while this console has no session: it must still arrive, once
             later = [make_call(gateway) for _ in range(3)]

@@ -88,8 +88,7 @@ def _rewrite_chain_from(db_path: Path, seq: int) -> None:
             "UPDATE events SET payload = replace(payload, '07700', '07999') WHERE seq = ?", (seq,)
         )
         rows = db.execute(
-            "SELECT seq, ts, actor, type, entity_type, entity_id, payload FROM events "
-            "ORDER BY seq"
+            "SELECT seq, ts, actor, type, entity_type, entity_id, payload FROM events ORDER BY seq"
         ).fetchall()
         prev = GENESIS_HASH
         for s, ts, actor, type_, entity_type, entity_id, payload in rows:

@@ -41,9 +41,7 @@ def test_a_crew_books_on_takes_a_break_and_books_off(gateway: Any, dispatcher: A
         "units",
     )
     assert brk["status"] == "refreshment" and brk["status_until"] is not None
-    off = first(
-        gateway.ok(f"/v1/units/{unit['id']}/book-off", {}, version=brk["version"]), "units"
-    )
+    off = first(gateway.ok(f"/v1/units/{unit['id']}/book-off", {}, version=brk["version"]), "units")
     assert (off["status"], off["crew"], off["status_until"]) == ("off_duty", [], None)
     refused = dispatcher.post(
         f"/v1/units/{unit['id']}/status", {"status": "available"}, version=off["version"]
@@ -56,9 +54,7 @@ def test_bad_crews_are_refused_with_the_field_named(gateway: Any) -> None:
     path = f"/v1/units/{unit['id']}/book-on"
     empty = gateway.post(path, {"crew": []}, version=unit["version"])
     assert empty.status_code == 422 and "crew" in empty.json()["error"]["field"]
-    twice = gateway.post(
-        path, {"crew": [CREW[0], {"collar": "PC 1234"}]}, version=unit["version"]
-    )
+    twice = gateway.post(path, {"crew": [CREW[0], {"collar": "PC 1234"}]}, version=unit["version"])
     assert twice.status_code == 422 and twice.json()["error"]["field"] == "crew"
     shift = gateway.post(path, {"crew": CREW, "shift": "brunch"}, version=unit["version"])
     assert shift.status_code == 422 and "shift" in shift.json()["error"]["field"]

@@ -52,9 +52,7 @@ def test_the_matrix_names_exactly_the_routes_there_are(platform: EmbeddedPlatfor
     assert routes <= set(ROUTE_RIGHTS) | PUBLIC_ROUTES
 
 
-def _request(
-    client: httpx.Client, method: str, path: str, token: str | None
-) -> httpx.Response:
+def _request(client: httpx.Client, method: str, path: str, token: str | None) -> httpx.Response:
     url = re.sub(r"\{[a-z_]+\}", "nope", path)
     headers = {"Authorization": f"Bearer {token}"} if token else {}
     if method == "GET":
@@ -105,9 +103,12 @@ def test_closing_a_call_someone_else_answered_needs_a_supervisor(
     refused = colleague.post(f"/v1/calls/{call['id']}/close", {}, version=call["version"])
     assert refused.status_code == 403
     assert "answered by calltaker" in refused.json()["error"]["message"]
-    assert supervisor.post(f"/v1/calls/{call['id']}/close", {}, version=call["version"]).json()[
-        "changes"
-    ]["calls"][0]["state"] == "closed"
+    assert (
+        supervisor.post(f"/v1/calls/{call['id']}/close", {}, version=call["version"]).json()[
+            "changes"
+        ]["calls"][0]["state"]
+        == "closed"
+    )
 
 
 def test_metrics_need_a_token(tmp_path: Path, api_for: Any, platform: EmbeddedPlatform) -> None:

@@ -4,28 +4,21 @@ Store's clock, and the flag clears when the unit's device acknowledges."""
 from __future__ import annotations
 
 from datetime import timedelta
-from pathlib import Path
 from typing import Any
 
-import qasync
-
-from platform_api.embedded import EmbeddedPlatform
-from tests.console.conftest import run, until
+from tests.console.conftest import until
 from tests.platform_api.helpers import first, make_incident, make_unit
-from tests.widgets.conftest import console_on
+from tests.widgets.conftest import Consoles
 
 
 def test_a_dispatch_not_acknowledged_in_time_is_flagged_until_the_device_acknowledges(
-    aloop: qasync.QEventLoop,
-    platform: EmbeddedPlatform,
+    consoles: Consoles,
     gateway: Any,
     calltaker: Any,
     dispatcher: Any,
-    tmp_path: Path,
-    qtbot: Any,
 ) -> None:
     async def body() -> None:
-        async with console_on(platform.url, tmp_path, qtbot) as window:
+        async with consoles.open() as window:
             store = window.session.store
             unit = make_unit(gateway, "CW41")
             incident = make_incident(gateway, calltaker)
@@ -60,4 +53,4 @@ def test_a_dispatch_not_acknowledged_in_time_is_flagged_until_the_device_acknowl
             assert "NOT ACKNOWLEDGED" not in unit_status()
             assert incident_units() == "CW41"
 
-    run(aloop, body())
+    consoles.run(body())

@@ -16,7 +16,7 @@ from platform_api.embedded import EmbeddedPlatform
 from platform_api.settings import Settings
 from tests.console.conftest import run, until
 from tests.platform_api.helpers import make_call
-from tests.widgets.conftest import console_on
+from tests.widgets.conftest import Consoles, console_on
 from widgets.call_queue import alert_sound_url
 from widgets.main_window import MainWindow
 
@@ -64,19 +64,17 @@ async def _fill_by_keyboard(qtbot: Any, window: MainWindow, classification: str)
 
 
 def test_a_999_call_becomes_a_graded_incident_at_a_geocoded_address_on_every_console(
-    aloop: qasync.QEventLoop,
-    platform: EmbeddedPlatform,
+    consoles: Consoles,
     gateway: Any,
     api_for: Any,
-    tmp_path: Path,
     qtbot: Any,
 ) -> None:
     dispatcher = api_for("dispatcher")
 
     async def body() -> None:
         async with (
-            console_on(platform.url, tmp_path, qtbot, "calltaker", "a") as taker,
-            console_on(platform.url, tmp_path, qtbot, "dispatcher", "b") as other,
+            consoles.open("calltaker", "a") as taker,
+            consoles.open("dispatcher", "b") as other,
         ):
             taker.show()
             call = make_call(gateway, "999", handset_location=ABBEY)
@@ -125,16 +123,17 @@ def test_a_999_call_becomes_a_graded_incident_at_a_geocoded_address_on_every_con
             assert linked["incident_id"] == incident.id
             assert len(dispatcher.get("/v1/state")["incidents"]) == 1
 
-    run(aloop, body())
+    consoles.run(body())
 
 
 def test_two_call_takers_answering_one_call_get_one_winner_and_a_clear_message(
-    aloop: qasync.QEventLoop, platform: EmbeddedPlatform, gateway: Any, tmp_path: Path, qtbot: Any
+    consoles: Consoles,
+    gateway: Any,
 ) -> None:
     async def body() -> None:
         async with (
-            console_on(platform.url, tmp_path, qtbot, "calltaker", "a") as a,
-            console_on(platform.url, tmp_path, qtbot, "sim-calltaker", "b") as b,
+            consoles.open("calltaker", "a") as a,
+            consoles.open("sim-calltaker", "b") as b,
         ):
             call = make_call(gateway, "999")
             await until(
@@ -155,14 +154,15 @@ def test_two_call_takers_answering_one_call_get_one_winner_and_a_clear_message(
             assert len(winners) == 1 and len(losers) == 1
             assert f"{winners[0]} has already answered this call" in losers[0][1]
 
-    run(aloop, body())
+    consoles.run(body())
 
 
 def test_the_form_refuses_missing_fields_and_a_point_outside_the_force_area(
-    aloop: qasync.QEventLoop, platform: EmbeddedPlatform, gateway: Any, tmp_path: Path, qtbot: Any
+    consoles: Consoles,
+    gateway: Any,
 ) -> None:
     async def body() -> None:
-        async with console_on(platform.url, tmp_path, qtbot, "calltaker") as window:
+        async with consoles.open("calltaker") as window:
             form = window.form
             window.new_incident()
             form.submit()
@@ -181,7 +181,7 @@ def test_the_form_refuses_missing_fields_and_a_point_outside_the_force_area(
             assert form.errors.text() == ""
             await until(lambda: len(window.session.store.incidents) == 1)
 
-    run(aloop, body())
+    consoles.run(body())
 
 
 def test_a_form_closed_by_mistake_comes_back_from_its_draft(
@@ -261,10 +261,12 @@ def test_an_incident_created_while_the_platform_is_down_is_created_once_when_it_
 
 
 def test_a_new_999_call_sounds_the_alert_unless_muted(
-    aloop: qasync.QEventLoop, platform: EmbeddedPlatform, gateway: Any, tmp_path: Path, qtbot: Any
+    consoles: Consoles,
+    gateway: Any,
+    qtbot: Any,
 ) -> None:
     async def body() -> None:
-        async with console_on(platform.url, tmp_path, qtbot, "calltaker") as window:
+        async with consoles.open("calltaker") as window:
             await until(lambda: window.session.sync.state == "connected")
             queue = window.calls
             await _at_the_desk(window)
@@ -286,17 +288,18 @@ def test_a_new_999_call_sounds_the_alert_unless_muted(
             await until(lambda: len(window.session.store.calls) == 3)
             assert queue.alerts_played == 1
 
-    run(aloop, body())
+    consoles.run(body())
 
 
 def test_callers_who_hung_up_before_the_console_started_are_listed_to_ring_back(
-    aloop: qasync.QEventLoop, platform: EmbeddedPlatform, gateway: Any, tmp_path: Path, qtbot: Any
+    consoles: Consoles,
+    gateway: Any,
 ) -> None:
     before = make_call(gateway, "999", caller_number="07700 900001")
     gateway.ok(f"/v1/calls/{before['id']}/abandon")
 
     async def body() -> None:
-        async with console_on(platform.url, tmp_path, qtbot) as window:
+        async with consoles.open() as window:
             panel = window.calls
             await until(lambda: panel.abandoned.count() == 1, what="the earlier abandoned call")
             assert before["caller_number"] in panel.abandoned.item(0).text()
@@ -306,7 +309,7 @@ def test_callers_who_hung_up_before_the_console_started_are_listed_to_ring_back(
             assert later["caller_number"] in panel.abandoned.item(0).text()  # newest first
             assert panel.abandoned_title.text() == "Abandoned calls (ring back): 2"
 
-    run(aloop, body())
+    consoles.run(body())
 
 
 def test_the_999_tone_is_a_format_every_qt_audio_back_end_plays() -> None:

@@ -3,18 +3,16 @@ stand down, rebalance."""
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
-import qasync
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QLineEdit
+from PySide6.QtWidgets import QDialogButtonBox, QLineEdit, QMessageBox
 
 from console import commands
 from platform_api.embedded import EmbeddedPlatform
-from tests.console.conftest import run, until
+from tests.console.conftest import until
 from tests.platform_api.helpers import LAMBETH, WESTMINSTER, make_incident, make_unit
-from tests.widgets.conftest import console_on
+from tests.widgets.conftest import Consoles
 from widgets.main_window import MainWindow
 
 NEAR = {"lat": 51.5010, "lon": -0.1250}  # 40 m from the Westminster incident
@@ -36,19 +34,15 @@ async def _recommend_for(window: MainWindow, incident_id: str, count: int) -> No
 
 
 def test_the_nearest_unit_is_recommended_first_and_enter_sends_it_then_f8_stands_it_down(
-    aloop: qasync.QEventLoop,
+    consoles: Consoles,
     platform: EmbeddedPlatform,
     gateway: Any,
     calltaker: Any,
     dispatcher: Any,
-    tmp_path: Path,
     qtbot: Any,
 ) -> None:
     async def body() -> None:
-        async with console_on(platform.url, tmp_path, qtbot) as window:
-            window.show()
-            window.activateWindow()
-            await until(window.isActiveWindow, what="the window active (keys need it)")
+        async with consoles.open(active=True) as window:
             far = make_unit(gateway, "CW31", at=FAR)
             near = make_unit(gateway, "CW32", at=NEAR)
             armed = make_unit(gateway, "TO33", "armed_response", ["firearms"], at=LAMBETH)
@@ -76,7 +70,10 @@ def test_the_nearest_unit_is_recommended_first_and_enter_sends_it_then_f8_stands
             # From an Immediate incident F8 names the target and asks why.
             await until(lambda: board.reason_dialog.isVisible(), what="the reason asked")
             question = board.reason_dialog.labelText()
-            assert f"Stand CW32 down from {incident['reference']} (Immediate)?" in question
+            target = f"Stand CW32 down from {incident['reference']}"
+            assert f"{target} (Immediate, Violence)?" in question
+            buttons = board.reason_dialog.findChild(QDialogButtonBox)
+            assert target in [b.text() for b in buttons.buttons()]
             assert _active(dispatcher, near["id"]), "nothing sent before the reason"
             entry = board.reason_dialog.findChild(QLineEdit)
             qtbot.keyClicks(entry, "needed at a higher-risk call")
@@ -85,8 +82,10 @@ def test_the_nearest_unit_is_recommended_first_and_enter_sends_it_then_f8_stands
             # The incident's narrative log says who stood it down and why.
             window.incidents.select_id(incident["id"])
             await until(
-                lambda: "CW32 stood down: needed at a higher-risk call"
-                in window.detail.text.toPlainText(),
+                lambda: (
+                    "CW32 stood down: needed at a higher-risk call"
+                    in window.detail.text.toPlainText()
+                ),
                 what=window.detail.text.toPlainText,
             )
             assert "dispatcher" in window.detail.text.toPlainText()
@@ -100,22 +99,19 @@ def test_the_nearest_unit_is_recommended_first_and_enter_sends_it_then_f8_stands
                 lambda: dispatcher.get(f"/v1/units/{near['id']}")["status"] == "unavailable"
             )
 
-    run(aloop, body())
+    consoles.run(body())
 
 
 def test_two_dispatchers_sending_one_unit_get_one_winner_and_a_clear_refusal(
-    aloop: qasync.QEventLoop,
-    platform: EmbeddedPlatform,
+    consoles: Consoles,
     gateway: Any,
     calltaker: Any,
     dispatcher: Any,
-    tmp_path: Path,
-    qtbot: Any,
 ) -> None:
     async def body() -> None:
         async with (
-            console_on(platform.url, tmp_path, qtbot, "dispatcher", "a") as a,
-            console_on(platform.url, tmp_path, qtbot, "sim-dispatcher", "b") as b,
+            consoles.open("dispatcher", "a") as a,
+            consoles.open("sim-dispatcher", "b") as b,
         ):
             unit = make_unit(gateway, "CW41", at=NEAR)
             first = make_incident(gateway, calltaker, location=WESTMINSTER)
@@ -144,17 +140,15 @@ def test_two_dispatchers_sending_one_unit_get_one_winner_and_a_clear_refusal(
             box = refused_window.message_view.alert_box
             assert box is not None and "Nothing was changed" in box.text()
 
-    run(aloop, body())
+    consoles.run(body())
 
 
 def test_only_a_supervisor_may_reallocate_and_must_give_a_reason(
-    aloop: qasync.QEventLoop,
+    consoles: Consoles,
     platform: EmbeddedPlatform,
     gateway: Any,
     calltaker: Any,
     dispatcher: Any,
-    tmp_path: Path,
-    qtbot: Any,
 ) -> None:
     async def body() -> None:
         unit = make_unit(gateway, "CW51", at=NEAR)
@@ -163,7 +157,7 @@ def test_only_a_supervisor_may_reallocate_and_must_give_a_reason(
         dispatcher.ok(
             f"/v1/units/{unit['id']}/assign", {"incident_id": first["id"]}, version=unit["version"]
         )
-        async with console_on(platform.url, tmp_path, qtbot, "dispatcher", "d") as plain:
+        async with consoles.open("dispatcher", "d") as plain:
             assert not plain.recommendations.committed.isVisibleTo(plain)
             store = plain.session.store
             await until(lambda: store.units.get(unit["id"]) and store.units[unit["id"]].incident_id)
@@ -174,7 +168,7 @@ def test_only_a_supervisor_may_reallocate_and_must_give_a_reason(
             )
             await until(lambda: bool(refused), what="the platform's refusal")
             assert "supervisor" in refused[0].lower()
-        async with console_on(platform.url, tmp_path, qtbot, "supervisor", "s") as boss:
+        async with consoles.open("supervisor", "s") as boss:
             panel = boss.recommendations
             await _recommend_for(boss, second["id"], 0)
             panel.committed.setChecked(True)
@@ -211,16 +205,14 @@ def test_only_a_supervisor_may_reallocate_and_must_give_a_reason(
             assert moved[0]["actor"] == "supervisor"
             assert moved[0]["payload"]["reason"] == "Immediate: knife seen"
 
-    run(aloop, body())
+    consoles.run(body())
 
 
 def test_a_rebalance_proposal_is_accepted_or_rejected_line_by_line(
-    aloop: qasync.QEventLoop,
-    platform: EmbeddedPlatform,
+    consoles: Consoles,
     gateway: Any,
     calltaker: Any,
     dispatcher: Any,
-    tmp_path: Path,
     qtbot: Any,
 ) -> None:
     async def body() -> None:
@@ -228,7 +220,7 @@ def test_a_rebalance_proposal_is_accepted_or_rejected_line_by_line(
         south = make_unit(gateway, "CW62", at=LAMBETH)
         first = make_incident(gateway, calltaker, location=WESTMINSTER)
         second = make_incident(gateway, calltaker, location=LAMBETH, grade="priority")
-        async with console_on(platform.url, tmp_path, qtbot, "supervisor") as boss:
+        async with consoles.open("supervisor") as boss:
             await until(lambda: len(boss.session.store.incidents) == 2)
             boss.dispatch.propose_rebalance()
             await until(lambda: boss.dispatch.rebalance_panel is not None, what="the proposal")
@@ -243,4 +235,50 @@ def test_a_rebalance_proposal_is_accepted_or_rejected_line_by_line(
             await until(lambda: bool(_active(dispatcher, near["id"])), what="accepted line sent")
             assert _active(dispatcher, south["id"]) == []
 
-    run(aloop, body())
+    consoles.run(body())
+
+
+def test_f8_from_a_scheduled_incident_names_unit_and_incident_and_enter_keeps_the_unit(
+    consoles: Consoles, gateway: Any, calltaker: Any, dispatcher: Any, qtbot: Any
+) -> None:
+    unit = make_unit(gateway, "CW33", at=NEAR)
+    incident = make_incident(gateway, calltaker, location=WESTMINSTER, grade="scheduled")
+    dispatcher.ok(
+        f"/v1/units/{unit['id']}/assign", {"incident_id": incident["id"]}, version=unit["version"]
+    )
+    target = f"Stand CW33 down from {incident['reference']}"
+
+    async def body() -> None:
+        async with consoles.open(active=True) as window:
+            board = window.units
+            store = window.session.store
+            await until(lambda: getattr(store.units.get(unit["id"]), "incident_id", None))
+            assert board.select_id(unit["id"])
+            board.view.setFocus()
+            qtbot.keyClick(board.view, Qt.Key.Key_F8)
+            await until(lambda: board.stand_down_question.isVisible(), what="the question")
+            box = board.stand_down_question
+            assert isinstance(box, QMessageBox)
+            assert box.windowTitle() == target
+            assert incident["reference"] in box.text() and "Scheduled" in box.text()
+            assert incident["id"] not in box.text()  # never an internal id
+            names = [b.text() for b in box.buttons()]
+            assert target in names
+            # Enter presses the default, which keeps the unit on the job.
+            keep = box.defaultButton()
+            assert keep is not None and keep.text() == "Keep CW33 on it"
+            qtbot.keyClick(box, Qt.Key.Key_Return)
+            await until(lambda: not box.isVisible(), what="the question answered")
+            assert _active(dispatcher, unit["id"]), "Enter kept the unit on the incident"
+            # The named button stands it down.
+            window.activateWindow()
+            await until(window.isActiveWindow)
+            board.view.setFocus()
+            qtbot.keyClick(board.view, Qt.Key.Key_F8)
+            await until(lambda: board.stand_down_question.isVisible(), what="asked again")
+            again = board.stand_down_question
+            assert isinstance(again, QMessageBox)
+            next(b for b in again.buttons() if b.text() == target).click()
+            await until(lambda: not _active(dispatcher, unit["id"]), what="stood down")
+
+    consoles.run(body())

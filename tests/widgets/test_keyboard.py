@@ -3,17 +3,14 @@ incident without the mouse, at 1280x720, Tab in reading order and focus always v
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
-import qasync
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QWidget
 
-from platform_api.embedded import EmbeddedPlatform
-from tests.console.conftest import run, until
+from tests.console.conftest import until
 from tests.platform_api.helpers import make_call
-from tests.widgets.conftest import console_on
+from tests.widgets.conftest import Consoles
 
 
 def _focused() -> QWidget:
@@ -29,10 +26,12 @@ def _tab(qtbot: Any) -> QWidget:
 
 
 def test_f2_to_a_created_graded_located_incident_by_keyboard_alone_at_1280x720(
-    aloop: qasync.QEventLoop, platform: EmbeddedPlatform, gateway: Any, tmp_path: Path, qtbot: Any
+    consoles: Consoles,
+    gateway: Any,
+    qtbot: Any,
 ) -> None:
     async def body() -> None:
-        async with console_on(platform.url, tmp_path, qtbot, "calltaker") as window:
+        async with consoles.open("calltaker") as window:
             window.resize(1280, 720)
             window.show()
             window.activateWindow()
@@ -69,6 +68,11 @@ def test_f2_to_a_created_graded_located_incident_by_keyboard_alone_at_1280x720(
             assert incident.grade.value == "immediate"
             assert incident.location.borough == "Westminster"
             assert incident.thrive.threat == "fists"
+            # The reference to give the caller is said when it is done.
+            await until(
+                lambda: incident.reference in window.status.currentMessage(),
+                what=window.status.currentMessage,
+            )
             assert _focused() is not None
 
-    run(aloop, body())
+    consoles.run(body())

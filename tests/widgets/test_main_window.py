@@ -10,19 +10,16 @@ import qasync
 from platform_api.embedded import EmbeddedPlatform
 from tests.console.conftest import run, until
 from tests.platform_api.helpers import make_call, make_incident, make_unit
-from tests.widgets.conftest import console_on
+from tests.widgets.conftest import Consoles, console_on
 
 
 def test_live_calls_incidents_and_units_appear_in_their_docks(
-    aloop: qasync.QEventLoop,
-    platform: EmbeddedPlatform,
+    consoles: Consoles,
     gateway: Any,
     calltaker: Any,
-    tmp_path: Path,
-    qtbot: Any,
 ) -> None:
     async def body() -> None:
-        async with console_on(platform.url, tmp_path, qtbot) as window:
+        async with consoles.open() as window:
             window.show()
             await until(lambda: window.status.link.text().find("Connected") >= 0, what="connected")
             make_call(gateway, "101")
@@ -43,7 +40,7 @@ def test_live_calls_incidents_and_units_appear_in_their_docks(
             assert window.units.proxy.rowCount() == 1
             assert window.events.model().rowCount() >= 5
 
-    run(aloop, body())
+    consoles.run(body())
 
 
 def test_the_layout_is_restored_for_the_same_user(
@@ -71,10 +68,10 @@ def test_the_layout_is_restored_for_the_same_user(
 
 
 def test_the_night_theme_can_be_switched_at_run_time(
-    aloop: qasync.QEventLoop, platform: EmbeddedPlatform, tmp_path: Path, qtbot: Any
+    consoles: Consoles,
 ) -> None:
     async def body() -> None:
-        async with console_on(platform.url, tmp_path, qtbot) as window:
+        async with consoles.open() as window:
             window.show()
             before = window.grab().toImage().pixelColor(5, 40).lightness()
             window.night_action.trigger()
@@ -87,18 +84,18 @@ def test_the_night_theme_can_be_switched_at_run_time(
             window.night_action.trigger()
             assert window.theme == "day"
 
-    run(aloop, body())
+    consoles.run(body())
 
 
 def test_a_broken_hash_chain_shows_a_red_alarm(
-    aloop: qasync.QEventLoop, platform: EmbeddedPlatform, tmp_path: Path, qtbot: Any
+    consoles: Consoles,
 ) -> None:
     async def body() -> None:
-        async with console_on(platform.url, tmp_path, qtbot) as window:
+        async with consoles.open() as window:
             window.show()
             assert not window.status.chain_alarm.isVisible()
             window.session.chain_guard.chain_broken.emit(7, "its content does not match")
             assert window.status.chain_alarm.isVisible()
             assert "TAMPERED at seq 7" in window.status.chain_alarm.text()
 
-    run(aloop, body())
+    consoles.run(body())

@@ -3,19 +3,14 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
 from typing import Any
 
-import qasync
-from PySide6.QtWidgets import QMessageBox
-
 from maps.view import MapView
-from platform_api.embedded import EmbeddedPlatform
-from tests.console.conftest import run, until
+from tests.console.conftest import until
 from tests.maps.conftest import js, js_until
 from tests.maps.test_view import mouse
 from tests.platform_api.helpers import LAMBETH, make_incident, make_unit
-from tests.widgets.conftest import console_on
+from tests.widgets.conftest import Consoles
 
 
 async def _map_ready(view: MapView) -> None:
@@ -23,18 +18,15 @@ async def _map_ready(view: MapView) -> None:
 
 
 def test_map_and_panels_select_each_other_and_a_drag_assigns_after_confirmation(
-    aloop: qasync.QEventLoop,
-    platform: EmbeddedPlatform,
+    consoles: Consoles,
     gateway: Any,
     calltaker: Any,
     api_for: Any,
-    tmp_path: Path,
-    qtbot: Any,
 ) -> None:
     dispatcher = api_for("dispatcher")
 
     async def body() -> None:
-        async with console_on(platform.url, tmp_path, qtbot, with_map=True) as window:
+        async with consoles.open(with_map=True) as window:
             window.resize(1600, 900)  # a desk's screen (the test screen is 800x800)
             window.show()
             view = window.map
@@ -60,7 +52,8 @@ def test_map_and_panels_select_each_other_and_a_drag_assigns_after_confirmation(
 
             # A drag of the unit onto the incident asks first; Yes sends the assignment.
             # (The key folded and the map panned so both are clear, as a dispatcher would.)
-            await js(view, "document.querySelector('.cad-legend-toggle').click(), true")
+            fold = "document.querySelector('.cad-legend').classList.add('cad-legend-folded')"
+            await js(view, f"{fold}, true")
             await js(view, "CAD.map.setView([51.48, -0.12], 12, {animate: false}), true")
             onto = ("incidents", incident["id"])
             for event in ("mousedown", "mousemove", "mouseup", "click"):
@@ -73,7 +66,11 @@ def test_map_and_panels_select_each_other_and_a_drag_assigns_after_confirmation(
             assert "CW21" in box.text() and incident["reference"] in box.text()
             said: list[str] = []
             window.session.messages.shown.connect(lambda _level, text, _ms: said.append(text))
-            box.button(QMessageBox.StandardButton.Yes).click()
+            # The button names the target, never an internal id; Enter would press it.
+            yes = box.defaultButton()
+            assert yes is not None
+            assert yes.text() == f"Assign CW21 \u2192 {incident['reference']}"
+            yes.click()
             # The one dispatch path: the same "Sending…" and "Done" as the boards' commands.
             await until(lambda: any(t.startswith("Done: Assign CW21") for t in said))
             assert any(t.startswith("Sending: Assign CW21") for t in said)
@@ -86,14 +83,14 @@ def test_map_and_panels_select_each_other_and_a_drag_assigns_after_confirmation(
             )
             assert dispatcher.get(f"/v1/units/{unit['id']}")["status"] == "assigned"
 
-    run(aloop, body())
+    consoles.run(body())
 
 
 def test_what_is_here_names_the_nearest_place_and_the_borough(
-    aloop: qasync.QEventLoop, platform: EmbeddedPlatform, tmp_path: Path, qtbot: Any
+    consoles: Consoles,
 ) -> None:
     async def body() -> None:
-        async with console_on(platform.url, tmp_path, qtbot, with_map=True) as window:
+        async with consoles.open(with_map=True) as window:
             window.show()
             assert window.map is not None
             await _map_ready(window.map)
@@ -103,4 +100,43 @@ def test_what_is_here_names_the_nearest_place_and_the_borough(
             assert message.endswith("— Westminster")
             assert " m)" in message  # the nearest known place, with its distance
 
-    run(aloop, body())
+    consoles.run(body())
+
+
+# How much of the map a control covers: its box against the map's, as a share of the area.
+COVERED = """(function (selector) {
+  const map = CAD.map.getContainer().getBoundingClientRect();
+  const box = document.querySelector(selector).getBoundingClientRect();
+  return (box.width * box.height) / (map.width * map.height);
+})"""
+
+
+def test_at_1280x720_the_key_and_the_attribution_leave_the_map_clear(
+    consoles: Consoles, qtbot: Any
+) -> None:
+    async def body() -> None:
+        async with consoles.open(with_map=True) as window:
+            window.resize(1280, 720)
+            window.show()
+            window.default_sizes()
+            view = window.map
+            assert view is not None
+            await _map_ready(view)
+            size = await js(view, "[CAD.map.getSize().x, CAD.map.getSize().y]")
+            assert size[0] < 800  # the docks take the sides: a small map
+            key = await js(view, f"{COVERED}('.cad-legend')")
+            attribution = await js(view, f"{COVERED}('.leaflet-control-attribution')")
+            # folded to its "Key" button (1% of a 425x377 map), and one short line of
+            # credits (3.5%; the whole credits took 13%)
+            assert key < 0.02, key
+            assert attribution < 0.05, attribution
+            # The key opens with a click and folds again; the credits stay readable whole
+            # under the pointer (the licences ask for them).
+            await js(view, "document.querySelector('.cad-legend-toggle').click(), true")
+            assert await js(view, f"{COVERED}('.cad-legend')") > key
+            await js(view, "document.querySelector('.cad-legend-toggle').click(), true")
+            assert await js(view, f"{COVERED}('.cad-legend')") == key
+            credits = "document.querySelector('.leaflet-control-attribution').textContent"
+            assert "Ordnance Survey" in await js(view, credits)
+
+    consoles.run(body())

@@ -4,27 +4,20 @@ place and the caller from the platform; the detail shows the markers of the inci
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 from typing import Any
 
-import qasync
-
-from platform_api.embedded import EmbeddedPlatform
-from tests.console.conftest import run, until
+from tests.console.conftest import until
 from tests.platform_api.helpers import WESTMINSTER, answered_call, first, incident_body, make_call
 from tests.platform_api.test_markers import marker_body
-from tests.widgets.conftest import console_on
+from tests.widgets.conftest import Consoles
 
 
 def test_answering_shows_the_markers_and_the_history_of_the_place_and_the_caller(
-    aloop: qasync.QEventLoop,
-    platform: EmbeddedPlatform,
+    consoles: Consoles,
     gateway: Any,
     calltaker: Any,
     dispatcher: Any,
     supervisor: Any,
-    tmp_path: Path,
-    qtbot: Any,
 ) -> None:
     # Last month: the same number rang about a fight here, closed with an arrest.
     earlier = answered_call(gateway, calltaker)
@@ -42,7 +35,7 @@ def test_answering_shows_the_markers_and_the_history_of_the_place_and_the_caller
     supervisor.ok("/v1/markers", marker_body(text="Violent towards police"))
 
     async def body() -> None:
-        async with console_on(platform.url, tmp_path, qtbot, user="calltaker") as window:
+        async with consoles.open(user="calltaker") as window:
             store = window.session.store
             call = make_call(gateway)  # the same number again
             await until(lambda: call["id"] in store.calls, what="the call")
@@ -78,26 +71,23 @@ def test_answering_shows_the_markers_and_the_history_of_the_place_and_the_caller
             assert "WARNING MARKERS" in window.detail.text.toPlainText()
             assert "Violent towards police" in window.detail.text.toPlainText()
 
-    run(aloop, body())
+    consoles.run(body())
 
 
 def test_a_supervisor_sees_the_markers_due_for_review(
-    aloop: qasync.QEventLoop,
-    platform: EmbeddedPlatform,
+    consoles: Consoles,
     supervisor: Any,
-    tmp_path: Path,
-    qtbot: Any,
 ) -> None:
     old = (datetime.now(UTC).date() - timedelta(days=3)).isoformat()
     supervisor.ok("/v1/markers", marker_body(review_date=old, text="Dog on premises"))
     supervisor.ok("/v1/markers", marker_body())  # reviewed tomorrow: not listed
 
     async def body() -> None:
-        async with console_on(platform.url, tmp_path, qtbot, user="supervisor") as window:
+        async with consoles.open(user="supervisor") as window:
             await until(lambda: len(window.session.store.markers) == 2, what="the markers")
             window.room.refresh()
             assert window.room.review.count() == 1
             assert "Dog on premises" in window.room.review.item(0).text()
             assert "due for review: 1" in window.room.review_title.text()
 
-    run(aloop, body())
+    consoles.run(body())

@@ -14,7 +14,7 @@ from console.bootstrap import bootstrap
 from platform_api.embedded import EmbeddedPlatform
 from tests.console.conftest import run, until
 from tests.platform_api.helpers import WESTMINSTER, answered_call, first, make_unit
-from tests.widgets.conftest import console_on, running, settings_for
+from tests.widgets.conftest import Consoles, running, settings_for
 from widgets.main_window import MainWindow
 
 NEAR = {"lat": 51.5010, "lon": -0.1250}
@@ -47,13 +47,10 @@ async def _show(window: MainWindow, incident_id: str, units: int) -> None:
 
 
 def test_the_plan_is_shown_sent_in_one_action_then_backup(
-    aloop: qasync.QEventLoop,
-    platform: EmbeddedPlatform,
+    consoles: Consoles,
     gateway: Any,
     calltaker: Any,
     dispatcher: Any,
-    tmp_path: Path,
-    qtbot: Any,
 ) -> None:
     arv1 = make_unit(gateway, "TJ51", "armed_response", ["firearms"], at=NEAR)
     arv2 = make_unit(gateway, "TJ52", "armed_response", ["firearms"], at=CLOSE)
@@ -67,7 +64,7 @@ def test_the_plan_is_shown_sent_in_one_action_then_backup(
     incident = _incident(gateway, calltaker, "Firearms")
 
     async def body() -> None:
-        async with console_on(platform.url, tmp_path, qtbot) as window:
+        async with consoles.open() as window:
             await _show(window, incident["id"], 4)
             panel = window.recommendations
             await until(lambda: "needs:" in panel.plan.text(), what="the plan")
@@ -89,24 +86,21 @@ def test_the_plan_is_shown_sent_in_one_action_then_backup(
             panel.send_backup()
             await until(lambda: spare["id"] in _assigned(dispatcher, incident["id"]), what="backup")
 
-    run(aloop, body())
+    consoles.run(body())
 
 
 def test_an_arv_is_kept_back_unless_nothing_else_can_make_the_target(
-    aloop: qasync.QEventLoop,
-    platform: EmbeddedPlatform,
+    consoles: Consoles,
     gateway: Any,
     calltaker: Any,
     dispatcher: Any,
-    tmp_path: Path,
-    qtbot: Any,
 ) -> None:
     make_unit(gateway, "TJ51", "armed_response", ["firearms"], at=NEAR)
     car = make_unit(gateway, "CW11", at=CLOSE)
     held = _incident(gateway, calltaker, "Violence")
 
     async def body() -> None:
-        async with console_on(platform.url, tmp_path, qtbot) as window:
+        async with consoles.open() as window:
             panel = window.recommendations
             await _show(window, held["id"], 2)
             await until(lambda: bool(panel.recommendations), what="a ranking")
@@ -123,7 +117,7 @@ def test_an_arv_is_kept_back_unless_nothing_else_can_make_the_target(
             )
             assert "no general unit can arrive" in panel.recommendations[0].reason
 
-    run(aloop, body())
+    consoles.run(body())
 
 
 EXTRACT = Path(__file__).parents[3] / "shared" / "data" / "osm-extract" / "london_large.osm"

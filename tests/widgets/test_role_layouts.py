@@ -3,23 +3,22 @@ may not do."""
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
-import qasync
 from PySide6.QtCore import Qt
 
-from platform_api.embedded import EmbeddedPlatform
-from tests.console.conftest import run, until
-from tests.platform_api.helpers import make_call
-from tests.widgets.conftest import console_on
+from tests.console.conftest import until
+from tests.platform_api.helpers import WESTMINSTER, make_call, make_incident, make_unit
+from tests.widgets.conftest import Consoles
 
 
 def test_a_call_taker_gets_queue_form_and_duplicates_and_is_not_offered_dispatching(
-    aloop: qasync.QEventLoop, platform: EmbeddedPlatform, gateway: Any, tmp_path: Path, qtbot: Any
+    consoles: Consoles,
+    gateway: Any,
+    qtbot: Any,
 ) -> None:
     async def body() -> None:
-        async with console_on(platform.url, tmp_path, qtbot, "calltaker") as window:
+        async with consoles.open("calltaker") as window:
             window.show()
             await until(lambda: window.session.sync.state == "connected")
             shown = {name for name, dock in window.docks.items() if dock.isVisible()}
@@ -40,14 +39,14 @@ def test_a_call_taker_gets_queue_form_and_duplicates_and_is_not_offered_dispatch
             assert not window.docks["recommend"].isVisible()
             assert window.docks["form"].isVisible()
 
-    run(aloop, body())
+    consoles.run(body())
 
 
 def test_a_trainer_watches_the_room_and_is_offered_neither_calls_nor_dispatching(
-    aloop: qasync.QEventLoop, platform: EmbeddedPlatform, tmp_path: Path, qtbot: Any
+    consoles: Consoles,
 ) -> None:
     async def body() -> None:
-        async with console_on(platform.url, tmp_path, qtbot, "trainer") as window:
+        async with consoles.open("trainer") as window:
             window.show()
             shown = {name for name, dock in window.docks.items() if dock.isVisible()}
             assert {"incidents", "room", "units"} <= shown
@@ -57,4 +56,31 @@ def test_a_trainer_watches_the_room_and_is_offered_neither_calls_nor_dispatching
             assert not window.recommendations.assign_button.isEnabled()
             assert window.units.read_only
 
-    run(aloop, body())
+    consoles.run(body())
+
+
+def test_every_role_s_window_fits_a_1280x720_screen_with_its_status_bar(
+    consoles: Consoles, gateway: Any, calltaker: Any
+) -> None:
+    incident = make_incident(gateway, calltaker)
+    make_unit(gateway, "KD14", at=WESTMINSTER)
+
+    async def body() -> None:
+        for user in ("calltaker", "dispatcher", "supervisor", "trainer"):
+            async with consoles.open(user, user) as window:
+                # The window may not be made larger than the screen: the status bar (the
+                # link's state) would be below its edge. Also once an incident is chosen
+                # and the Assign button names it (seen in X: the window grew to 1547 px).
+                await until(lambda w=window: incident["id"] in w.session.store.incidents)
+                window.incidents.select_id(incident["id"])
+                panel = window.recommendations
+                panel.show_incident(incident["id"])
+                if user in ("dispatcher", "supervisor"):
+                    await until(lambda p=panel: "\u2192" in p.assign_button.text())
+                    layout = window.layout()
+                    assert layout is not None
+                    layout.activate()
+                least = window.minimumSize().expandedTo(window.minimumSizeHint())
+                assert least.width() <= 1280 and least.height() <= 720, (user, least)
+
+    consoles.run(body())

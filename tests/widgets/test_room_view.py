@@ -2,29 +2,22 @@
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
-
-import qasync
 
 from console.room_figures import p90
 from platform_api.contract import Grade
-from platform_api.embedded import EmbeddedPlatform
-from tests.console.conftest import run, until
+from tests.console.conftest import until
 from tests.platform_api.helpers import answered_call, make_call, make_incident
-from tests.widgets.conftest import console_on
+from tests.widgets.conftest import Consoles
 
 
 def test_the_room_shows_answer_times_waits_abandoned_rate_grades_and_free_units(
-    aloop: qasync.QEventLoop,
-    platform: EmbeddedPlatform,
+    consoles: Consoles,
     gateway: Any,
     calltaker: Any,
-    tmp_path: Path,
-    qtbot: Any,
 ) -> None:
     async def body() -> None:
-        async with console_on(platform.url, tmp_path, qtbot, "supervisor") as window:
+        async with consoles.open("supervisor") as window:
             room = window.room
             await until(lambda: window.session.sync.state == "connected")
             answered_call(gateway, calltaker, "999")
@@ -44,7 +37,7 @@ def test_the_room_shows_answer_times_waits_abandoned_rate_grades_and_free_units(
             text = room.figures.text()
             assert "100% within 10 s" in text and "I 1" in text and "free units" in text
 
-    run(aloop, body())
+    consoles.run(body())
 
 
 def test_p90_is_the_nearest_rank() -> None:

@@ -3,32 +3,27 @@ operator. It follows its entity, never its row; actions name their target."""
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
-import qasync
 from PySide6.QtCore import Qt
 
-from platform_api.embedded import EmbeddedPlatform
-from tests.console.conftest import run, until
+from tests.console.conftest import until
 from tests.platform_api.helpers import WESTMINSTER, make_incident, make_unit
-from tests.widgets.conftest import console_on
+from tests.widgets.conftest import Consoles
 
 NEAR = {"lat": 51.5010, "lon": -0.1250}
 FAR = {"lat": 51.5400, "lon": -0.1430}
 
 
 def test_an_incident_closed_by_someone_else_stays_selected_and_says_who_closed_it(
-    aloop: qasync.QEventLoop,
-    platform: EmbeddedPlatform,
+    consoles: Consoles,
     gateway: Any,
     calltaker: Any,
     dispatcher: Any,
-    tmp_path: Path,
     qtbot: Any,
 ) -> None:
     async def body() -> None:
-        async with console_on(platform.url, tmp_path, qtbot) as window:
+        async with consoles.open() as window:
             make_unit(gateway, "CW31", at=FAR)
             make_unit(gateway, "CW32", at=NEAR)
             chosen = make_incident(gateway, calltaker, location=WESTMINSTER)
@@ -79,4 +74,4 @@ def test_an_incident_closed_by_someone_else_stays_selected_and_says_who_closed_i
             await until(lambda: window.detail.incident_id == other["id"])
             assert "CLOSED" not in window.detail.text.toPlainText()
 
-    run(aloop, body())
+    consoles.run(body())

@@ -35,21 +35,28 @@ def test_every_classification_has_a_plan_at_every_grade() -> None:
             plan = plans.plan_for(name, grade)
             assert (plan.seats == 0) == (grade is Grade.RESOLVED_WITHOUT_DEPLOYMENT), plan
     firearms = plans.plan_for("  firearms ", Grade.IMMEDIATE)
-    assert [(s.type, s.count) for s in firearms.slots] == [(UnitType.ARMED_RESPONSE, 2),
-                                                          (None, 1)]
+    assert [(s.type, s.count) for s in firearms.slots] == [(UnitType.ARMED_RESPONSE, 2), (None, 1)]
 
 
 @pytest.mark.parametrize(
     ("text", "words"),
     [
-        ('[plans."Firearms"]\nimmediate = [{ type = "arv" }]\n',
-         'plans."Firearms".immediate[0].type: unknown unit type \'arv\''),
-        ('[plans."Firearms"]\nimmediate = [{ type = "general", count = 0 }]\n',
-         'plans."Firearms".immediate[0].count: expected a whole number'),
-        ('[plans."Firearms"]\nimmediate = [{ type = "dog", capability = "dog" }]\n',
-         "immediate[0]: give exactly one of `type` or `capability`"),
-        ('[plans."Firearms"]\nurgent = [{ type = "general" }]\n',
-         'plans."Firearms".urgent: unknown grade'),
+        (
+            '[plans."Firearms"]\nimmediate = [{ type = "arv" }]\n',
+            "plans.\"Firearms\".immediate[0].type: unknown unit type 'arv'",
+        ),
+        (
+            '[plans."Firearms"]\nimmediate = [{ type = "general", count = 0 }]\n',
+            'plans."Firearms".immediate[0].count: expected a whole number',
+        ),
+        (
+            '[plans."Firearms"]\nimmediate = [{ type = "dog", capability = "dog" }]\n',
+            "immediate[0]: give exactly one of `type` or `capability`",
+        ),
+        (
+            '[plans."Firearms"]\nurgent = [{ type = "general" }]\n',
+            'plans."Firearms".urgent: unknown grade',
+        ),
         ('[plans."Firearms"]\nimmediate = [{ kind = "general" }]\n', "unknown key(s) kind"),
         ('specialists = ["dragon"]\n', "specialists[0]: unknown unit type 'dragon'"),
         ("[defaults]\n", "unknown setting(s) defaults"),
@@ -72,9 +79,12 @@ def test_a_site_file_replaces_the_plans_it_names_and_keeps_the_rest(tmp_path: Pa
     site.write_text(f'[plans."Burglary"]\nany = [{{ type = "{GENERAL}" }}, {{ type = "dog" }}]\n')
     plans = load_plans(site)
     assert [s.type for s in plans.plan_for("Burglary", Grade.PRIORITY).slots] == [
-        None, UnitType.DOG]
+        None,
+        UnitType.DOG,
+    ]
     assert plans.plan_for("Firearms", Grade.IMMEDIATE) == shipped_plans().plan_for(
-        "Firearms", Grade.IMMEDIATE)
+        "Firearms", Grade.IMMEDIATE
+    )
 
 
 def test_an_arv_is_held_back_from_a_burglary_a_response_car_can_reach_in_time() -> None:
@@ -91,8 +101,7 @@ def test_an_arv_is_sent_when_no_general_unit_can_make_the_target_and_says_why() 
     burglary = incident(classification="Burglary", grade=Grade.IMMEDIATE)
     ranked = recommend(burglary, units, [], SHIPPED, now=NOW)
     assert [r.unit_id for r in ranked] == ["arv", "car"]
-    assert ranked[0].reason.endswith(
-        "specialist offered: no general unit can arrive within 15 min")
+    assert ranked[0].reason.endswith("specialist offered: no general unit can arrive within 15 min")
     assert "specialist" not in ranked[1].reason
 
 
@@ -102,8 +111,7 @@ def test_a_dog_unit_does_not_come_first_for_a_concern_for_safety() -> None:
     assert [r.unit_id for r in recommend(concern, units, [], SHIPPED, now=NOW)] == ["car"]
     # a missing person's plan asks for a dog: then it is offered, nearest first
     missing = incident(classification="Missing person", grade=Grade.IMMEDIATE)
-    assert [r.unit_id for r in recommend(missing, units, [], SHIPPED, now=NOW)] == [
-        "dog", "car"]
+    assert [r.unit_id for r in recommend(missing, units, [], SHIPPED, now=NOW)] == ["dog", "car"]
 
 
 def test_coverage_says_what_is_filled_and_what_is_still_needed() -> None:
@@ -112,7 +120,8 @@ def test_coverage_says_what_is_filled_and_what_is_still_needed() -> None:
     arv = unit("arv1", type=UnitType.ARMED_RESPONSE)
     car = unit("car1")
     assert cover(plan, plans, []).summary() == (
-        "0 of 3 slots filled; needs: ARV, ARV, general unit")
+        "0 of 3 slots filled; needs: ARV, ARV, general unit"
+    )
     # the car takes the general seat, the ARV an ARV seat, whatever order they came in
     both = cover(plan, plans, [car, arv])
     assert both.summary() == "2 of 3 slots filled: ARV, response car; needs: ARV"
@@ -130,21 +139,29 @@ def test_the_proposal_fills_the_plan_with_the_nearest_fitting_units() -> None:
     firearms = incident(classification="Firearms", grade=Grade.IMMEDIATE)
     proposal = plan_proposal(firearms, UnitIndex.from_units(units), [], SHIPPED, [], now=NOW)
     assert [(s.slot.label, s.unit_id) for s in proposal.seats] == [
-        ("ARV", "arv_near"), ("ARV", "arv_far"), ("general unit", "car_near")]
+        ("ARV", "arv_near"),
+        ("ARV", "arv_far"),
+        ("general unit", "car_near"),
+    ]
     assert all(s.proposed for s in proposal.seats)
     # with an ARV already there, only the missing seats are proposed
     on_it = [units[2]]
-    rest = plan_proposal(firearms, UnitIndex.from_units(units[:2] + units[3:]), [], SHIPPED,
-                         on_it, now=NOW)
+    rest = plan_proposal(
+        firearms, UnitIndex.from_units(units[:2] + units[3:]), [], SHIPPED, on_it, now=NOW
+    )
     assert [s.unit_id for s in rest.proposed] == ["arv_far", "car_near"]
     assert rest.summary() == "1 of 3 slots filled: ARV; needs: ARV, general unit"
 
 
 def test_backup_is_the_best_general_unit_not_already_there() -> None:
-    units = [unit("dog", (100, 0), type=UnitType.DOG), unit("car1", (200, 0)),
-             unit("car2", (900, 0))]
-    ranked = recommend(incident(classification="Missing person"), units, [], SHIPPED,
-                       limit=None, now=NOW)
+    units = [
+        unit("dog", (100, 0), type=UnitType.DOG),
+        unit("car1", (200, 0)),
+        unit("car2", (900, 0)),
+    ]
+    ranked = recommend(
+        incident(classification="Missing person"), units, [], SHIPPED, limit=None, now=NOW
+    )
     chosen = backup(ranked, SHIPPED.plans, exclude=["car1"])
     assert chosen is not None and chosen.unit_id == "car2"
 

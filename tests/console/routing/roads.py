@@ -10,8 +10,11 @@ from platform_api.contract import UnitType
 
 # 36 km/h = 10 m/s on residential roads, walking and access at 1 m/s: times are easy to check
 POLICY = RoutingPolicy(
-    drive_kmh={"residential": 36.0}, type_factor={UnitType.ARMED_RESPONSE: 2.0},
-    walk_kmh=3.6, access_kmh=3.6, max_snap_m=50.0,
+    drive_kmh={"residential": 36.0},
+    type_factor={UnitType.ARMED_RESPONSE: 2.0},
+    walk_kmh=3.6,
+    access_kmh=3.6,
+    max_snap_m=50.0,
 )
 
 
@@ -28,8 +31,13 @@ def network(points: list[tuple[float, float]], edges: list[tuple[int, int, bool]
     lon = np.array([p[1] for p in points])
     s, d = np.array(src), np.array(dst)
     return RoadNetwork(
-        lat=lat, lon=lon, src=s, dst=d,
+        lat=lat,
+        lon=lon,
+        src=s,
+        dst=d,
         length_m=segment_m(lat[s], lon[s], lat[d], lon[d]),
-        road_class=np.zeros(s.size, dtype=np.int64), classes=("residential",),
-        drivable=np.ones(s.size, dtype=np.bool_), walkable=np.ones(s.size, dtype=np.bool_),
+        road_class=np.zeros(s.size, dtype=np.int64),
+        classes=("residential",),
+        drivable=np.ones(s.size, dtype=np.bool_),
+        walkable=np.ones(s.size, dtype=np.bool_),
     )

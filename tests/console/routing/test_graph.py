@@ -43,8 +43,9 @@ def test_a_one_way_street_is_driven_the_long_way_round_but_walked_straight() -> 
     net = line(lats, [(0, 1, True), (1, 2, True), (2, 3, True), (3, 0, True)])
     graph = RoadGraph(net, POLICY, STRAIGHT)
     at = [(lats[0], -0.1), (lats[2], -0.1), (lats[2], -0.1)]
-    travel = graph.table(lats[1], -0.1, origins(at, [UnitType.RESPONSE_CAR] * 2
-                                                  + [UnitType.FOOT_PATROL]))
+    travel = graph.table(
+        lats[1], -0.1, origins(at, [UnitType.RESPONSE_CAR] * 2 + [UnitType.FOOT_PATROL])
+    )
     hop = float(net.length_m[0])
     # with the flow: one hop at 10 m/s; against it: three hops round the loop
     assert travel.duration_s[0] == pytest.approx(hop / 10, rel=1e-6)
@@ -81,8 +82,9 @@ def test_snapping_adds_the_walk_to_the_road_at_the_access_speed() -> None:
     graph = RoadGraph(line(lats, [(0, 1, False)]), POLICY, STRAIGHT)
     beside = (51.5, -0.1 + 0.0004)  # about 28 m east of node 0
     travel = graph.table(lats[1], -0.1, origins([beside]))
-    offset = float(segment_m(np.array([51.5]), np.array([-0.1]), np.array([51.5]),
-                             np.array([beside[1]]))[0])
+    offset = float(
+        segment_m(np.array([51.5]), np.array([-0.1]), np.array([51.5]), np.array([beside[1]]))[0]
+    )
     hop = float(graph.network.length_m[0])
     assert travel.duration_s[0] == pytest.approx(hop / 10 + offset / 1.0, rel=1e-3)
     assert travel.distance_m(np.array([0]))[0] == pytest.approx(hop + offset, rel=1e-3)
@@ -91,8 +93,11 @@ def test_snapping_adds_the_walk_to_the_road_at_the_access_speed() -> None:
 def test_a_faster_unit_type_divides_the_road_time() -> None:
     lats = [51.5, 51.5 + STEP]
     graph = RoadGraph(line(lats, [(0, 1, False)]), POLICY, STRAIGHT)
-    travel = graph.table(lats[1], -0.1, origins(
-        [(lats[0], -0.1)] * 2, [UnitType.RESPONSE_CAR, UnitType.ARMED_RESPONSE]))
+    travel = graph.table(
+        lats[1],
+        -0.1,
+        origins([(lats[0], -0.1)] * 2, [UnitType.RESPONSE_CAR, UnitType.ARMED_RESPONSE]),
+    )
     assert travel.duration_s[1] == pytest.approx(travel.duration_s[0] / 2)
 
 

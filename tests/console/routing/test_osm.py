@@ -62,10 +62,12 @@ def test_driving_against_a_one_way_street_takes_longer_walking_does_not(
 ) -> None:
     start, end = _one_way_residential()
     kinds = [UnitType.RESPONSE_CAR, UnitType.FOOT_PATROL]
-    with_flow = graph.table(end[0], end[1], Origins.of(
-        np.array([start[0]] * 2), np.array([start[1]] * 2), kinds))
-    against = graph.table(start[0], start[1], Origins.of(
-        np.array([end[0]] * 2), np.array([end[1]] * 2), kinds))
+    with_flow = graph.table(
+        end[0], end[1], Origins.of(np.array([start[0]] * 2), np.array([start[1]] * 2), kinds)
+    )
+    against = graph.table(
+        start[0], start[1], Origins.of(np.array([end[0]] * 2), np.array([end[1]] * 2), kinds)
+    )
     assert with_flow.by_road.all() and against.by_road.all()
     assert against.duration_s[0] > with_flow.duration_s[0] * 1.5
     assert against.duration_s[1] == pytest.approx(with_flow.duration_s[1], rel=1e-6)
@@ -78,11 +80,15 @@ def test_a_unit_where_no_road_leads_to_the_incident_is_unreachable(graph: RoadGr
     # the busiest junction of the driving graph
     incident = int(np.argmax(np.bincount(np.r_[net.src[net.drivable], net.dst[net.drivable]])))
     # the nodes from which the incident can be driven to: a search of the reversed graph
-    reaches_incident = set(breadth_first_order(drive.weights, incident,
-                                               return_predecessors=False).tolist())
+    reaches_incident = set(
+        breadth_first_order(drive.weights, incident, return_predecessors=False).tolist()
+    )
     stuck = next(int(n) for n in drive.nodes if int(n) not in reaches_incident)
-    travel = graph.table(float(net.lat[incident]), float(net.lon[incident]), Origins.of(
-        np.array([net.lat[stuck]]), np.array([net.lon[stuck]]), [UnitType.RESPONSE_CAR]))
+    travel = graph.table(
+        float(net.lat[incident]),
+        float(net.lon[incident]),
+        Origins.of(np.array([net.lat[stuck]]), np.array([net.lon[stuck]]), [UnitType.RESPONSE_CAR]),
+    )
     assert travel.unreachable[0] and travel.duration_s[0] == math.inf
 
 

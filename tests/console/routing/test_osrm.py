@@ -66,8 +66,7 @@ def osrm_server() -> Iterator[tuple[str, list[int]]]:
     asked: list[int] = []
     sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM, socket.IPPROTO_TCP)
     sock.bind(("127.0.0.1", 0))
-    server = uvicorn.Server(uvicorn.Config(stand_in(asked), log_level="warning",
-                                           lifespan="off"))
+    server = uvicorn.Server(uvicorn.Config(stand_in(asked), log_level="warning", lifespan="off"))
     thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
     thread.start()
     deadline = time.monotonic() + 10
@@ -102,8 +101,7 @@ def test_drivers_get_the_servers_times_divided_by_their_type_factor(
     url, asked = osrm_server
     origins = units(12)
     travel = asyncio.run(ask(url, origins))
-    truth = GRAPH.table(*DEST, Origins.of(
-        origins.lat, origins.lon, [UnitType.RESPONSE_CAR] * 12))
+    truth = GRAPH.table(*DEST, Origins.of(origins.lat, origins.lon, [UnitType.RESPONSE_CAR] * 12))
     for i, code in enumerate(origins.codes.tolist()):
         unit_type = TYPES[code]
         if unit_type is UnitType.FOOT_PATROL:  # no foot profile: straight line

@@ -101,22 +101,29 @@ def test_the_recording_has_the_calls_in_utc_mapped_and_placed(
     out = tmp_path / "o.jsonl"
     import_calls(log, load_mapping(mapping), load_pack("london"), out)
     recording = load_recording(out)
-    created = [recording.event(i)["payload"]["changes"]["incidents"][0]
-               for i in range(len(recording)) if recording.head(i)["type"] == "incident.created"]
+    created = [
+        recording.event(i)["payload"]["changes"]["incidents"][0]
+        for i in range(len(recording))
+        if recording.head(i)["type"] == "incident.created"
+    ]
     by_ref = {i["reference"]: i for i in created}
     assert set(by_ref) == {"TST-C1", "TST-C2", "TST-C3"}
     # 23:50 GMT is 23:50 UTC; 03:00 on the 29th is after the clocks went forward: 02:00 UTC
     assert datetime.fromisoformat(by_ref["TST-C1"]["created_at"]) == datetime(
-        2026, 3, 28, 23, 50, tzinfo=UTC)
+        2026, 3, 28, 23, 50, tzinfo=UTC
+    )
     assert datetime.fromisoformat(by_ref["TST-C3"]["created_at"]) == datetime(
-        2026, 3, 29, 2, 0, tzinfo=UTC)
+        2026, 3, 29, 2, 0, tzinfo=UTC
+    )
     assert by_ref["TST-C1"]["opening_classification"] == "Violence"
     assert by_ref["TST-C1"]["grade"] == "immediate"
     assert by_ref["TST-C2"]["grade"] == "scheduled"
     # placed by the gazetteer's Paddington station, in Westminster
     padd = next(p for p in load_pack("london").places if p.name == "Paddington station")
     assert (by_ref["TST-C2"]["location"]["lat"], by_ref["TST-C2"]["location"]["lon"]) == (
-        padd.lat, padd.lon)
+        padd.lat,
+        padd.lon,
+    )
     # R1 went to C1, cleared, then to C3: two assignments, both cleared by the end
     heads = [recording.head(i)["type"] for i in range(len(recording))]
     assert heads.count("assignment.created") == 3
@@ -156,7 +163,9 @@ def test_the_command_reports_counts_and_refuses_a_file_with_nothing_usable(
     assert "3 of 7 rows used: 3 calls, 2 units" in said
     empty = tmp_path / "bad.csv"
     empty.write_text("C9;never;THEFT;3;51.5;-0.1;;R9;;;\n")
-    assert cli_main(["import-calls", str(empty), str(tmp_path / "x.jsonl"), "--mapping",
-                     str(mapping)]) == 2
+    assert (
+        cli_main(["import-calls", str(empty), str(tmp_path / "x.jsonl"), "--mapping", str(mapping)])
+        == 2
+    )
     assert "no usable rows (line 1: unreadable received time)" in capsys.readouterr().err
     assert not (tmp_path / "x.jsonl").exists()

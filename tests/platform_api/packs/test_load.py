@@ -53,8 +53,11 @@ def test_the_gazetteer_agrees_with_the_districts_it_names() -> None:
     # the places' districts were computed by the data's own derive script, not by us
     pack = load_pack("hampshire-thames-valley")
     placed = [p for p in pack.places if p.district]
-    wrong = [p.name for p in placed
-             if (d := pack.district_at(p.lat, p.lon)) is None or d.name != p.district]
+    wrong = [
+        p.name
+        for p in placed
+        if (d := pack.district_at(p.lat, p.lon)) is None or d.name != p.district
+    ]
     assert len(wrong) <= len(placed) // 100, wrong  # a few on a border or the coast
 
 
@@ -86,26 +89,66 @@ def _replace(path: Path, old: str, new: str) -> None:
 @pytest.mark.parametrize(
     ("file", "old", "new", "words"),
     [
-        ("districts.geojson", '"force":"met"', '"force":"mps"',
-         "districts.geojson: feature 0 (Barking and Dagenham): properties.force: 'mps'"),
-        ("districts.geojson", '"type":"Polygon"', '"type":"Point"',
-         "districts.geojson: feature 1 (Barnet): geometry: "),
-        ("gazetteer.csv", "King's Cross station,51.5317", "King's Cross station,151.5317",
-         "gazetteer.csv: line 2: lat 151.5317"),
-        ("gazetteer.csv", ",Camden,place", ",Camdne,place",
-         "gazetteer.csv: line 2: district 'Camdne' is not in the pack"),
-        ("bases.csv", "Barking and Dagenham,met", "Barking and Dagenham,xx",
-         "bases.csv: line 2: force 'xx' is not in the pack"),
-        ("pack.toml", 'timezone = "Europe/London"', 'timezone = "Europe/Londres"',
-         "pack.toml: timezone: unknown time zone 'Europe/Londres'"),
-        ("pack.toml", 'type = "response_car"', 'type = "panda_car"',
-         "pack.toml: roster.per_district[0].type: unknown unit type 'panda_car'"),
-        ("pack.toml", 'id = "london"', 'colour = 3\nid = "london"',
-         "pack.toml: unknown key(s) colour"),
-        ("pack.toml", 'prefix = "LDN"', 'prefix = "LDN"\nmotto = "x"',
-         "pack.toml: forces[0]: unknown key(s) motto"),
-        ("pack.toml", "extent = [-0.52, 51.28, 0.34, 51.70]", "extent = [0.34, 51.28, -0.52]",
-         "pack.toml: map.extent"),
+        (
+            "districts.geojson",
+            '"force":"met"',
+            '"force":"mps"',
+            "districts.geojson: feature 0 (Barking and Dagenham): properties.force: 'mps'",
+        ),
+        (
+            "districts.geojson",
+            '"type":"Polygon"',
+            '"type":"Point"',
+            "districts.geojson: feature 1 (Barnet): geometry: ",
+        ),
+        (
+            "gazetteer.csv",
+            "King's Cross station,51.5317",
+            "King's Cross station,151.5317",
+            "gazetteer.csv: line 2: lat 151.5317",
+        ),
+        (
+            "gazetteer.csv",
+            ",Camden,place",
+            ",Camdne,place",
+            "gazetteer.csv: line 2: district 'Camdne' is not in the pack",
+        ),
+        (
+            "bases.csv",
+            "Barking and Dagenham,met",
+            "Barking and Dagenham,xx",
+            "bases.csv: line 2: force 'xx' is not in the pack",
+        ),
+        (
+            "pack.toml",
+            'timezone = "Europe/London"',
+            'timezone = "Europe/Londres"',
+            "pack.toml: timezone: unknown time zone 'Europe/Londres'",
+        ),
+        (
+            "pack.toml",
+            'type = "response_car"',
+            'type = "panda_car"',
+            "pack.toml: roster.per_district[0].type: unknown unit type 'panda_car'",
+        ),
+        (
+            "pack.toml",
+            'id = "london"',
+            'colour = 3\nid = "london"',
+            "pack.toml: unknown key(s) colour",
+        ),
+        (
+            "pack.toml",
+            'prefix = "LDN"',
+            'prefix = "LDN"\nmotto = "x"',
+            "pack.toml: forces[0]: unknown key(s) motto",
+        ),
+        (
+            "pack.toml",
+            "extent = [-0.52, 51.28, 0.34, 51.70]",
+            "extent = [0.34, 51.28, -0.52]",
+            "pack.toml: map.extent",
+        ),
     ],
 )
 def test_a_broken_pack_is_refused_naming_the_file_and_what_is_wrong(
