@@ -84,6 +84,10 @@ class IncidentForm(QWidget):
         completer.setCompletionMode(QCompleter.CompletionMode.UnfilteredPopupCompletion)
         completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
         self.classification.setCompleter(completer)
+        # The suggestions are a popup that holds the keyboard and sends every key to the
+        # classification, even after Alt+G or Alt+A moved focus on: a grade letter landed in
+        # the classification ("Violencei"). eventFilter sends such keys where focus is.
+        self._suggestions().installEventFilter(self)
         self.classification.textEdited.connect(self._on_classification_text_edited)
         self.classification.textChanged.connect(self._on_field_changed)
         self.grade = QComboBox(self)
@@ -197,7 +201,7 @@ class IncidentForm(QWidget):
             ("Ctrl+L", self.link_duplicate),
             ("Ctrl+Shift+Del", self.discard),
             ("Alt+C", self.classification.setFocus),
-            ("Alt+G", self.grade.setFocus),
+            ("Alt+G", self._focus_grade),
         ):
             context = Qt.ShortcutContext.WidgetWithChildrenShortcut
             shortcut(keys, self, slot, context)
@@ -220,12 +224,30 @@ class IncidentForm(QWidget):
             first.setFocus()
             self.fields_scroll.ensureWidgetVisible(first)
 
+    def _suggestions(self) -> QWidget:
+        popup = self.classification.completer().popup()
+        assert popup is not None  # a QCompleter makes its popup on first asking
+        return popup
+
+    def _focus_grade(self) -> None:
+        self._suggestions().hide()  # else they keep the keyboard: "I" went to the classification
+        self.grade.setFocus()
+
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         """On the grade box, one letter picks a grade at once (I, P, S, R), every time.
 
         QComboBox's own type-ahead joins keys typed within 400 ms into one search, so a
         fast "I" after another "I" would find nothing.
         """
+        if watched is self._suggestions() and event.type() == QEvent.Type.KeyPress:
+            assert isinstance(event, QKeyEvent)
+            focused = QApplication.focusWidget()
+            if focused is not None and focused is not self.classification:
+                # Focus moved on (Alt+A, Alt+H...) with the suggestions still up: they would
+                # send this key to the classification. Close them; the key goes where focus is.
+                self._suggestions().hide()
+                QApplication.sendEvent(focused, event)
+                return True
         if watched is self.grade and event.type() == QEvent.Type.KeyPress:
             assert isinstance(event, QKeyEvent)
             grade = grades.BY_LETTER.get(event.text().casefold())

@@ -81,6 +81,10 @@ def test_a_999_call_becomes_a_graded_incident_at_a_geocoded_address_on_every_con
             await _answer_by_keyboard(qtbot, taker, call["id"])
             await _fill_by_keyboard(qtbot, taker, "Violence")
             form = taker.form
+            # Two consoles in one process: closing the suggestions' popup hands activation
+            # to whichever window the offscreen platform picks; the operator's is this one.
+            taker.activateWindow()
+            await until(taker.isActiveWindow, what="the call-taker's window active")
             _press(qtbot, form, Qt.Key.Key_A, Qt.KeyboardModifier.AltModifier)
             assert _focused() is form.location.address
             qtbot.keyClicks(form.location.address, "Westminster Abbey")

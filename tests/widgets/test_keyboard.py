@@ -76,3 +76,39 @@ def test_f2_to_a_created_graded_located_incident_by_keyboard_alone_at_1280x720(
             assert _focused() is not None
 
     consoles.run(body())
+
+
+def test_alt_g_reaches_the_grade_while_the_classification_suggestions_are_open(
+    consoles: Consoles, qtbot: Any
+) -> None:
+    async def body() -> None:
+        async with consoles.open("calltaker") as window:
+            window.resize(1280, 720)
+            window.show()
+            window.activateWindow()
+            await until(window.isActiveWindow, what="the window active")
+            form = window.form
+            form.classification.setFocus()
+            qtbot.keyClicks(form.classification, "kn")
+            popup = form.classification.completer().popup()
+            assert popup is not None
+            await until(popup.isVisible, what="the classification's suggestions")
+            # the suggestions hold the keyboard: Alt+G arrives at them, not at the form
+            qtbot.keyClick(popup, Qt.Key.Key_G, Qt.KeyboardModifier.AltModifier)
+            assert not popup.isVisible()
+            assert _focused() is form.grade
+            qtbot.keyClick(form.grade, Qt.Key.Key_I)
+            assert form.grade.currentData() == "immediate"
+            assert form.classification.text() == "kn"  # the letter did not land there
+            # Alt+A moves on with the suggestions up again: what is typed goes to the address
+            form.classification.setFocus()
+            qtbot.keyClicks(form.classification, "i")
+            await until(popup.isVisible, what="the suggestions again")
+            qtbot.keyClick(popup, Qt.Key.Key_A, Qt.KeyboardModifier.AltModifier)
+            assert _focused() is form.location.address
+            qtbot.keyClicks(popup, "Soho")
+            assert form.location.address.text() == "Soho"
+            assert form.classification.text() == "kni"
+            assert not popup.isVisible()
+
+    consoles.run(body())
