@@ -44,9 +44,11 @@
       );
       html += '</div><div class="cad-legend-col"><b>Units</b>';
       for (const s of Object.values(CAD.STATUSES)) html += row(svgShape("circle", s.fill, 5), s.label);
-      html += '<span class="cad-legend-note">R car · F foot · D dog · A armed · T traffic · P public order</span>';
+      html += '<span class="cad-legend-note"></span>';
       html += "</div>";
       div.innerHTML = html;
+      CAD.legendNote = div.querySelector(".cad-legend-note");
+      CAD.showTypeLetters(latestTypes);
       div.querySelector(".cad-legend-toggle").addEventListener("click", function () {
         div.classList.toggle("cad-legend-folded");
       });
@@ -56,6 +58,26 @@
     };
     legend.addTo(map);
     return legend;
+  };
+
+  // The letters on unit glyphs, for the types on the map (a fire engine's E only where the
+  // area has fire engines): the live map calls this as unit types appear.
+  const SHORT_NAMES = {
+    response_car: "car", foot_patrol: "foot", dog: "dog", armed_response: "armed",
+    traffic: "traffic", public_order: "public order", fire_engine: "fire engine",
+    fire_truck: "ladder", ambulance: "ambulance", fire_officer: "fire officer",
+  };
+  let shownTypes = null;
+  let latestTypes = ["response_car", "foot_patrol", "dog", "armed_response", "traffic", "public_order"];
+  CAD.showTypeLetters = function (types) {
+    latestTypes = types;
+    const known = Object.keys(CAD.TYPE_LETTERS).filter((t) => types.includes(t));
+    const key = known.join(",");
+    if (!CAD.legendNote || key === shownTypes) return;
+    shownTypes = key;
+    CAD.legendNote.textContent = known
+      .map((t) => CAD.TYPE_LETTERS[t] + " " + SHORT_NAMES[t])
+      .join(" · ");
   };
 
   const TYPE_NAMES = {

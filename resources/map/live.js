@@ -244,8 +244,16 @@
     return mark;
   }
 
+  const typesSeen = new Set();
+  function noteType(type) {
+    if (!type || typesSeen.has(type)) return;
+    typesSeen.add(type);
+    if (CAD.showTypeLetters) CAD.showTypeLetters([...typesSeen]);
+  }
+
   function upsertUnit(id, rec) {
     const prev = data.units.get(id);
+    noteType(rec.ty);
     if (!prev) {
       data.units.set(id, rec);
       const mark = glyph("units", id, rec, CAD.unitLook(rec));

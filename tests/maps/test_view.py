@@ -223,3 +223,19 @@ def test_the_key_folds_away_and_back_with_a_click(
             assert await js(view, shown) is True
 
     run(aloop, body())
+
+
+def test_the_key_gives_the_letters_of_the_unit_types_on_the_map(
+    aloop: qasync.QEventLoop, platform: EmbeddedPlatform, gateway: Any, qtbot: Any
+) -> None:
+    note = "document.querySelector('.cad-legend-note').textContent"
+
+    async def body() -> None:
+        async with live_map(platform.url, qtbot) as view:
+            make_unit(gateway, "CW21", "dog")
+            # the police letters it starts with give way to the types on the map
+            await js_until(view, f"{note} === 'D dog'", "the key's letters: the dog's alone")
+            make_unit(gateway, "E21", "fire_engine")
+            await js_until(view, f"{note} === 'D dog · E fire engine'", "a fire engine's E too")
+
+    run(aloop, body())
