@@ -18,6 +18,8 @@ import psycopg
 from sqlalchemy.engine import make_url
 
 from platform_api.db.engine import make_engine, upgrade
+from platform_api.embedded import EmbeddedPlatform
+from platform_api.settings import Settings
 
 _TEMPLATE = "cr_template"
 _names = itertools.count(1)
@@ -89,3 +91,13 @@ def fresh_db_url(folder: Path, *, migrated: bool = True) -> Iterator[str]:
         yield url
     finally:
         drop_database(url)
+
+
+@contextmanager
+def platform_on_pack(folder: Path, pack: str) -> Iterator[EmbeddedPlatform]:
+    """A platform with the demo users serving a force pack, on a fresh database."""
+    with (
+        fresh_db_url(folder) as url,
+        EmbeddedPlatform(Settings(db_url=url, demo_users=True, pack=pack)) as running,
+    ):
+        yield running

@@ -15,19 +15,16 @@ from console.bootstrap import bootstrap
 from platform_api.embedded import EmbeddedPlatform
 from platform_api.imports import import_calls, load_mapping, shipped_mapping
 from platform_api.packs import load_pack
-from platform_api.settings import Settings
 from tests.console.conftest import run, until
-from tests.databases import fresh_db_url
+from tests.databases import platform_on_pack
 from tests.widgets.conftest import running, settings_for
 from widgets.replay_bar import ReplayBar
 
 
 @pytest.fixture
 def sf_platform(tmp_path: Path) -> Iterator[EmbeddedPlatform]:
-    with fresh_db_url(tmp_path / "db") as url:
-        settings = Settings(db_url=url, demo_users=True, pack="san-francisco")
-        with EmbeddedPlatform(settings) as running_platform:
-            yield running_platform
+    with platform_on_pack(tmp_path / "db", "san-francisco") as running:
+        yield running
 
 
 def test_a_console_started_for_london_shows_the_san_francisco_its_platform_serves(

@@ -6,6 +6,9 @@ from typing import Any
 
 WESTMINSTER = {"lat": 51.5007, "lon": -0.1246, "address": "Parliament Square, SW1"}
 LAMBETH = {"lat": 51.4613, "lon": -0.1156, "address": "Brixton Road, SW9"}
+# in the two forces of the hampshire-thames-valley pack
+READING = {"lat": 51.4543, "lon": -0.9781, "address": "Broad Street, Reading"}  # Thames Valley
+WINCHESTER = {"lat": 51.0632, "lon": -1.3080, "address": "High Street, Winchester"}  # Hampshire
 
 
 def first(result: dict[str, Any], kind: str) -> dict[str, Any]:

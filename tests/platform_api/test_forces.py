@@ -20,19 +20,21 @@ from platform_api.settings import Settings
 from platform_api.simulator import SimConfig, Simulator
 from platform_api.simulator.runner import force_rates
 from tests.conftest import Api
-from tests.databases import fresh_db_url
-from tests.platform_api.helpers import first, incident_body, make_incident, make_unit
-
-READING = {"lat": 51.4543, "lon": -0.9781, "address": "Broad Street, Reading"}  # Thames Valley
-WINCHESTER = {"lat": 51.0632, "lon": -1.3080, "address": "High Street, Winchester"}  # Hampshire
+from tests.databases import fresh_db_url, platform_on_pack
+from tests.platform_api.helpers import (
+    READING,
+    WINCHESTER,
+    first,
+    incident_body,
+    make_incident,
+    make_unit,
+)
 
 
 @pytest.fixture
 def room(tmp_path: Path) -> Iterator[EmbeddedPlatform]:
-    with fresh_db_url(tmp_path / "htv") as url:
-        settings = Settings(db_url=url, demo_users=True, pack="hampshire-thames-valley")
-        with EmbeddedPlatform(settings) as running:
-            yield running
+    with platform_on_pack(tmp_path / "htv", "hampshire-thames-valley") as running:
+        yield running
 
 
 @pytest.fixture

@@ -16,9 +16,8 @@ import pytest
 from platform_api.cli import build_parser
 from platform_api.cli import main as cli_main
 from platform_api.embedded import EmbeddedPlatform
-from platform_api.settings import Settings
 from tests.conftest import Api
-from tests.databases import fresh_db_url
+from tests.databases import platform_on_pack
 from tests.platform_api.helpers import first, incident_body, make_incident
 
 MISSION = {"lat": 37.7599, "lon": -122.4148, "address": "Mission Street"}
@@ -26,10 +25,8 @@ MISSION = {"lat": 37.7599, "lon": -122.4148, "address": "Mission Street"}
 
 @pytest.fixture
 def sf_platform(tmp_path: Path) -> Iterator[EmbeddedPlatform]:
-    with fresh_db_url(tmp_path / "sf") as url:
-        settings = Settings(db_url=url, demo_users=True, pack="san-francisco")
-        with EmbeddedPlatform(settings) as running:
-            yield running
+    with platform_on_pack(tmp_path / "sf", "san-francisco") as running:
+        yield running
 
 
 @pytest.fixture

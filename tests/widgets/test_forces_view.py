@@ -13,24 +13,18 @@ from PySide6.QtCore import Qt
 
 from console import commands
 from platform_api.embedded import EmbeddedPlatform
-from platform_api.settings import Settings
 from tests.conftest import Api
 from tests.console.conftest import run, until
-from tests.databases import fresh_db_url
-from tests.platform_api.helpers import make_incident, make_unit
+from tests.databases import platform_on_pack
+from tests.platform_api.helpers import READING, WINCHESTER, make_incident, make_unit
 from tests.widgets.conftest import console_on
 from widgets.forces_view import ForcesView
-
-READING = {"lat": 51.4543, "lon": -0.9781, "address": "Broad Street, Reading"}
-WINCHESTER = {"lat": 51.0632, "lon": -1.3080, "address": "High Street, Winchester"}
 
 
 @pytest.fixture
 def room(tmp_path: Path) -> Iterator[EmbeddedPlatform]:
-    with fresh_db_url(tmp_path / "htv") as url:
-        settings = Settings(db_url=url, demo_users=True, pack="hampshire-thames-valley")
-        with EmbeddedPlatform(settings) as running:
-            yield running
+    with platform_on_pack(tmp_path / "htv", "hampshire-thames-valley") as running:
+        yield running
 
 
 @pytest.fixture

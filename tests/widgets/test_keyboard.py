@@ -25,6 +25,14 @@ def _tab(qtbot: Any) -> QWidget:
     return _focused()
 
 
+async def _at_1280x720(window: Any) -> None:
+    """The window shown at a small control-room screen's size, and active (it has the keys)."""
+    window.resize(1280, 720)
+    window.show()
+    window.activateWindow()
+    await until(window.isActiveWindow, what="the window active")
+
+
 def test_f2_to_a_created_graded_located_incident_by_keyboard_alone_at_1280x720(
     consoles: Consoles,
     gateway: Any,
@@ -32,10 +40,7 @@ def test_f2_to_a_created_graded_located_incident_by_keyboard_alone_at_1280x720(
 ) -> None:
     async def body() -> None:
         async with consoles.open("calltaker") as window:
-            window.resize(1280, 720)
-            window.show()
-            window.activateWindow()
-            await until(window.isActiveWindow, what="the window active")
+            await _at_1280x720(window)
             window.default_sizes()
             form = window.form
             # Create and the duplicates are in sight without scrolling.
@@ -83,10 +88,7 @@ def test_alt_g_reaches_the_grade_while_the_classification_suggestions_are_open(
 ) -> None:
     async def body() -> None:
         async with consoles.open("calltaker") as window:
-            window.resize(1280, 720)
-            window.show()
-            window.activateWindow()
-            await until(window.isActiveWindow, what="the window active")
+            await _at_1280x720(window)
             form = window.form
             form.classification.setFocus()
             qtbot.keyClicks(form.classification, "kn")
