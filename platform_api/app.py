@@ -30,7 +30,7 @@ from platform_api.db.engine import (
 from platform_api.errors import PlatformError, PreconditionRequired, TooManyAttempts
 from platform_api.eventlog import EventLog, WrittenEvent
 from platform_api.fanout import Broadcaster
-from platform_api.forces import claim_unowned
+from platform_api.forces import check_forces_belong, claim_unowned
 from platform_api.geocoding import make_geocoder
 from platform_api.group_commit import GroupCommitWriter
 from platform_api.guards import BodyLimit, LastResort
@@ -190,6 +190,7 @@ def create_app(settings: Settings) -> FastAPI:
         upgrade(engine)
     elif not is_current(engine):
         raise NotMigrated("the database is not at the newest schema: run `platform-api migrate`")
+    check_forces_belong(engine, pack)
     if settings.demo_users:
         with seeding_session(engine) as session, session.begin():
             auth.ensure_demo_users(session, pack)

@@ -52,6 +52,7 @@ from platform_api.envconfig import (
     env_str,
     mask_url,
 )
+from platform_api.forces import OtherArea
 from platform_api.geocoding import GazetteerError
 from platform_api.geocoding.geopy_adapter import split_url
 from platform_api.imports.command import add_commands as add_import_commands
@@ -98,7 +99,7 @@ def _serve(args: argparse.Namespace) -> int:
             ssl_certfile=args.ssl_certfile,
             ssl_keyfile=args.ssl_keyfile,
         ).start()
-    except (GazetteerError, NotMigrated) as exc:
+    except (GazetteerError, NotMigrated, OtherArea) as exc:
         log.error("%s", exc)
         return 2
     except SQLAlchemyError as exc:
@@ -494,7 +495,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     logs.configure(args.log_format)
     if getattr(args, "db", "x") is None:
-        args.db = default_db_url()
+        args.db = default_db_url(getattr(args, "pack", None) or DEFAULT_PACK)
     result: int = args.func(args)
     return result
 

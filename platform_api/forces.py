@@ -11,7 +11,7 @@ force when the platform starts, so a single-force platform needs nothing more.
 
 from __future__ import annotations
 
-from sqlalchemy import Engine, update
+from sqlalchemy import Engine, select, update
 
 from platform_api.db.engine import seeding_session
 from platform_api.db.models import IncidentRow, MarkerRow, UnitRow, UserRow
@@ -51,3 +51,27 @@ def claim_unowned(engine: Engine, pack: ForcePack) -> None:
             session.execute(
                 update(model).where(model.force.is_(None)).values(force=home)
             )
+
+
+class OtherArea(RuntimeError):
+    """The database holds the room of another pack's forces: serving this pack on it would
+    mix two areas (a London room's incidents on a Hampshire map, the Met as a third force)."""
+
+
+def check_forces_belong(engine: Engine, pack: ForcePack) -> None:
+    """Refuse to start on a database whose rows belong to forces this pack does not have."""
+    ours = {f.code for f in pack.forces}
+    found: set[str] = set()
+    with seeding_session(engine) as session:
+        for model in _OWNED:
+            found.update(
+                code
+                for code in session.scalars(select(model.force).distinct())
+                if code is not None
+            )
+    if found - ours:
+        raise OtherArea(
+            f"this database holds the room of other forces ({', '.join(sorted(found - ours))}) "
+            f"than the {pack.id} pack's ({', '.join(sorted(ours))}): start with that room's "
+            "pack, or give this pack a database of its own"
+        )

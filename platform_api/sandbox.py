@@ -42,7 +42,7 @@ class DemoPlatform:
 
     def __init__(self, db_url: str | None, call_rate: float, pack: str = "london") -> None:
         self.platform = EmbeddedPlatform(
-            Settings(db_url=db_url or default_db_url(), demo_users=True, pack=pack)
+            Settings(db_url=db_url or default_db_url(pack), demo_users=True, pack=pack)
         ).start()
         self.url = self.platform.url
         self.simulator = Simulator(

@@ -10,11 +10,13 @@ import platformdirs
 APP_NAME = "control-room"
 
 
-def default_db_url() -> str:
-    """A SQLite file under the user's data directory (created if missing)."""
+def default_db_url(pack: str = "london") -> str:
+    """A SQLite file under the user's data directory (created if missing), one per pack:
+    a demo room belongs to its area's forces (platform_api.forces.check_forces_belong)."""
     folder = Path(platformdirs.user_data_dir(APP_NAME, appauthor=False))
     folder.mkdir(parents=True, exist_ok=True)
-    return f"sqlite:///{folder / 'platform.db'}"
+    name = Path(pack).name or "london"
+    return f"sqlite:///{folder / ('platform.db' if name == 'london' else f'platform-{name}.db')}"
 
 
 @dataclass(frozen=True)

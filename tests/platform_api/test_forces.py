@@ -13,8 +13,10 @@ import pytest
 from alembic import command
 from sqlalchemy import text
 
+from platform_api.cli import main as cli_main
 from platform_api.db.engine import _alembic_config, make_engine
 from platform_api.embedded import EmbeddedPlatform
+from platform_api.forces import OtherArea
 from platform_api.packs import load_pack
 from platform_api.settings import Settings
 from platform_api.simulator import SimConfig, Simulator
@@ -187,3 +189,25 @@ def test_the_simulator_runs_both_forces_each_at_its_own_rate(room: EmbeddedPlatf
     assert forces["thames-valley"] >= 1 and forces["hampshire"] > forces["thames-valley"]
     # each force has its own units: 14 and 13 districts' four each, and its own specialists
     assert units["hampshire"] == 14 * 4 + 13 and units["thames-valley"] == 13 * 4 + 13
+
+
+def test_a_database_of_another_areas_room_is_refused_not_mixed(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    # A London room (the Met's demo users, one of its incidents), then the two-force pack
+    # on the same database: it would have shown London incidents on a Hampshire map.
+    with fresh_db_url(tmp_path / "db") as url:
+        with EmbeddedPlatform(Settings(db_url=url, demo_users=True)) as london:
+            gateway = Api(london.url, london.login("gateway"))
+            calltaker = Api(london.url, london.login("calltaker"))
+            make_incident(gateway, calltaker)
+            gateway.close()
+            calltaker.close()
+        htv = Settings(db_url=url, demo_users=True, pack="hampshire-thames-valley")
+        with pytest.raises(OtherArea, match="met"):
+            EmbeddedPlatform(htv).start()
+        assert cli_main(["serve", "--db", url, "--pack", "hampshire-thames-valley"]) == 2
+        assert "other forces (met)" in caplog.text
+        # its own pack still opens it
+        with EmbeddedPlatform(Settings(db_url=url, demo_users=True)) as again:
+            assert again.login("dispatcher")
