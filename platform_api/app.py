@@ -186,11 +186,17 @@ def _checkpointer(settings: Settings) -> Checkpointer | None:
 def create_app(settings: Settings) -> FastAPI:
     pack = load_pack(settings.pack)  # a PackError names the file at fault, before the database
     engine = make_engine(settings.db_url)
-    if settings.migrate:
-        upgrade(engine)
-    elif not is_current(engine):
-        raise NotMigrated("the database is not at the newest schema: run `platform-api migrate`")
-    check_forces_belong(engine, pack)
+    try:
+        if settings.migrate:
+            upgrade(engine)
+        elif not is_current(engine):
+            raise NotMigrated(
+                "the database is not at the newest schema: run `platform-api migrate`"
+            )
+        check_forces_belong(engine, pack)
+    except BaseException:
+        engine.dispose()  # refused: no connection left open behind the error
+        raise
     if settings.demo_users:
         with seeding_session(engine) as session, session.begin():
             auth.ensure_demo_users(session, pack)

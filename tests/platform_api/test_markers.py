@@ -8,15 +8,15 @@ from typing import Any
 
 from tests.platform_api.helpers import WESTMINSTER, first, make_incident, make_unit
 
-TOMORROW = (datetime.now(UTC).date() + timedelta(days=1)).isoformat()
-
 
 def marker_body(**extra: Any) -> dict[str, Any]:
+    # tomorrow as of the call, not of the import: a run across midnight made it today (due)
+    tomorrow = (datetime.now(UTC).date() + timedelta(days=1)).isoformat()
     body = {
         "category": "officer_safety",
         "text": "Occupant violent towards police; knives kept in the kitchen",
         "source": "PNC warning signal, PC 1234",
-        "review_date": TOMORROW,
+        "review_date": tomorrow,
         "radius_m": 60,
         "location": {"lat": WESTMINSTER["lat"], "lon": WESTMINSTER["lon"]},
     }
