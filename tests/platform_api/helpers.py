@@ -62,3 +62,11 @@ def make_unit(
         "position": {"lat": pos["lat"], "lon": pos["lon"]},
     }
     return first(gateway.ok("/v1/units", body), "units")
+
+
+def assign(dispatcher: Any, unit: dict[str, Any], incident: dict[str, Any]) -> dict[str, Any]:
+    """Dispatch `unit` (at its current version) to `incident`; the command's whole result."""
+    result: dict[str, Any] = dispatcher.ok(
+        f"/v1/units/{unit['id']}/assign", {"incident_id": incident["id"]}, version=unit["version"]
+    )
+    return result

@@ -6,7 +6,7 @@ from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from tests.platform_api.helpers import LAMBETH, first, make_incident, make_unit
+from tests.platform_api.helpers import LAMBETH, assign, first, make_incident, make_unit
 
 
 def test_a_callsign_is_unique(gateway: Any) -> None:
@@ -39,14 +39,7 @@ def test_a_unit_on_an_incident_must_be_stood_down_before_a_status_change(
 ) -> None:
     incident = make_incident(gateway, calltaker)
     unit = make_unit(gateway)
-    assigned = first(
-        dispatcher.ok(
-            f"/v1/units/{unit['id']}/assign",
-            {"incident_id": incident["id"]},
-            version=unit["version"],
-        ),
-        "units",
-    )
+    assigned = first(assign(dispatcher, unit, incident), "units")
     refused = dispatcher.post(
         f"/v1/units/{unit['id']}/status", {"status": "unavailable"}, version=assigned["version"]
     )
@@ -126,14 +119,7 @@ def test_assignment_progress_moves_forward_and_stamps_times(
 ) -> None:
     incident = make_incident(gateway, calltaker)
     unit = make_unit(gateway)
-    a = first(
-        dispatcher.ok(
-            f"/v1/units/{unit['id']}/assign",
-            {"incident_id": incident["id"]},
-            version=unit["version"],
-        ),
-        "assignments",
-    )
+    a = first(assign(dispatcher, unit, incident), "assignments")
     en_route = first(
         gateway.ok(
             f"/v1/assignments/{a['id']}/progress", {"state": "en_route"}, version=a["version"]
@@ -162,14 +148,7 @@ def test_only_supervisors_reallocate_and_they_must_give_a_reason(
     burglary = make_incident(gateway, calltaker, grade="priority")
     stabbing = make_incident(gateway, calltaker, location=LAMBETH)
     unit = make_unit(gateway)
-    on_burglary = first(
-        dispatcher.ok(
-            f"/v1/units/{unit['id']}/assign",
-            {"incident_id": burglary["id"]},
-            version=unit["version"],
-        ),
-        "units",
-    )
+    on_burglary = first(assign(dispatcher, unit, burglary), "units")
     path = f"/v1/units/{unit['id']}/reallocate"
     assert (
         dispatcher.post(
@@ -241,26 +220,12 @@ def test_reasons_for_downgrades_stand_downs_and_reallocations_are_in_both_logs(
     assert graded["grade"] == "priority"
     # A stand-down from a Priority incident needs a reason, and is logged on it.
     unit = make_unit(gateway)
-    on = first(
-        dispatcher.ok(
-            f"/v1/units/{unit['id']}/assign",
-            {"incident_id": parapet["id"]},
-            version=unit["version"],
-        ),
-        "units",
-    )
+    on = first(assign(dispatcher, unit, parapet), "units")
     path = f"/v1/units/{unit['id']}/stand-down"
     assert dispatcher.post(path, {}, version=on["version"]).status_code == 422
     down = first(dispatcher.ok(path, {"reason": "crew injured"}, version=on["version"]), "units")
     # A reallocation is logged on both incidents, with who and why.
-    again = first(
-        dispatcher.ok(
-            f"/v1/units/{unit['id']}/assign",
-            {"incident_id": parapet["id"]},
-            version=down["version"],
-        ),
-        "units",
-    )
+    again = first(assign(dispatcher, down, parapet), "units")
     supervisor.ok(
         f"/v1/units/{unit['id']}/reallocate",
         {"incident_id": stabbing["id"], "reason": "life at risk"},
