@@ -54,7 +54,7 @@ from platform_api.routes import (
 )
 from platform_api.routes import pack as pack_routes
 from platform_api.routes.deps import IF_MATCH_REQUIRED
-from platform_api.sessions import RevokedTokens
+from platform_api.sessions import RevokedTokens, StreamChecks
 from platform_api.settings import Settings
 from platform_api.token_cache import TokenCache
 
@@ -247,6 +247,8 @@ def create_app(settings: Settings) -> FastAPI:
     app.state.checkpointer = checkpointer  # None unless anchored; stop() signs the head
     app.state.address_throttle = AddressThrottle(settings.login_policy)
     app.state.revoked_tokens = RevokedTokens()
+    # every open stream's token looked up again together (sessions.StreamChecks)
+    app.state.stream_checks = StreamChecks(engine, settings.sse_auth_check_s)
     # who a token belongs to, for as long as an open stream trusts it (token_cache)
     app.state.token_cache = TokenCache[auth.User](settings.sse_auth_check_s)
     _install_error_handlers(app)

@@ -113,7 +113,7 @@ async def _stream(request: Request, start: int | None, token: str, username: str
         request.app.state.engine,
         token,
         request.app.state.revoked_tokens,
-        settings.sse_auth_check_s,
+        request.app.state.stream_checks,
     )
     return EventSourceResponse(
         _ending_when_the_database_fails(
@@ -181,6 +181,7 @@ async def _generate(
     """The stream's frames: events as bytes framed once (platform_api.fanout), or a last
     `error` event."""
     sub = broadcaster.subscribe()  # before reading the backlog: see the module docstring
+    session.open()
     try:
         while True:
             # Catch up from the log until it has nothing newer than what the queue will bring.
@@ -248,6 +249,7 @@ async def _generate(
                 last = ready[-1].seq
     finally:
         broadcaster.unsubscribe(sub)
+        session.close()
 
 
 @router.get("/audit/verify", response_model=ChainReport, responses=ERRORS)

@@ -87,6 +87,32 @@ def test_a_stream_ends_when_its_account_is_disabled(tmp_path: Path) -> None:
         assert error["error"]["code"] == "unauthenticated"
 
 
+def test_one_check_for_all_streams_ends_only_the_disabled_accounts(tmp_path: Path) -> None:
+    # The instance looks every open stream's token up in one query (sessions.StreamChecks):
+    # the disabled account's stream ends, the other account's stream goes on.
+    settings = Settings(
+        db_url=f"sqlite:///{tmp_path / 'p.db'}", demo_users=True, sse_auth_check_s=0.2
+    )
+    with (
+        EmbeddedPlatform(settings) as platform,
+        stream(platform.url, platform.login("dispatcher")) as disabled,
+        stream(platform.url, platform.login("supervisor")) as kept,
+    ):
+        with write_session(platform._app.state.engine) as session, session.begin():
+            session.execute(
+                update(UserRow).where(UserRow.username == "dispatcher").values(active=False)
+            )
+        _, error = _until_end(disabled)
+        assert error["error"]["code"] == "unauthenticated"
+        call = httpx.post(
+            f"{platform.url}/v1/calls",
+            json={"line": "999", "caller_number": "07700 900123"},
+            headers={"Authorization": f"Bearer {platform.login('gateway')}"},
+        )
+        assert call.status_code == 201, call.text
+        assert json.loads(next(kept).data)["type"] == "call.received"
+
+
 def _login(url: str, username: str, password: str) -> httpx.Response:
     return httpx.post(f"{url}/v1/auth/login", json={"username": username, "password": password})
 
