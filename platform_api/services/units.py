@@ -198,11 +198,6 @@ def post_positions(ctx: CommandContext, batch: PositionBatch) -> int:
 
     The event is the hot path of a room (10,000 units a second, sent to every console), so
     each fix carries only what it says (`compact_fix`)."""
-    ids = [p.unit_id for p in batch.positions]
-    known = set(ctx.session.scalars(select(UnitRow.id).where(UnitRow.id.in_(set(ids)))))
-    for i, p in enumerate(batch.positions):
-        if p.unit_id not in known:
-            raise NotFoundInBatch(f"no unit with id {p.unit_id!r}", field=f"positions[{i}].unit_id")
     latest: dict[str, dict[str, Any]] = {}
     for p in batch.positions:  # several fixes for one unit: keep the newest
         at = p.at or ctx.now
@@ -216,24 +211,41 @@ def post_positions(ctx: CommandContext, batch: PositionBatch) -> int:
                 "heading": None if p.heading is None else round(p.heading, 1),
                 "speed_kmh": None if p.speed_kmh is None else round(p.speed_kmh, 1),
             }
-    _store_fixes(ctx.session, list(latest.values()))
+    if _store_fixes(ctx.session, list(latest.values())) != len(latest):
+        _refuse_unknown(ctx.session, batch)  # the savepoint undoes the rows written
     positions = [compact_fix(v, ctx.now) for v in latest.values()]
     ctx.emit("unit.positions", None, None, positions=positions)
     return len(positions)
 
 
-def _store_fixes(session: Session, fixes: list[dict[str, Any]]) -> None:
-    """Write the fixes to the units' rows: one driver-level executemany of a fixed UPDATE.
+def _refuse_unknown(session: Session, batch: PositionBatch) -> None:
+    """Raise for the batch's first unit that does not exist (a 422 naming its item)."""
+    ids = {p.unit_id for p in batch.positions}
+    known = set(session.scalars(select(UnitRow.id).where(UnitRow.id.in_(ids))))
+    for i, p in enumerate(batch.positions):
+        if p.unit_id not in known:
+            raise NotFoundInBatch(f"no unit with id {p.unit_id!r}", field=f"positions[{i}].unit_id")
+    raise RuntimeError("a position batch updated fewer units than it names, all of them known")
+
+
+def _store_fixes(session: Session, fixes: list[dict[str, Any]]) -> int:
+    """Write the fixes to the units' rows: one driver-level executemany of a fixed UPDATE;
+    returns how many rows it updated (fewer than the fixes: a unit that does not exist).
 
     The ORM's bulk update builds a parameter dict per row through the compiler, which for a
     room's batches (hundreds of fixes, twenty times a second) cost more than the database's
-    own work. The times go through the column type's bind processor, as the ORM would."""
+    own work. The times go through the column type's bind processor, as the ORM would.
+    The rows updated are the drivers' executemany row count (sqlite3 and psycopg both sum
+    it), so a batch costs no SELECT of its units first."""
     conn = session.connection()
     dialect = conn.dialect
     mark = _PARAM_MARK.get(dialect.paramstyle)
-    if mark is None:  # a driver we have not met: the ORM's way
-        session.execute(update(UnitRow), fixes)
-        return
+    if mark is None:  # a driver we have not met: the ORM's way, after checking the ids
+        ids = {f["id"] for f in fixes}
+        found = len(set(session.scalars(select(UnitRow.id).where(UnitRow.id.in_(ids)))))
+        if found == len(fixes):
+            session.execute(update(UnitRow), fixes)
+        return found
     at_type = UnitRow.__table__.c.pos_at.type
     to_db: Callable[[Any], Any] = at_type.bind_processor(dialect) or _unchanged
     columns = ("lat", "lon", "pos_at", "heading", "speed_kmh")
@@ -246,7 +258,7 @@ def _store_fixes(session: Session, fixes: list[dict[str, Any]]) -> None:
         (f["lat"], f["lon"], to_db(f["pos_at"]), f["heading"], f["speed_kmh"], f["id"])
         for f in fixes
     ]
-    conn.exec_driver_sql(sql, rows)
+    return int(conn.exec_driver_sql(sql, rows).rowcount)
 
 
 def _unchanged(value: Any) -> Any:

@@ -87,6 +87,27 @@ def test_a_batch_with_an_unknown_unit_changes_nothing(gateway: Any, dispatcher: 
     assert dispatcher.get(f"/v1/units/{a['id']}")["position"]["lat"] == a["position"]["lat"]
 
 
+def test_a_batch_with_two_fixes_of_one_unit_keeps_the_newer(
+    gateway: Any, dispatcher: Any
+) -> None:
+    # The batch's rows updated are counted against its distinct units, not its fixes.
+    a, b = make_unit(gateway, "CW11"), make_unit(gateway, "CW12")
+    earlier = (datetime.now(UTC) - timedelta(minutes=1)).isoformat()
+    result = gateway.ok(
+        "/v1/positions",
+        {
+            "positions": [
+                {"unit_id": a["id"], "lat": 51.6, "lon": -0.1, "at": earlier},
+                {"unit_id": b["id"], "lat": 51.62, "lon": -0.12},
+                {"unit_id": a["id"], "lat": 51.61, "lon": -0.11},
+            ]
+        },
+    )
+    assert result["type"] == "unit.positions"
+    units = {u["id"]: u["position"]["lat"] for u in dispatcher.get("/v1/state")["units"]}
+    assert (units[a["id"]], units[b["id"]]) == (51.61, 51.62)
+
+
 def test_two_dispatchers_assigning_one_unit_at_once_get_one_winner(
     gateway: Any, calltaker: Any, api_for: Any
 ) -> None:
