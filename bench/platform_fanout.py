@@ -21,7 +21,9 @@ gateway with thousands of vehicles does not do.
 Last line: JSON with events_per_s, positions_per_s, p50_ms, p99_ms and context.
 `server_cpu` is the CPU the platform processes used while the load ran, in cores (Linux
 /proc): on a machine other work shares, it says what the platform itself cost when the
-wall-clock figures wander.
+wall-clock figures wander. `client_cpu` is the same for the bench's own posters and
+subscribers, which share the machine's cores with the platform; `load_avg_1m` is the
+machine's load average at the end of the load (other work included).
 """
 
 from __future__ import annotations
@@ -244,11 +246,13 @@ def main() -> None:
             for k in range(args.posters)
         ]
         servers = _server_pids()
-        cpu_before = _cpu_s(servers)
         for proc in posters:
             proc.start()
+        clients = [p.pid for p in (*subs, *posters) if p.pid is not None]
+        cpu_before, client_before = _cpu_s(servers), _cpu_s(clients)
         reports = [post_out.get(timeout=args.duration + 60) for _ in posters]
         cpu_used = _cpu_s(servers) - cpu_before
+        client_used = _cpu_s(clients) - client_before
         for proc in posters:
             proc.join()
         posted = {
@@ -284,6 +288,8 @@ def main() -> None:
         "post_p50_ms": round(percentile(posted["post_ms"], 50), 2),
         "post_p99_ms": round(percentile(posted["post_ms"], 99), 2),
         "server_cpu": round(cpu_used / posted["elapsed_s"], 2),
+        "client_cpu": round(client_used / posted["elapsed_s"], 2),
+        "load_avg_1m": round(os.getloadavg()[0], 2),
         "delivered": delivered,
         "expected_deliveries": events * args.subscribers,
         "subscribers_complete_in_order": in_order,
