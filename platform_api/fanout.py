@@ -1,7 +1,8 @@
 """In-process fan-out of committed events to live SSE subscribers.
 
-The writer thread calls `publish`; each subscriber's asyncio loop receives the events via
-`call_soon_threadsafe`, which runs callbacks in FIFO order, so seq order is kept.
+The writer thread calls `publish`; each event loop with subscribers receives the events via
+one `call_soon_threadsafe` for all of its streams, which runs callbacks in FIFO order, so
+seq order is kept.
 A subscriber that falls more than `max_backlog` events behind is marked `lagging`; its
 stream then re-reads from the log (the database) instead of holding an unbounded queue,
 so one slow console can never exhaust the server's memory nor slow the others.
@@ -18,6 +19,7 @@ import asyncio
 import contextlib
 import re
 import threading
+from collections import deque
 from dataclasses import dataclass
 
 from platform_api.eventlog import WrittenEvent
@@ -54,36 +56,76 @@ def framed(seq: int, type_: str, wire: str) -> Framed:
 
 
 class Subscription:
+    """One stream's queue of events, filled on its loop by `Broadcaster.publish`.
+
+    A deque and one waiting future, not an `asyncio.Queue` behind `asyncio.wait_for`: at a
+    room's scale every event wakes hundreds of streams, and each `wait_for` was a task of
+    its own per event and stream."""
+
     def __init__(self, loop: asyncio.AbstractEventLoop, max_backlog: int) -> None:
         self._loop = loop
         self._max = max_backlog
-        self.queue: asyncio.Queue[Framed | None] = asyncio.Queue()
+        self._items: deque[Framed | None] = deque()
+        self._waiter: asyncio.Future[None] | None = None
         self.lagging = False
         self.closed = False
+
+    def _wake(self) -> None:
+        waiter = self._waiter
+        if waiter is not None and not waiter.done():
+            waiter.set_result(None)
 
     def _deliver(self, events: list[Framed]) -> None:
         if self.closed or self.lagging:
             return
-        if self.queue.qsize() + len(events) > self._max:
+        if len(self._items) + len(events) > self._max:
             self.lagging = True
-            self._drain()
-            self.queue.put_nowait(None)  # wake the consumer so it notices
-            return
-        for event in events:
-            self.queue.put_nowait(event)
+            self._items.clear()
+            self._items.append(None)  # wake the consumer so it notices
+        else:
+            self._items.extend(events)
+        self._wake()
 
     def _close(self) -> None:
         self.closed = True
-        self.queue.put_nowait(None)
+        self._items.append(None)
+        self._wake()
 
-    def _drain(self) -> None:
-        while not self.queue.empty():
-            self.queue.get_nowait()
+    def empty(self) -> bool:
+        return not self._items
+
+    def get_nowait(self) -> Framed | None:
+        """The next queued item (None: closed or lagging, look at the flags); never empty."""
+        return self._items.popleft()
+
+    async def wait(self, seconds: float) -> bool:
+        """Until something is queued or `seconds` pass; whether something is."""
+        if self._items:
+            return True
+        waiter: asyncio.Future[None] = self._loop.create_future()
+        self._waiter = waiter
+        timer = self._loop.call_later(seconds, _resolve, waiter)
+        try:
+            await waiter
+        finally:
+            timer.cancel()
+            self._waiter = None
+        return bool(self._items)
 
     def recover(self) -> None:
         """Called by the consumer after it has caught up from the log."""
-        self._drain()
+        self._items.clear()
         self.lagging = False
+
+
+def _resolve(waiter: asyncio.Future[None]) -> None:
+    if not waiter.done():
+        waiter.set_result(None)
+
+
+def _deliver_all(subs: list[Subscription], events: list[Framed]) -> None:
+    for sub in subs:
+        sub._deliver(events)
 
 
 class Broadcaster:
@@ -118,11 +160,15 @@ class Broadcaster:
         if not subs:
             return
         events = [framed(e.seq, e.type, e.wire) for e in written]
+        by_loop: dict[asyncio.AbstractEventLoop, list[Subscription]] = {}
         for sub in subs:
+            by_loop.setdefault(sub._loop, []).append(sub)
+        for loop, on_loop in by_loop.items():  # one wake-up per loop, not one per stream
             try:
-                sub._loop.call_soon_threadsafe(sub._deliver, events)
-            except RuntimeError:  # its loop has closed: the client is gone
-                self.unsubscribe(sub)
+                loop.call_soon_threadsafe(_deliver_all, on_loop, events)
+            except RuntimeError:  # its loop has closed: its clients are gone
+                for sub in on_loop:
+                    self.unsubscribe(sub)
 
     def close(self) -> None:
         """End every stream (server shutting down) so uvicorn need not wait for them."""

@@ -14,7 +14,6 @@ the client resumes from its last seq, here or on another instance.
 
 from __future__ import annotations
 
-import asyncio
 import json
 import logging
 from collections.abc import AsyncIterator
@@ -212,15 +211,10 @@ async def _generate(
             while True:
                 if held:
                     item = held.pop()
-                elif not sub.queue.empty():  # busy: no timer needed (wait_for costs a task)
-                    item = sub.queue.get_nowait()
+                elif not sub.empty() or await sub.wait(session.seconds_to_next_check()):
+                    item = sub.get_nowait()
                 else:
-                    try:
-                        item = await asyncio.wait_for(
-                            sub.queue.get(), timeout=session.seconds_to_next_check()
-                        )
-                    except TimeoutError:
-                        item = None
+                    item = None  # time to check the session
                 if (ended := await _session_ended(session)) is not None:
                     yield _error_event("unauthenticated", ended)
                     return
@@ -237,8 +231,8 @@ async def _generate(
                     break
                 # A stream that fell behind sends what is queued in one write, not one each.
                 ready = [item]
-                while len(ready) < COALESCE_MAX and not sub.queue.empty():
-                    follower = sub.queue.get_nowait()
+                while len(ready) < COALESCE_MAX and not sub.empty():
+                    follower = sub.get_nowait()
                     if follower is None or follower.seq != ready[-1].seq + 1:
                         held.append(follower)
                         break
