@@ -40,7 +40,7 @@ class Framed:
 
 
 def sse_frame(seq: int, type_: str, wire: str) -> bytes:
-    """`id`, `event` and `data` lines and the blank line, as sse_starlette would write them.
+    """`id`, `event` and `data` lines and the blank line, as the SSE format wants them.
 
     The wire is compact JSON, whose strings escape CR and LF, so it is one `data:` line; a
     row that somehow holds a line break still gets one `data:` line per line, as the SSE

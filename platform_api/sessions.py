@@ -122,6 +122,8 @@ class StreamSession:
         with Session(engine) as session:
             row = session.get(TokenRow, self._hash)
             self._expires_at = row.expires_at if row is not None else utc_now()
+        # asked before every event: a float to compare, not a datetime made each time
+        self._expires_ts = self._expires_at.timestamp()
 
     def open(self) -> None:
         """The stream starts: its token is checked with the others' from now on."""
@@ -135,7 +137,7 @@ class StreamSession:
         """Why the session ended, from what this instance knows (no I/O); None if it stands."""
         if self._hash in self._revoked or self._checks.ended(self._hash):
             return "signed out"
-        if utc_now() >= self._expires_at:
+        if time.time() >= self._expires_ts:
             return "the token expired: sign in again"
         return None
 
@@ -148,5 +150,5 @@ class StreamSession:
         return "signed out" if self._checks.ended(self._hash) else None
 
     def seconds_to_next_check(self) -> float:
-        to_expiry = (self._expires_at - utc_now()).total_seconds()
+        to_expiry = self._expires_ts - time.time()
         return max(0.05, min(to_expiry, self._checks.seconds_to_next()))

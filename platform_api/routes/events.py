@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import json
 import logging
-from collections.abc import AsyncIterator
+from collections.abc import AsyncGenerator
 from pathlib import Path
 from typing import Annotated
 
@@ -24,7 +24,6 @@ from fastapi import APIRouter, Header, Query, Request, Response
 from fastapi.concurrency import run_in_threadpool
 from sqlalchemy import exc as sa_exc
 from sqlalchemy.orm import Session
-from sse_starlette import EventSourceResponse, ServerSentEvent
 
 from platform_api import audit, read_log
 from platform_api.auth import Authorised, BearerToken
@@ -34,12 +33,14 @@ from platform_api.eventlog import head_seq, read_events, wire_json
 from platform_api.fanout import Broadcaster, Framed, framed
 from platform_api.routes.deps import ERRORS, settings_of
 from platform_api.sessions import StreamSession
+from platform_api.sse import EventStream
 
 router = APIRouter(prefix="/v1", tags=["events"])
 log = logging.getLogger(__name__)
 
 CATCH_UP_BATCH = 500
 COALESCE_MAX = 64  # queued events one write may carry
+SEND_TIMEOUT_S = 30.0  # a write stuck this long (a client that stopped reading) ends it
 PAGE_LIMIT_MAX = 10_000  # Settings.page_limit_max may lower it
 
 
@@ -114,25 +115,24 @@ async def _stream(request: Request, start: int | None, token: str, username: str
         request.app.state.revoked_tokens,
         request.app.state.stream_checks,
     )
-    return EventSourceResponse(
+    return EventStream(
         _ending_when_the_database_fails(
             _generate(request, broadcaster, start, stream_session, username)
         ),
-        ping=int(settings.sse_ping_s),
-        send_timeout=30,
-        headers={"X-Accel-Buffering": "no"},
+        ping_s=settings.sse_ping_s,
+        send_timeout_s=SEND_TIMEOUT_S,
     )
 
 
-def _error_event(code: str, message: str) -> ServerSentEvent:
+def _error_event(code: str, message: str) -> bytes:
     """The last event of a stream that ends on purpose; no id, so no client resumes at it."""
     body = {"error": {"code": code, "message": message, "field": None}}
-    return ServerSentEvent(data=json.dumps(body), event="error")
+    return f"event: error\r\ndata: {json.dumps(body)}\r\n\r\n".encode()
 
 
 async def _ending_when_the_database_fails(
-    events: AsyncIterator[ServerSentEvent | bytes],
-) -> AsyncIterator[ServerSentEvent | bytes]:
+    events: AsyncGenerator[bytes, None],
+) -> AsyncGenerator[bytes, None]:
     """`events`, ended by an `unavailable` error event if the database fails under them.
 
     The response has started, so no error status can be sent any more: without this the
@@ -146,6 +146,8 @@ async def _ending_when_the_database_fails(
         yield _error_event(
             "unavailable", "the database is unavailable: resume from your last event"
         )
+    finally:
+        await events.aclose()  # closed with this one: its `finally` unsubscribes now
 
 
 async def _session_ended(session: StreamSession) -> str | None:
@@ -176,7 +178,7 @@ async def _generate(
     last: int,
     session: StreamSession,
     username: str,
-) -> AsyncIterator[ServerSentEvent | bytes]:
+) -> AsyncGenerator[bytes, None]:
     """The stream's frames: events as bytes framed once (platform_api.fanout), or a last
     `error` event."""
     sub = broadcaster.subscribe()  # before reading the backlog: see the module docstring

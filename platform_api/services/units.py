@@ -254,8 +254,16 @@ def _store_fixes(session: Session, fixes: list[dict[str, Any]]) -> int:
         + ", ".join(f"{c} = {mark}" for c in columns)
         + f" WHERE id = {mark}"
     )
+    times: dict[datetime, Any] = {}  # most fixes of a batch share the command's time
     rows = [
-        (f["lat"], f["lon"], to_db(f["pos_at"]), f["heading"], f["speed_kmh"], f["id"])
+        (
+            f["lat"],
+            f["lon"],
+            times[at] if (at := f["pos_at"]) in times else times.setdefault(at, to_db(at)),
+            f["heading"],
+            f["speed_kmh"],
+            f["id"],
+        )
         for f in fixes
     ]
     return int(conn.exec_driver_sql(sql, rows).rowcount)
