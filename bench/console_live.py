@@ -44,6 +44,7 @@ from console.gui_gc import GuiThreadCollector
 from console.loop import close_event_loop, make_event_loop
 from console.settings import ConsoleSettings
 from maps.engine import prepare_webengine
+from platform_api.contract.fold import position_count
 
 
 def main() -> None:
@@ -77,7 +78,7 @@ def main() -> None:
             ts = datetime.fromisoformat(event["ts"]).timestamp()
             delays.append((time.time() - ts) * 1000)
             counted["events"] += 1
-            counted["positions"] += len(event["payload"].get("positions", []))
+            counted["positions"] += position_count(event["payload"])
 
         ctx = mp.get_context("spawn")
         out: Any = ctx.Queue()

@@ -40,7 +40,7 @@ from platform_api.contract import (
     StatePublic,
     UnitPublic,
 )
-from platform_api.contract.fold import appended_of, complete, fix_time
+from platform_api.contract.fold import appended_of, complete, fix_time, position_fixes
 
 KINDS = ("calls", "incidents", "units", "assignments", "markers")
 
@@ -182,7 +182,7 @@ class Store(QObject):
             return False
         payload = event.get("payload", {})
         if event["type"] == "unit.positions":
-            self._apply_positions(payload.get("positions", []), event["ts"])
+            self._apply_positions(position_fixes(payload), event["ts"])
         changes = payload.get("changes") or {}
         actor = str(event.get("actor", ""))
         for kind in KINDS:

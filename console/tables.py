@@ -22,6 +22,7 @@ from platform_api.contract import (
     UnitPublic,
     UnitStatus,
 )
+from platform_api.contract.fold import position_count
 
 ANSWER_TARGET_S = 10  # a 999 call should be answered within 10 seconds
 
@@ -360,7 +361,7 @@ class EventLogModel(QAbstractTableModel):
     def _about(self, event: dict[str, Any]) -> str:
         payload = event.get("payload", {})
         if event["type"] == "unit.positions":
-            return f"{len(payload.get('positions', []))} unit positions"
+            return f"{position_count(payload)} unit positions"
         changes = payload.get("changes", {})
         for incident in changes.get("incidents", []):
             return f"{incident['reference']} {incident['opening_classification']}"

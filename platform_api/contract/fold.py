@@ -34,6 +34,35 @@ def fix_time(fix: Mapping[str, Any], ts: str) -> str:
     return str(fix.get("at", ts))
 
 
+FIX_COLUMNS = ("unit_id", "lat", "lon", "at", "heading", "speed_kmh")
+
+
+def position_fixes(payload: Mapping[str, Any]) -> list[dict[str, Any]]:
+    """A `unit.positions` event's fixes, each `{unit_id, lat, lon, at?, heading?, speed_kmh?}`.
+
+    The platform writes them as columns (`{"fixes": {"unit_id": [...], "lat": [...], ...}}`:
+    each unit id, key and digit once per fix, not a JSON object per fix, which made a
+    room's position events half as large again); `at`, `heading` and `speed_kmh` are
+    columns only when some fix has them, null where one has not. Older logs and recordings
+    hold a list of objects (`{"positions": [...]}`); both read the same here."""
+    columns = payload.get("fixes")
+    if not isinstance(columns, Mapping):
+        return list(payload.get("positions", ()))
+    keys = [key for key in FIX_COLUMNS if key in columns]
+    return [
+        {key: value for key, value in zip(keys, values, strict=True) if value is not None}
+        for values in zip(*(columns[key] for key in keys), strict=True)
+    ]
+
+
+def position_count(payload: Mapping[str, Any]) -> int:
+    """How many fixes a `unit.positions` event carries, whichever its shape."""
+    columns = payload.get("fixes")
+    if isinstance(columns, Mapping):
+        return len(columns.get("unit_id", ()))
+    return len(payload.get("positions", ()))
+
+
 _LIVE_CALL = frozenset({"queued", "answered"})
 _LIVE_ASSIGNMENT = frozenset({"dispatched", "acknowledged", "en_route", "at_scene"})
 
@@ -123,7 +152,7 @@ class StateFold:
         """Apply the event that follows `self.seq` (the caller checks continuity)."""
         if type_ == "unit.positions":
             units = self.units
-            for p in payload.get("positions", ()):
+            for p in position_fixes(payload):
                 unit = units.get(p["unit_id"])
                 if unit is not None:
                     unit["position"] = {

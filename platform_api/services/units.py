@@ -197,7 +197,7 @@ def post_positions(ctx: CommandContext, batch: PositionBatch) -> int:
     """Apply a batch of AVL fixes as one `unit.positions` event; returns how many applied.
 
     The event is the hot path of a room (10,000 units a second, sent to every console), so
-    each fix carries only what it says (`compact_fix`)."""
+    its fixes are columns (`fix_columns`), each carrying only what it says."""
     latest: dict[str, dict[str, Any]] = {}
     for p in batch.positions:  # several fixes for one unit: keep the newest
         at = p.at or ctx.now
@@ -213,9 +213,8 @@ def post_positions(ctx: CommandContext, batch: PositionBatch) -> int:
             }
     if _store_fixes(ctx.session, list(latest.values())) != len(latest):
         _refuse_unknown(ctx.session, batch)  # the savepoint undoes the rows written
-    positions = [compact_fix(v, ctx.now) for v in latest.values()]
-    ctx.emit("unit.positions", None, None, positions=positions)
-    return len(positions)
+    ctx.emit("unit.positions", None, None, fixes=fix_columns(list(latest.values()), ctx.now))
+    return len(latest)
 
 
 def _refuse_unknown(session: Session, batch: PositionBatch) -> None:
@@ -292,18 +291,29 @@ _PARAM_MARK = {"qmark": "?", "format": "%s", "pyformat": "%s"}  # positional DB-
 COORDINATE_DECIMALS = 6  # a tenth of a metre: finer than any AVL fix, and 9 digits, not 17
 
 
-def compact_fix(fix: Mapping[str, Any], now: datetime) -> dict[str, Any]:
-    """One fix of a `unit.positions` event: `unit_id`, `lat`, `lon`, then `at` only when it
-    is not the event's own time (a fix the device buffered), and `heading` and `speed_kmh`
-    only when known. Readers default `at` to the event's `ts` (`contract.fold.fix_time`)."""
-    out: dict[str, Any] = {"unit_id": fix["id"], "lat": fix["lat"], "lon": fix["lon"]}
-    if fix["pos_at"] != now:
-        out["at"] = fix["pos_at"].isoformat().replace("+00:00", "Z")
-    if fix["heading"] is not None:
-        out["heading"] = fix["heading"]
-    if fix["speed_kmh"] is not None:
-        out["speed_kmh"] = fix["speed_kmh"]
-    return out
+def fix_columns(fixes: list[Mapping[str, Any]], now: datetime) -> dict[str, list[Any]]:
+    """A `unit.positions` event's fixes as columns (`contract.fold.position_fixes` reads
+    them): `unit_id`, `lat`, `lon`, then `at`, `heading` and `speed_kmh` only when some fix
+    has one, null in the others. A fix's `at` is left null when it is the event's own time
+    (readers default it to the event's `ts`, `contract.fold.fix_time`)."""
+    columns: dict[str, list[Any]] = {
+        "unit_id": [f["id"] for f in fixes],
+        "lat": [f["lat"] for f in fixes],
+        "lon": [f["lon"] for f in fixes],
+    }
+    at = [None if f["pos_at"] == now else _wire_time(f["pos_at"]) for f in fixes]
+    for key, column in (
+        ("at", at),
+        ("heading", [f["heading"] for f in fixes]),
+        ("speed_kmh", [f["speed_kmh"] for f in fixes]),
+    ):
+        if any(value is not None for value in column):
+            columns[key] = column
+    return columns
+
+
+def _wire_time(at: datetime) -> str:
+    return at.isoformat().replace("+00:00", "Z")
 
 
 class NotFoundInBatch(Invalid):

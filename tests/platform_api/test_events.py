@@ -5,6 +5,7 @@ from __future__ import annotations
 import threading
 from typing import Any
 
+from platform_api.contract.fold import position_fixes
 from platform_api.embedded import EmbeddedPlatform
 from tests.platform_api.helpers import make_call, make_unit
 from tests.platform_api.sse import read_stream
@@ -118,7 +119,7 @@ def test_a_stream_carries_position_bursts_and_logs_only_the_calls_it_carried(
     assert [e["seq"] for e in got] == list(range(start + 1, start + 42))
     positions = [e for e in got if e["type"] == "unit.positions"]
     assert len(positions) == 40
-    assert all(len(e["payload"]["positions"]) == 5 for e in positions)
-    assert positions[-1]["payload"]["positions"][0]["lat"] == 51.5039
+    assert all(len(position_fixes(e["payload"])) == 5 for e in positions)
+    assert position_fixes(positions[-1]["payload"])[0]["lat"] == 51.5039
     reads = supervisor.get("/v1/audit/reads", username="dispatcher")
     assert [(r["call_id"], r["via"]) for r in reads] == [(call["id"], "event stream")]

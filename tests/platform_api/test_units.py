@@ -6,6 +6,7 @@ from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from platform_api.contract.fold import position_fixes
 from tests.platform_api.helpers import LAMBETH, assign, first, make_incident, make_unit
 
 
@@ -269,8 +270,9 @@ def test_reasons_for_downgrades_stand_downs_and_reallocations_are_in_both_logs(
 
 
 def test_a_position_event_carries_only_what_each_fix_says(gateway: Any, dispatcher: Any) -> None:
-    """The room's hot path: no `at` when the fix is the event's own time, no null heading or
-    speed, coordinates to six decimals; the state still shows the whole position."""
+    """The room's hot path: fixes as columns, no `at` when the fix is the event's own time,
+    no column of nulls, coordinates to six decimals; the state still shows the whole
+    position."""
     a, b = make_unit(gateway, "CW12"), make_unit(gateway, "LX12", at=LAMBETH)
     buffered = (datetime.now(UTC) - timedelta(minutes=2)).isoformat()
     result = gateway.ok(
@@ -284,7 +286,10 @@ def test_a_position_event_carries_only_what_each_fix_says(gateway: Any, dispatch
     )
     page = dispatcher.get("/v1/events", after=result["seq"] - 1, limit=1)
     event = page["events"][0]
-    fixes = {f["unit_id"]: f for f in event["payload"]["positions"]}
+    columns = event["payload"]["fixes"]  # columns: no key repeated per fix, no null column
+    assert set(columns) == {"unit_id", "lat", "lon", "at", "heading"}
+    assert columns["at"][0] is None and columns["heading"] == [None, 45.0]
+    fixes = {f["unit_id"]: f for f in position_fixes(event["payload"])}
     assert fixes[a["id"]] == {"unit_id": a["id"], "lat": 51.5, "lon": -0.123457}
     assert set(fixes[b["id"]]) == {"unit_id", "lat", "lon", "at", "heading"}
     units = {u["id"]: u for u in dispatcher.get("/v1/state")["units"]}
