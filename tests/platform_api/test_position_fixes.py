@@ -6,8 +6,9 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
+from platform_api.contract import PositionReport
 from platform_api.contract.fold import StateFold, position_count, position_fixes
-from platform_api.services.units import fix_columns
+from platform_api.services.units import Fixes
 
 TS = "2026-11-24T01:00:00Z"
 LISTED = {
@@ -51,11 +52,13 @@ def test_columns_and_a_list_of_fixes_read_the_same() -> None:
 def test_the_platform_writes_the_columns_it_reads() -> None:
     now = datetime(2026, 11, 24, 1, 0, tzinfo=UTC)
     earlier = datetime(2026, 11, 24, 0, 59, tzinfo=UTC)
-    fixes = [
-        {"id": "u1", "lat": 51.5, "lon": -0.1, "pos_at": now, "heading": None, "speed_kmh": None},
-        {"id": "u2", "lat": 51.6, "lon": -0.2, "pos_at": earlier, "heading": 90.0}
-        | {"speed_kmh": None},
+    reports = [
+        PositionReport(unit_id="u1", lat=51.50000000001, lon=-0.1),
+        # built without validation: a fixed `at` would fall outside "recent" some day
+        PositionReport.model_construct(
+            unit_id="u2", lat=51.6, lon=-0.2, at=earlier, heading=90.0, speed_kmh=None
+        ),
     ]
-    columns = fix_columns(fixes, now)
+    columns = Fixes.of(reports, now).columns()
     assert "speed_kmh" not in columns  # no column of nulls
     assert {"fixes": columns} == COLUMNS
