@@ -88,6 +88,18 @@ def test_a_batch_with_an_unknown_unit_changes_nothing(gateway: Any, dispatcher: 
     assert dispatcher.get(f"/v1/units/{a['id']}")["position"]["lat"] == a["position"]["lat"]
 
 
+def test_a_fix_naming_no_possible_unit_id_is_refused_on_its_item(gateway: Any) -> None:
+    # unit ids are entity ids (letters, digits, _ : -), checked by the schema's pattern
+    a = make_unit(gateway)
+    fixes = [
+        {"unit_id": a["id"], "lat": 51.6, "lon": -0.1},
+        {"unit_id": "a b", "lat": 51.6, "lon": -0.1},
+    ]
+    response = gateway.post("/v1/positions", {"positions": fixes})
+    assert response.status_code == 422
+    assert response.json()["error"]["field"] == "positions[1].unit_id"
+
+
 def test_a_batch_with_two_fixes_of_one_unit_keeps_the_newer(
     gateway: Any, dispatcher: Any
 ) -> None:
