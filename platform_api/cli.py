@@ -35,7 +35,7 @@ import platformdirs
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
-from platform_api import audit, auth, logs
+from platform_api import audit, auth, gctune, logs
 from platform_api.anchor import default_paths, public_path
 from platform_api.app import NotMigrated
 from platform_api.contract import Role
@@ -107,6 +107,7 @@ def _serve(args: argparse.Namespace) -> int:
         log.error("cannot use the database %s (%s)", mask_url(args.db), type(exc).__name__)
         log.debug("database error", exc_info=True)
         return 2
+    gctune.tune()  # a long-running server: the started platform out of the collector's way
     log.info(
         "platform listening on %s (pack %s, database %s)", platform.url, pack.id, mask_url(args.db)
     )
