@@ -90,7 +90,9 @@ async def subscribe(
             end = buf.rfind(b"\r\n\r\n")  # the end of the last complete frame
             if end >= 0:
                 _events(buf, end, now, seqs, delays)
-                del buf[: end + 4]
+                # keep the frame's last line end: a frame written in the same chunk (a
+                # stream catching up) starts right after it, and is found by it
+                del buf[: end + 2]
     finally:
         writer.close()
 
