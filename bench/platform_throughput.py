@@ -25,6 +25,7 @@ import asyncio
 import itertools
 import json
 import multiprocessing as mp
+import os
 import sys
 import time
 from pathlib import Path
@@ -34,7 +35,7 @@ import httpx
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.loadgen import login, percentile, platform_servers
+from bench.loadgen import cpu_seconds, login, percentile, platform_servers, server_pids
 
 WINDOW_S = 10.0
 _keys = itertools.count()
@@ -175,7 +176,9 @@ def client_process(
             jobs.append((worker, unit))
         await asyncio.sleep(max(0.0, start_at - time.time()))
         until = time.perf_counter() + duration
+        cpu_at_start = time.process_time()
         await asyncio.gather(*(w.run(u, until) for w, u in jobs))
+        cpu_used = time.process_time() - cpu_at_start
         for client in http:
             await client.aclose()
         # perf_counter is per process: send times relative to the common start
@@ -184,6 +187,7 @@ def client_process(
             {
                 "done": [(t + offset - start_at, ms) for w in workers for t, ms in w.done],
                 "errors": [w.errors for w in workers],
+                "cpu_s": cpu_used,
             }
         )
 
@@ -213,6 +217,7 @@ def main() -> None:
     parser.add_argument("--processes", type=int, default=2, help="client processes")
     args = parser.parse_args()
 
+    load_before = os.getloadavg()[0]
     with platform_servers(args.db, args.instances) as urls:
         ctx = mp.get_context("spawn")
         out: Any = ctx.Queue()
@@ -233,6 +238,11 @@ def main() -> None:
         ]
         for proc in procs:
             proc.start()
+        servers = server_pids()
+        time.sleep(max(0.0, start_at - time.time()))
+        server_cpu = cpu_seconds(servers)
+        time.sleep(args.duration)
+        server_cpu = cpu_seconds(servers) - server_cpu
         results = [out.get(timeout=args.duration + 120) for _ in procs]
         for proc in procs:
             proc.join(timeout=30)
@@ -261,6 +271,13 @@ def main() -> None:
                 "first_10s_per_s": round(first / WINDOW_S, 1),
                 "last_10s_per_s": round(last / WINDOW_S, 1),
                 "last_over_first": round(last / first, 3) if first else None,
+                # CPU per command: the platform processes' and the load generator's own
+                "server_cpu_ms": round(server_cpu * 1000 / len(done), 2) if done else None,
+                "client_cpu_ms": round(sum(r["cpu_s"] for r in results) * 1000 / len(done), 2)
+                if done
+                else None,
+                # the machine's 1-minute load average before and after: other work shares it
+                "load": [round(load_before, 1), round(os.getloadavg()[0], 1)],
             }
         )
     )
