@@ -196,9 +196,8 @@ def road_times(
         out: list[float] = []
         for k in range(args.road_repeat):
             start = time.perf_counter()
-            await recommend_routed(
-                targets[k % len(targets)], index, assignments, config, graph, now=NOW
-            )
+            await recommend_routed(targets[k % len(targets)], index, assignments, config,
+                                   graph, now=NOW)
             out.append(ms_since(start))
         return out
 
