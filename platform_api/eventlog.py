@@ -259,28 +259,29 @@ class EventLog:
                 outcomes.append(outcome)
                 if row is not None:
                     head = (row.seq, row.hash)
-                    written.append(WrittenEvent(row.seq, row.type, row.ts, wire_json(row)))
+                    written.append(row.written())
             if written and self._notify:  # the relay reads up to this seq
                 session.execute(_NOTIFY, {"seq": str(written[-1].seq)})
 
     def _one(
         self, session: Session, head: tuple[int, str], command: Command
-    ) -> tuple[StoredResponse, EventRow | None]:
+    ) -> tuple[StoredResponse, _NewEvent | None]:
         """One command after the head: its response and its event (None: a replay)."""
         idempotency = command.idempotency
         if idempotency is not None:
             stored = _stored_response(session, idempotency)
             if stored is not None:
                 return stored, None
-        ctx = CommandContext(
-            session=session, actor=command.actor, now=utc_now(), pack=self.pack
-        )
+        ctx = CommandContext(session=session, actor=command.actor, now=utc_now(), pack=self.pack)
         command.handler(ctx)
         if len(ctx.emitted) != 1:
             raise RuntimeError("a command emits exactly one event")
         row = _event_row(head[0], head[1], ctx, ctx.emitted[0])
         body = _response_body(row, ctx.emitted[0].payload)
         session.flush()  # the handler's projection changes, then the log's rows
+        # Handlers also write rows with Core (`services.snapshots`), which the identity map
+        # does not see: the next command in the batch loads what it uses afresh.
+        session.expunge_all()
         _append(session, row)
         if idempotency is not None:
             session.execute(
@@ -309,23 +310,49 @@ _STORED = select(_IDEMPOTENCY.c.fingerprint, _IDEMPOTENCY.c.status_code, _IDEMPO
 )
 
 
-def _event_row(head_seq: int, head_hash: str, ctx: CommandContext, event: Emitted) -> EventRow:
-    """The next event (not added to the session: `_append` writes it)."""
-    row = EventRow(
-        seq=head_seq + 1,
-        ts=ctx.now.isoformat().replace("+00:00", "Z"),
-        actor=ctx.actor,
-        type=event.type,
-        entity_type=event.entity_type,
-        entity_id=event.entity_id,
-        payload=dumps(event.payload),
-        prev_hash=head_hash,
+@dataclass(frozen=True, slots=True)
+class _NewEvent:
+    """The event a command appends, as a plain record: an `EventRow` instance would cost
+    the ORM's instrumentation for a row that `_append` writes with Core anyway."""
+
+    seq: int
+    ts: str
+    actor: str
+    type: str
+    entity_type: str | None
+    entity_id: str | None
+    payload: str
+    prev_hash: str
+    hash: str
+
+    def written(self) -> WrittenEvent:
+        wire = wire_line(
+            self.seq,
+            self.ts,
+            self.actor,
+            self.type,
+            self.entity_type,
+            self.entity_id,
+            self.prev_hash,
+            self.hash,
+            self.payload,
+        )
+        return WrittenEvent(self.seq, self.type, self.ts, wire)
+
+
+def _event_row(head_seq: int, head_hash: str, ctx: CommandContext, event: Emitted) -> _NewEvent:
+    """The next event (`_append` writes it)."""
+    seq = head_seq + 1
+    ts = ctx.now.isoformat().replace("+00:00", "Z")
+    payload = dumps(event.payload)
+    digest = _chain_hash(
+        head_hash, seq, ts, ctx.actor, event.type, event.entity_type, event.entity_id, payload
     )
-    row.hash = chain_hash(head_hash, row)
-    return row
+    kind, entity_id = event.entity_type, event.entity_id
+    return _NewEvent(seq, ts, ctx.actor, event.type, kind, entity_id, payload, head_hash, digest)
 
 
-def _append(session: Session, row: EventRow) -> None:
+def _append(session: Session, row: _NewEvent) -> None:
     session.execute(
         _INSERT_EVENT,
         {
@@ -343,7 +370,7 @@ def _append(session: Session, row: EventRow) -> None:
     session.execute(_UPDATE_HEAD, {"seq": row.seq, "hash": row.hash})
 
 
-def _response_body(row: EventRow, payload: dict[str, Any]) -> str:
+def _response_body(row: _NewEvent, payload: dict[str, Any]) -> str:
     """`contract.CommandResult`: the event's seq, type, `changes` and `appended`."""
     body = f'{{"seq":{row.seq},"type":{json.dumps(row.type)},"changes":'
     body += dumps(payload.get("changes", {}))
