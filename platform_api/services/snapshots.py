@@ -40,16 +40,22 @@ _UPDATE = {
 }
 
 
+def find(session: Session, model: type[Row], entity_id: str) -> Row | None:
+    """The row as a snapshot, or None."""
+    # An id with a NUL character cannot exist, and PostgreSQL would refuse to look it up.
+    if "\x00" in entity_id:
+        return None
+    found = session.connection().execute(_SELECT[model], {"pk": entity_id}).first()
+    return None if found is None else model(**found._mapping)
+
+
 def load(session: Session, model: type[Row], entity_id: str, field: str | None = None) -> Row:
     """The row as a snapshot, or a 404 naming `field` (default: `<kind>_id`)."""
-    found = None
-    # An id with a NUL character cannot exist, and PostgreSQL would refuse to look it up.
-    if "\x00" not in entity_id:
-        found = session.connection().execute(_SELECT[model], {"pk": entity_id}).first()
-    if found is None:
+    row = find(session, model, entity_id)
+    if row is None:
         kind = KIND[model]
         raise NotFound(f"no {kind} with id {entity_id!r}", field=field or f"{kind}_id")
-    return model(**found._mapping)
+    return row
 
 
 def save(session: Session, row: Row, **changes: Any) -> None:
