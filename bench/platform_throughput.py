@@ -264,10 +264,12 @@ def main() -> None:
         for proc in procs:
             proc.start()
         servers = server_pids()
-        time.sleep(max(0.0, start_at - time.time()))
-        server_cpu = cpu_seconds(servers)
-        time.sleep(args.duration)
-        server_cpu = cpu_seconds(servers) - server_cpu
+        # the platform's CPU at the start, after the first window, before the last, at the end
+        marks = [0.0, WINDOW_S, args.duration - WINDOW_S, args.duration]
+        cpu = []
+        for mark in marks:
+            time.sleep(max(0.0, start_at + mark - time.time()))
+            cpu.append(cpu_seconds(servers))
         results = [out.get(timeout=args.duration + 120) for _ in procs]
         for proc in procs:
             proc.join(timeout=30)
@@ -297,7 +299,14 @@ def main() -> None:
                 "last_10s_per_s": round(last / WINDOW_S, 1),
                 "last_over_first": round(last / first, 3) if first else None,
                 # CPU per command: the platform processes' and the load generator's own
-                "server_cpu_ms": round(server_cpu * 1000 / len(done), 2) if done else None,
+                "server_cpu_ms": round((cpu[3] - cpu[0]) * 1000 / len(done), 2) if done else None,
+                # the same in the first and the last window: does a command cost more later?
+                "server_cpu_ms_first_10s": round((cpu[1] - cpu[0]) * 1000 / first, 2)
+                if first
+                else None,
+                "server_cpu_ms_last_10s": round((cpu[3] - cpu[2]) * 1000 / last, 2)
+                if last
+                else None,
                 "client_cpu_ms": round(sum(r["cpu_s"] for r in results) * 1000 / len(done), 2)
                 if done
                 else None,
