@@ -30,7 +30,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from pydantic import BaseModel
-from sqlalchemy import Engine, bindparam, insert, select, text, tuple_, update
+from sqlalchemy import Engine, bindparam, insert, select, text, update
 from sqlalchemy.orm import Session
 
 from platform_api.contract import ChainReport
@@ -384,12 +384,11 @@ _UPDATE_HEAD = update(_HEAD).where(_HEAD.c.id == 1)
 _INSERT_IDEMPOTENCY = insert(_IDEMPOTENCY)
 _LOCK_HEAD = select(_HEAD.c.seq, _HEAD.c.hash).where(_HEAD.c.id == 1).with_for_update()
 _STORED = select(
-    _IDEMPOTENCY.c.username,
-    _IDEMPOTENCY.c.key,
-    _IDEMPOTENCY.c.fingerprint,
-    _IDEMPOTENCY.c.status_code,
-    _IDEMPOTENCY.c.body,
-).where(tuple_(_IDEMPOTENCY.c.username, _IDEMPOTENCY.c.key).in_(bindparam("pairs", expanding=True)))
+    _IDEMPOTENCY.c.key, _IDEMPOTENCY.c.fingerprint, _IDEMPOTENCY.c.status_code, _IDEMPOTENCY.c.body
+).where(
+    _IDEMPOTENCY.c.username == bindparam("u"),
+    _IDEMPOTENCY.c.key.in_(bindparam("keys", expanding=True)),
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -470,19 +469,23 @@ def _lock_head(session: Session) -> tuple[int, str]:
 def _stored_responses(
     session: Session, commands: Sequence[Command]
 ) -> dict[tuple[str, str], tuple[str, StoredResponse]]:
-    """The stored responses of the batch's keys, in one query: (user, key) to fingerprint
-    and response."""
-    pairs = {(c.idempotency.username, c.idempotency.key) for c in commands if c.idempotency}
-    if not pairs:
-        return {}
-    rows = session.connection().execute(_STORED, {"pairs": sorted(pairs)})
-    return {
-        (row.username, row.key): (
-            row.fingerprint,
-            StoredResponse(status_code=row.status_code, body=row.body, replayed=True),
-        )
-        for row in rows
-    }
+    """The stored responses of the batch's keys: (user, key) to fingerprint and response.
+
+    One query per user in the batch, `username = ? AND key IN (...)`, which both databases
+    answer from the primary key (SQLite scans the whole table for a row-value IN list)."""
+    keys: dict[str, set[str]] = {}
+    for c in commands:
+        if c.idempotency is not None:
+            keys.setdefault(c.idempotency.username, set()).add(c.idempotency.key)
+    found: dict[tuple[str, str], tuple[str, StoredResponse]] = {}
+    if not keys:
+        return found
+    db = session.connection()
+    for username, user_keys in keys.items():
+        for row in db.execute(_STORED, {"u": username, "keys": sorted(user_keys)}):
+            replay = StoredResponse(status_code=row.status_code, body=row.body, replayed=True)
+            found[(username, row.key)] = (row.fingerprint, replay)
+    return found
 
 
 def head_seq(session: Session) -> int:
