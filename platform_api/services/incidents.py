@@ -30,7 +30,7 @@ from platform_api.errors import Conflict, Invalid
 from platform_api.eventlog import CommandContext
 from platform_api.forces import force_at, prefix_of
 from platform_api.grid import cell_of
-from platform_api.services.snapshots import load, save
+from platform_api.services.snapshots import find, load, save
 from platform_api.services.views import (
     assignment_public,
     check_version,
@@ -46,6 +46,11 @@ _COUNTER_BUMP = (
 )
 _LOG_INSERT = insert(IncidentLogRow.metadata.tables[IncidentLogRow.__tablename__])
 _INCIDENT_INSERT = insert(IncidentRow.metadata.tables[IncidentRow.__tablename__])
+_ASSIGNMENTS = AssignmentRow.metadata.tables[AssignmentRow.__tablename__]
+_ACTIVE_ON = select(*_ASSIGNMENTS.c).where(
+    _ASSIGNMENTS.c.incident_id == bindparam("i"),
+    _ASSIGNMENTS.c.state.in_([s.value for s in ACTIVE_ASSIGNMENT_STATES]),
+)
 
 
 def next_reference(ctx: CommandContext, prefix: str) -> str:
@@ -211,24 +216,28 @@ def close(
 ) -> None:
     """Close the incident; units still on it are cleared and become available."""
     row = _open_incident(ctx, incident_id, if_match)
-    active = ctx.session.scalars(
-        select(AssignmentRow).where(
-            AssignmentRow.incident_id == row.id,
-            AssignmentRow.state.in_([s.value for s in ACTIVE_ASSIGNMENT_STATES]),
-        )
-    ).all()
+    db = ctx.session.connection()
+    active = [AssignmentRow(**a._mapping) for a in db.execute(_ACTIVE_ON, {"i": row.id})]
     units = []
     for a in active:
-        a.state = AssignmentState.CLEARED.value
-        a.cleared_at = ctx.now
-        a.cleared_reason = "incident closed"
-        a.version += 1
-        unit = ctx.session.get(UnitRow, a.unit_id)
+        save(
+            ctx.session,
+            a,
+            state=AssignmentState.CLEARED.value,
+            cleared_at=ctx.now,
+            cleared_reason="incident closed",
+            version=a.version + 1,
+        )
+        unit = find(ctx.session, UnitRow, a.unit_id)
         if unit is not None and unit.incident_id == row.id:
-            unit.incident_id = None
-            unit.status = UnitStatus.AVAILABLE.value
-            unit.status_since = ctx.now
-            unit.version += 1
+            save(
+                ctx.session,
+                unit,
+                incident_id=None,
+                status=UnitStatus.AVAILABLE.value,
+                status_since=ctx.now,
+                version=unit.version + 1,
+            )
             units.append(unit)
     save(
         ctx.session,
