@@ -47,7 +47,7 @@ def _book_everyone_on(sim: Simulator, now: float) -> None:
     for unit in list(sim._world.units.values()):
         if unit["status"] not in ("available", "off_duty"):
             continue
-        shift, members = sim._rota.new_crew(unit["id"], now)
+        shift, members = sim._rota.new_crew(unit, now)
         body = {"crew": members, "shift": shift}
         sim._api.send(who, f"/v1/units/{unit['id']}/book-on", body, unit["version"])
 

@@ -347,7 +347,7 @@ class Simulator:
             done += 1
             path = f"/v1/units/{unit['id']}"
             if action == "book_on":
-                shift, members = self._rota.new_crew(unit["id"], now)
+                shift, members = self._rota.new_crew(unit, now)
                 body: dict[str, Any] = {"crew": members, "shift": shift}
                 self._api.send(who, f"{path}/book-on", body, unit["version"])
             elif action == "book_off":
