@@ -6,9 +6,9 @@ on after a handover; each crew takes one 45-minute refreshment break mid-shift w
 The shift clock is the wall clock, sped up by `SimConfig.shift_speed` for demos and tests.
 
 A crew fits its vehicle (`CREWS`): police constables ("PC") on police units; an officer
-and firefighters on a fire engine or truck, one of the engine's a paramedic as the San Francisco
-Fire Department staffs its engines; a paramedic and an EMT on an ambulance; a chief alone
-in a fire officer's car. A San Francisco board showing "PC" crews on fire engines looked
+and firefighters on a fire engine or truck (an engine's four include a paramedic, as the
+San Francisco Fire Department staffs them); a paramedic and an EMT on an ambulance; a
+chief alone in a fire officer's car. A San Francisco board showing "PC" crews on fire engines looked
 like a police demo with fire-engine icons.
 """
 
