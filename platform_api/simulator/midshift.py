@@ -9,6 +9,12 @@ acknowledged), acknowledged, en route, at scene (the unit placed at the address)
 are left waiting for a unit, as in any busy room. All of it goes through the public API,
 as the rest of the simulator does; the incidents are the room's, so it carries on with them
 (the crews drive, arrive, and the room closes them) unless a person takes one over.
+
+The platform stamps each incident's creation itself, so the opening's incidents are all
+new and their response targets share one time (Immediate: 15 min on). That does not turn
+the room red at once: a target is met when a unit arrives (console/attendance.py), and
+the opening's are at scene or reached within minutes, the waiting few dispatched by the
+room at its next tick; what falls due is only what nobody reached, spread as a shift's.
 """
 
 from __future__ import annotations
