@@ -36,6 +36,7 @@ from widgets.keys import shortcut
 from widgets.table_panel import TablePanel
 
 ABANDONED_KEPT = 50
+STATE_COLUMN = 1
 CALLER_COLUMN = 3
 
 
@@ -55,7 +56,8 @@ class CallQueuePanel(TablePanel):
     def __init__(self, store: Store, parent: QWidget | None = None) -> None:
         super().__init__(CallQueueModel(store), "Search calls (number, line, state)…", 0, parent)
         self.model.setParent(self)
-        self.keep_whole(CALLER_COLUMN)  # a number to ring back, never cut
+        # who answered, and a number to ring back: never cut
+        self.keep_whole(STATE_COLUMN, CALLER_COLUMN)
         self._store = store
         self._seen: set[str] = set(store.calls)
         self.alerts_played = 0
