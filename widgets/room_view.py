@@ -34,6 +34,11 @@ from console.store import Store
 from platform_api.contract import ACTIVE_ASSIGNMENT_STATES, Grade, UnitStatus
 
 NEAR_TARGET_S = 300
+SIMULATED_TIP = (
+    "999 answer times are the people's. In a demo, simulated colleagues answer too, but only "
+    "after leaving each 999 to people for a while (20 s by default): their answer times "
+    "measure that wait, not the room, so they are counted apart."
+)
 HEADERS = ("Borough", "Immediate", "Priority", "Scheduled", "No unit yet", "Units free")
 
 
@@ -45,6 +50,7 @@ class RoomView(QWidget):
         self.figures = QLabel(self)
         self.figures.setWordWrap(True)
         self.figures.setObjectName("room-figures")
+        self.figures.setToolTip(SIMULATED_TIP)
         # Never squeezed below its text: the figures matter more than the borough rows.
         self.figures.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Minimum)
         # each force's load, in a room two forces share (hidden with one force)
@@ -178,12 +184,9 @@ def figures_text(f: Figures) -> str:
     grades_line = " · ".join(
         f"{grades.LETTER[g]} {n}" for g, n in f.open_by_grade.items() if g in grades.LETTER
     )
-    simulated = (
-        f" (and {f.simulated_answered} by simulated colleagues, not counted: they leave "
-        "each 999 to people first)"
-        if f.simulated_answered
-        else ""
-    )
+    simulated = ""  # (the label's tooltip says why: SIMULATED_TIP)
+    if f.simulated_answered:
+        simulated = f" ({f.simulated_answered} by simulated colleagues, not counted)"
     return (
         f"<b>999 answered since {since}:</b> {f.answered}, "
         f"<span style='{red if low else ''}'>{within} within 10 s</span>, p90 {p90}"

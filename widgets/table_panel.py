@@ -141,7 +141,12 @@ class TablePanel(QWidget):
             # sections in their own modes: Interactive ones keep the operator's widths
             self._refit.timeout.connect(header.resizeSections)
             proxy = self.proxy
-            for signal in (proxy.rowsInserted, proxy.layoutChanged, proxy.modelReset):
+            for signal in (
+                proxy.rowsInserted,
+                proxy.rowsRemoved,  # a long text gone: narrower again
+                proxy.layoutChanged,
+                proxy.modelReset,
+            ):
                 signal.connect(self._refit.start)
             self.proxy.dataChanged.connect(self._on_proxy_data_changed)
         self._whole.update(columns)

@@ -116,6 +116,6 @@ def test_the_answer_figures_count_people_not_the_simulated_colleagues(
             figures = window.room.last
             assert (figures.answered, figures.simulated_answered) == (1, 2)
             assert figures.within_target == 1.0
-            assert "and 2 by simulated colleagues, not counted" in window.room.figures.text()
+            assert "(2 by simulated colleagues, not counted)" in window.room.figures.text()
 
     consoles.run(body())

@@ -80,7 +80,7 @@ def test_the_call_queue_never_cuts_who_answered_or_the_number_to_ring_back(
             await until(lambda: core.sync.state == "connected", what="connected")
             make_call(gateway, "101", caller_number="07700 900105")
             await until(lambda: queue.proxy.rowCount() == 1)
-            make_call(gateway, "101", caller_number="020 7946 0958", caller_name="Ann Example")
+            make_call(gateway, "101", caller_number="020 7946 0958")
             answered_call(gateway, colleague, "999")
             await until(lambda: queue.proxy.rowCount() == 3)
             view = queue.view
@@ -97,5 +97,8 @@ def test_the_call_queue_never_cuts_who_answered_or_the_number_to_ring_back(
                 ),
                 what="the state and caller columns wide enough for their text",
             )
+            # and the number is on screen, not past the queue's right edge
+            right = view.columnViewportPosition(CALLER_COLUMN) + view.columnWidth(CALLER_COLUMN)
+            assert right <= view.viewport().width()
 
     run(aloop, body())
