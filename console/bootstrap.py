@@ -41,7 +41,7 @@ from console.outbox import Outbox
 from console.reauth import with_password
 from console.recording import RecordingError, open_recording
 from console.replay import Player
-from console.routing import Osrm, StraightLine, load_policy, load_road_graph
+from console.routing import OsmError, Osrm, StraightLine, load_policy, load_road_graph
 from console.session import LIVE, REPLAY, TRAINING, Session
 from console.settings import (
     DEMO_PASSWORD,
@@ -145,7 +145,14 @@ def _start_routing(
         graph = await loop.run_in_executor(None, load_road_graph, path, policy, straight)
         panel.set_router(graph)
 
-    spawn(load(), lambda exc: window.status.showMessage(f"Road graph not loaded: {exc}"))
+    # A site's file that cannot be read is expected (said through the bridge, never a
+    # widget; the straight line stays), not a fault of the console's link.
+    messages = window.session.messages
+    spawn(
+        load(),
+        lambda exc: messages.error(f"Road graph not loaded ({path.name}): {exc}"),
+        expected=(OsmError, OSError),
+    )
     return None
 
 

@@ -163,3 +163,26 @@ def test_a_console_given_a_road_graph_ranks_by_road_once_it_is_loaded(
             assert "OpenStreetMap" in panel.attribution.text()
 
     run(aloop, body_())
+
+
+def test_a_road_graph_that_cannot_be_read_is_reported_through_the_message_bridge(
+    aloop: qasync.QEventLoop, platform: EmbeddedPlatform, tmp_path: Path, qtbot: Any
+) -> None:
+    broken = tmp_path / "roads.osm"
+    broken.write_text("this is not OpenStreetMap XML", "utf-8")
+    settings = settings_for(
+        tmp_path, platform_url=platform.url, username="dispatcher", password="demo",
+        road_graph=broken,
+    )
+
+    async def body() -> None:
+        async with running(await bootstrap("live", settings), qtbot) as console:
+            said: list[tuple[str, str]] = []
+            console.session.messages.shown.connect(lambda level, text, _ms: said.append(
+                (level, text)))
+            await until(lambda: bool(said), what="a message about the road graph")
+            level, text = said[0]
+            assert level == "error" and text.startswith("Road graph not loaded (roads.osm)")
+            assert console.window.recommendations.router is None  # the straight line stays
+
+    run(aloop, body())
