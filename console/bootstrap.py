@@ -239,7 +239,7 @@ async def bootstrap(
         window.training.sandbox = sandbox
     _name_districts(window, area)
     if isinstance(area, PackMapPublic) and len(area.pack.forces) > 1 and signed.force:
-        window.forces_view = ForcesView(  # type: ignore[attr-defined]  # kept by the window
+        window.forces_view = ForcesView(
             window,
             session,
             {"incidents": window.incidents, "units": window.units},
