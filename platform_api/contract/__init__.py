@@ -19,7 +19,7 @@ from typing import Annotated, Any, Literal, Self
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
 from platform_api.contract.geodesy import haversine_m
-from platform_api.wire_types import (
+from platform_api.contract.wire_types import (
     AccuracyMetres,
     Address,
     Callsign,
