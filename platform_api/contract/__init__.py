@@ -24,12 +24,14 @@ from platform_api.contract.wire_types import (
     Address,
     Callsign,
     Capability,
+    CollarNumber,
     Heading,
     Latitude,
     Longitude,
     LongText,
     PhoneNumber,
     RecentTime,
+    Skill,
     SpeedKmh,
     Text,
     ZonedTime,
@@ -261,17 +263,11 @@ class PositionPublic(Point):
     speed_kmh: float | None = None
 
 
-Skill = Annotated[
-    str,
-    StringConstraints(strip_whitespace=True, to_lower=True, min_length=1, max_length=40),
-]
-
-
 class CrewMember(_Strict):
     """One officer on a unit: collar number and the skills the unit gains ("taser",
     "first aid", "advanced driver"), which recommendations count as capabilities."""
 
-    collar: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=16)]
+    collar: CollarNumber
     name: Text | None = None
     skills: Annotated[list[Skill], Field(max_length=20)] = []
 
