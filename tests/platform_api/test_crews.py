@@ -49,6 +49,20 @@ def test_a_crew_books_on_takes_a_break_and_books_off(gateway: Any, dispatcher: A
     assert refused.status_code == 409
 
 
+def test_a_break_ends_in_the_next_24_hours_not_in_another_year(
+    gateway: Any, dispatcher: Any
+) -> None:
+    unit = make_unit(gateway)
+    for until in ((datetime.now(UTC) + timedelta(days=2)).isoformat(), "9999-01-01T00:00:00Z"):
+        response = dispatcher.post(
+            f"/v1/units/{unit['id']}/status",
+            {"status": "refreshment", "until": until},
+            version=unit["version"],
+        )
+        assert response.status_code == 422, response.text
+        assert response.json()["error"]["field"] == "until"
+
+
 def test_bad_crews_are_refused_with_the_field_named(gateway: Any) -> None:
     unit = make_unit(gateway)
     path = f"/v1/units/{unit['id']}/book-on"
