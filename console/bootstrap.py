@@ -213,7 +213,8 @@ async def bootstrap(
 
     session = _session(mode, signed, folder)
     session.sync.sign_in_again = signed.sign_in_again
-    allocation = load_config(settings.allocation_file)
+    pack_id = area.pack.id if isinstance(area, PackMapPublic) else area
+    allocation = load_config(settings.allocation_file, settings.plans_file, pack_id)
     if mode == LIVE:
         session.keep_last_state = folder
     if later is not None:
