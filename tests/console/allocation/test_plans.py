@@ -19,7 +19,7 @@ from console.allocation import (
 from console.allocation.plan_fill import backup, cover, plan_proposal
 from console.allocation.plans import GENERAL, PlanError, load_plans, shipped_plans
 from platform_api.contract import Grade, UnitType
-from tests.console.test_allocation import NOW, incident, unit
+from tests.console.allocation.builders import NOW, incident, unit
 
 SHIPPED = AllocationConfig()  # the shipped plans: ARVs, dogs, carriers, traffic held back
 

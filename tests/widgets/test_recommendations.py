@@ -1,6 +1,7 @@
-"""The recommendations panel against a real platform: the plan's coverage, the set that fills
-it sent in one action, backup, an ARV kept back and an ARV sent when nothing else can make
-the target, and reasons that name the crew's skills and the plan slot."""
+"""widgets/recommendations.py against a real platform: the plan's coverage, the set
+that fills it sent in one action, backup, an ARV kept back and an ARV sent when nothing else
+can make the target, reasons that name the crew's skills and the plan slot, the area's and
+the site's response plans, and road ETAs."""
 
 from __future__ import annotations
 
