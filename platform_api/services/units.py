@@ -42,10 +42,6 @@ from platform_api.services.views import (
     unit_public,
 )
 
-# A status's `until` (a refreshment break's end) lies in the next 24 hours: a break, not a
-# date in another year (docs/platform.md, "Bounds").
-STATUS_UNTIL_MAX_AHEAD = timedelta(hours=24)
-
 # Unit status that follows each assignment state.
 _UNIT_STATUS_FOR = {
     AssignmentState.DISPATCHED: UnitStatus.ASSIGNED,
@@ -148,7 +144,8 @@ def change_status(
             field="status",
             current_version=unit.version,
         )
-    if until is not None and not ctx.now < until <= ctx.now + STATUS_UNTIL_MAX_AHEAD:
+    # a refreshment break's end: a break, not a date in another year (docs/platform.md)
+    if until is not None and not ctx.now < until <= ctx.now + timedelta(hours=24):
         raise Invalid(
             "until must be in the future, and at most 24 hours ahead (a break, not a date "
             "in another year)",
