@@ -272,6 +272,15 @@ class CrewMember(_Strict):
     skills: Annotated[list[Skill], Field(max_length=20)] = []
 
 
+class CrewMemberPublic(BaseModel):
+    """A crew member as served: what was accepted when the crew booked on (not checked
+    again, so a row kept from before a rule was added still reads)."""
+
+    collar: str
+    name: str | None = None
+    skills: list[str] = []
+
+
 class UnitPublic(BaseModel):
     id: str
     version: int
@@ -285,7 +294,7 @@ class UnitPublic(BaseModel):
     position: PositionPublic | None
     incident_id: str | None
     # Defaults keep recordings from before crews readable.
-    crew: list[CrewMember] = []
+    crew: list[CrewMemberPublic] = []
     shift: Shift | None = None
     status_until: datetime | None = None  # when a refreshment break ends
     force: str | None = None  # whose unit (a code of the platform's pack)
