@@ -29,7 +29,7 @@ import httpx
 from PySide6.QtWidgets import QApplication, QMenu
 
 from console import last_state
-from console.allocation import AllocationConfig, load_config
+from console.allocation import load_config
 from console.classifications import Classifications
 from console.client import PlatformClient
 from console.command_service import NOT_SIGNED_IN_MESSAGE, CommandService
@@ -41,7 +41,8 @@ from console.outbox import Outbox
 from console.reauth import with_password
 from console.recording import RecordingError, open_recording
 from console.replay import Player
-from console.routing import OsmError, Osrm, StraightLine, load_policy, load_road_graph
+from console.road_eta import start_road_eta
+from console.routing import StraightLine
 from console.session import LIVE, REPLAY, TRAINING, Session
 from console.settings import (
     DEMO_PASSWORD,
@@ -120,40 +121,6 @@ class Console:
             await loop.run_in_executor(None, self.sandbox.stop)
         if self.demo is not None:
             await loop.run_in_executor(None, self.demo.stop)
-
-
-def _start_routing(
-    settings: ConsoleSettings, window: MainWindow, config: AllocationConfig
-) -> httpx.AsyncClient | None:
-    """Road ETA for the recommendations: an OSRM server at once (its client returned, for
-    `Console.stop` to close), or a road graph read in an executor (seconds for a city) and
-    handed to the panel when ready; the straight line until then."""
-    if settings.road_graph is None and settings.osrm_url is None:
-        return None
-    policy = load_policy(settings.routing_file)
-    straight = StraightLine(config.road_factor, config.speed_kmh)
-    panel = window.recommendations
-    if settings.osrm_url is not None:
-        client = httpx.AsyncClient(timeout=5.0)
-        panel.set_router(Osrm(settings.osrm_url, client, policy, straight))
-        return client
-    path = settings.road_graph
-    assert path is not None
-
-    async def load() -> None:
-        loop = asyncio.get_running_loop()
-        graph = await loop.run_in_executor(None, load_road_graph, path, policy, straight)
-        panel.set_router(graph)
-
-    # A site's file that cannot be read is expected (said through the bridge, never a
-    # widget; the straight line stays), not a fault of the console's link.
-    messages = window.session.messages
-    spawn(
-        load(),
-        lambda exc: messages.error(f"Road graph not loaded ({path.name}): {exc}"),
-        expected=(OsmError, OSError),
-    )
-    return None
 
 
 async def bootstrap(
@@ -249,7 +216,14 @@ async def bootstrap(
             {f.code: f.name for f in area.pack.forces},
             {kind: window.docks[kind] for kind in ("incidents", "units") if kind in window.docks},
         )
-    routing_client = _start_routing(settings, window, allocation)
+    routing_client = start_road_eta(
+        StraightLine(allocation.road_factor, allocation.speed_kmh),
+        window.recommendations.set_router,
+        session.messages,
+        road_graph=settings.road_graph,
+        osrm_url=settings.osrm_url,
+        routing_file=settings.routing_file,
+    )
     console = Console(
         mode, settings, session, window, demo=demo, sandbox=sandbox, routing_client=routing_client
     )
