@@ -218,13 +218,14 @@ def _last_fix(unit: UnitPublic, now: datetime) -> str:
     )
 
 
-def _capabilities(unit: UnitPublic) -> str:
-    """The vehicle's capabilities, then the crew's collar numbers and extra skills."""
-    text = ", ".join(sorted(unit.capabilities))
+def capabilities_text(unit: UnitPublic) -> str:
+    """What the unit can do (the vehicle's capabilities and its crew's skills), then the
+    crew's collar numbers: a narrow column cuts the end, and the skills are what a
+    dispatcher chooses by."""
+    text = ", ".join(sorted(unit.all_capabilities()))
     if unit.crew:
-        skills = sorted(unit.all_capabilities() - set(unit.capabilities))
         crew = "/".join(m.collar for m in unit.crew)
-        text += f"{'; ' if text else ''}crew {crew}" + (f": {', '.join(skills)}" if skills else "")
+        text += f"{'; ' if text else ''}crew {crew}"
     return text
 
 
@@ -239,7 +240,7 @@ class UnitModel(EntityModel):
         columns = [
             Column("Callsign", lambda u: u.callsign),
             Column("Type", lambda u: u.type.value.replace("_", " ")),
-            Column("Capabilities", _capabilities),
+            Column("Capabilities", capabilities_text),
             Column("Status", self._status_of, lambda u: STATUS_RANK[u.status]),
             Column("Borough", lambda u: u.borough or ""),
             Column("Incident", self._incident_of),

@@ -33,6 +33,7 @@ from widgets.command_bar import CommandBar
 from widgets.dispatch_links import DispatchLinks
 from widgets.docks import add_dock, default_sizes, scrolled
 from widgets.event_log import EventLogView
+from widgets.forces_view import ForcesView
 from widgets.help_panel import HelpPanel
 from widgets.incident_board import IncidentBoard
 from widgets.incident_detail import IncidentDetail
@@ -176,6 +177,8 @@ class MainWindow(QMainWindow):
         if session.mode != LIVE:
             self._show_mode(session.mode)
         self.link_state: LinkState | None = None
+        # a room of two forces: its boards' filters and border reasons (set by the bootstrap)
+        self.forces_view: ForcesView | None = None
         if session.mode != REPLAY:
             self.link_state = LinkState(self, session.sync, self.docks, self.command_toolbar)
         self.link_banner = None if self.link_state is None else self.link_state.banner

@@ -13,14 +13,15 @@ import qasync
 from PySide6.QtCore import Qt
 
 from console import commands
+from console.tables import IncidentModel
 from platform_api.embedded import EmbeddedPlatform
 from tests.conftest import Api
-from tests.console.conftest import run, until
+from tests.console.conftest import console_core, run, until
 from tests.databases import platform_on_pack
 from tests.maps.conftest import js, js_until
 from tests.platform_api.helpers import READING, WINCHESTER, make_incident, make_unit
 from tests.widgets.conftest import console_on
-from widgets.forces_view import ForcesView
+from widgets.forces_view import ForceFilter, ForcesView
 
 
 @pytest.fixture
@@ -133,3 +134,36 @@ def test_the_map_shows_the_consoles_own_force_until_both_are_asked_for(
             await js_until(view, f"!({theirs}) && {ours}", "the neighbour hidden again")
 
     run(aloop, body())
+
+
+def test_the_force_filter_is_a_sound_model_as_incidents_arrive_and_both_forces_show(
+    aloop: qasync.QEventLoop, room: EmbeddedPlatform, tmp_path: Path, qtmodeltester: Any
+) -> None:
+    gateway = Api(room.url, room.login("gateway"))
+    calltaker = Api(room.url, room.login("calltaker"))
+    kept: list[Any] = []  # the models outlive the body, for qtmodeltester's last checks
+
+    async def body() -> None:
+        async with console_core(room.url, tmp_path, "supervisor") as core:
+            store = core.store
+            await until(lambda: core.sync.state == "connected", what="connected")
+            force_filter = ForceFilter(store, "incidents", "hampshire")
+            force_filter.setSourceModel(IncidentModel(store, force_filter))
+            kept.append(force_filter)
+            qtmodeltester.check(force_filter, force_py=True)  # and on every change after
+            make_incident(gateway, calltaker, location=WINCHESTER)
+            make_incident(gateway, calltaker, location=READING)
+            await until(lambda: len(store.incidents) == 2, what="both forces' incidents")
+            assert force_filter.rowCount() == 1  # Hampshire's own
+            force_filter.set_show_all(True)
+            assert force_filter.rowCount() == 2
+            make_incident(gateway, calltaker, location=READING)
+            await until(lambda: force_filter.rowCount() == 3, what="the neighbour's new one")
+            force_filter.set_show_all(False)
+            assert force_filter.rowCount() == 1
+
+    try:
+        run(aloop, body())
+    finally:
+        gateway.close()
+        calltaker.close()

@@ -34,16 +34,19 @@ def test_the_room_shows_answer_times_waits_abandoned_rate_grades_and_free_units(
             gone = make_call(gateway, "101")
             gateway.ok(f"/v1/calls/{gone['id']}/abandon")
             make_incident(gateway, calltaker)  # its 999 is answered too
-            make_call(gateway, "999")  # still waiting
+            waiting = make_call(gateway, "999")  # still waiting
             store = window.session.store
-            await until(lambda: len(store.incidents) == 1 and len(store.calls) >= 2)
+            await until(lambda: len(store.incidents) == 1 and waiting["id"] in store.calls)
+            # the store's clock, 42 s after the waiting call came in
+            received = store.calls[waiting["id"]].received_at
+            store.clock = lambda: received + timedelta(seconds=42)
             room.refresh()
             figures = room.last
             assert figures.answered == 2
             assert figures.within_target == 1.0  # answered at once by the API
             assert figures.abandoned_rate is not None and 0 < figures.abandoned_rate < 1
             assert figures.open_by_grade[Grade.IMMEDIATE] == 1
-            assert figures.longest_wait_s >= 0
+            assert figures.longest_wait_s == 42  # the queued 999, by the store's clock
             text = room.figures.text()
             assert "100% within 10 s" in text and "I 1" in text and "free units" in text
 
