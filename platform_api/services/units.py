@@ -155,8 +155,13 @@ def change_status(
             field="status",
             current_version=unit.version,
         )
-    if until is not None and until <= ctx.now:
-        raise Invalid("until must be in the future", field="until")
+    # a refreshment break's end: a break, not a date in another year (docs/platform.md)
+    if until is not None and not ctx.now < until <= ctx.now + timedelta(hours=24):
+        raise Invalid(
+            "until must be in the future, and at most 24 hours ahead (a break, not a date "
+            "in another year)",
+            field="until",
+        )
     previous = unit.status
     _set_status(ctx, unit, status, until)
     ctx.emit(
