@@ -173,12 +173,14 @@ def test_the_simulator_runs_both_forces_each_at_its_own_rate(room: EmbeddedPlatf
     simulator.start()
     api = Api(room.url, room.login("supervisor"))
     try:
-        deadline = time.monotonic() + 60
+        deadline = time.monotonic() + 120  # a bound on the wait, not a timing asserted
         forces: Counter[str] = Counter()
         while time.monotonic() < deadline:  # the simulator's own thread rings the calls
             state = api.get("/v1/state")
             forces = Counter(i["force"] for i in state["incidents"])
-            if forces["thames-valley"] >= 1 and sum(forces.values()) >= 8:
+            # 20, not 8: at a 4:1 rate, 8 incidents split 4:4 about one run in 18 (seen
+            # in the PostgreSQL pass); 20 split evenly or worse about one run in 400
+            if forces["thames-valley"] >= 1 and sum(forces.values()) >= 20:
                 break
             time.sleep(0.2)
         units = Counter(u["force"] for u in state["units"])
