@@ -215,6 +215,7 @@ async def bootstrap(
             _menu(window, "&View"),
             {f.code: f.name for f in area.pack.forces},
             {kind: window.docks[kind] for kind in ("incidents", "units") if kind in window.docks},
+            window.map.feed if window.map is not None else None,
         )
     routing_client = start_road_eta(
         StraightLine(allocation.road_factor, allocation.speed_kmh),

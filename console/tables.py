@@ -9,7 +9,7 @@ from typing import Any
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, Qt
 from PySide6.QtGui import QBrush, QColor, QFont
 
-from console import acknowledgement, grades
+from console import acknowledgement, attendance, grades
 from console.models import AnyIndex, Column, EntityModel, age, hhmmss
 from console.store import Change, Store
 from platform_api.contract import (
@@ -111,15 +111,6 @@ class CallQueueModel(EntityModel):
         return None
 
 
-def _time_left(incident: IncidentPublic, now: datetime) -> str:
-    if incident.target_at is None:
-        return "-"
-    seconds = int((incident.target_at - now).total_seconds())
-    sign = "-" if seconds < 0 else ""
-    seconds = abs(seconds)
-    return f"{sign}{seconds // 60}:{seconds % 60:02d}"
-
-
 class IncidentModel(EntityModel):
     UNITS_COLUMN = 6
     # Refreshed by the clock: age, time left, and units (a dispatch turns unacknowledged).
@@ -135,7 +126,7 @@ class IncidentModel(EntityModel):
             Column("Age", lambda i: age(i.created_at, store.now()), lambda i: i.created_at),
             Column(
                 "Target left",
-                lambda i: _time_left(i, store.now()),
+                lambda i: attendance.target_text(store, i, store.now()),
                 lambda i: i.target_at or datetime.max.replace(tzinfo=UTC),
             ),
             Column("Units", self._units_on),
@@ -161,11 +152,11 @@ class IncidentModel(EntityModel):
             self.refresh_column(len(self._columns) - 1)
 
     def extra_data(self, entity: Any, column: int, role: int) -> Any:
-        if role == Qt.ItemDataRole.ForegroundRole and column == 5 and entity.target_at is not None:
-            left = (entity.target_at - self._store.now()).total_seconds()
-            if left < 0:
+        if role == Qt.ItemDataRole.ForegroundRole and column == 5:
+            left = attendance.awaiting_left_s(self._store_ref, entity, self._store_ref.now())
+            if left is not None and left < 0:
                 return QBrush(QColor("#e5484d"))
-            if left < 300:
+            if left is not None and left < 300:
                 return QBrush(QColor("#f5a524"))
         if role == Qt.ItemDataRole.DecorationRole and column == 1:
             return QColor(GRADE_COLOUR[entity.grade])

@@ -70,6 +70,10 @@ class Grade(StrEnum):
     RESOLVED_WITHOUT_DEPLOYMENT = "resolved_without_deployment"
 
 
+# The demo platform's simulated colleagues (platform_api.simulator answers, raises and
+# dispatches as them): the Room's answer figures count people, so leave them out.
+SIMULATED_COLLEAGUES = frozenset({"sim-calltaker", "sim-dispatcher"})
+
 # Minutes from creation to the attendance target (urban Immediate: 15 min).
 GRADE_TARGET_MINUTES: dict[Grade, int | None] = {
     Grade.IMMEDIATE: 15,
