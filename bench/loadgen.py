@@ -98,6 +98,30 @@ def platform_servers(db: str, instances: int) -> Iterator[list[str]]:
                 server.wait(timeout=10)
 
 
+def server_pids() -> list[int]:
+    """The `platform-api serve` processes this process started (its children, on Linux)."""
+    me, pids = str(os.getpid()), []
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        with contextlib.suppress(OSError):
+            stat = (entry / "stat").read_text()
+            cmdline = (entry / "cmdline").read_bytes().split(b"\0")
+            if stat.rsplit(")", 1)[1].split()[1] == me and b"serve" in cmdline:
+                pids.append(int(entry.name))
+    return pids
+
+
+def cpu_seconds(pids: list[int]) -> float:
+    """User and system CPU seconds the processes have used so far."""
+    total = 0
+    for pid in pids:
+        with contextlib.suppress(OSError):
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+            total += int(fields[11]) + int(fields[12])  # utime, stime (fields 14, 15)
+    return total / os.sysconf("SC_CLK_TCK")
+
+
 def login(url: str, user: str) -> str:
     r = httpx.post(f"{url}/v1/auth/login", json={"username": user, "password": "demo"})
     r.raise_for_status()

@@ -46,12 +46,14 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench import nginx
 from bench.loadgen import (
+    cpu_seconds,
     head_seq,
     login,
     percentile,
     platform_servers,
     post_positions,
     seed_units,
+    server_pids,
 )
 
 
@@ -113,30 +115,6 @@ def _events(buf: bytearray, end: int, now: float, seqs: list[int], delays: list[
         delays.append((now - datetime.fromisoformat(ts).timestamp()) * 1000)
         seqs.append(seq)
         at = buf.find(b"\r\nid: ", ts_at, end)
-
-
-def _server_pids() -> list[int]:
-    """The `platform-api serve` processes this bench started (its children, on Linux)."""
-    me, pids = str(os.getpid()), []
-    for entry in Path("/proc").iterdir():
-        if not entry.name.isdigit():
-            continue
-        with contextlib.suppress(OSError):
-            stat = (entry / "stat").read_text()
-            cmdline = (entry / "cmdline").read_bytes().split(b"\0")
-            if stat.rsplit(")", 1)[1].split()[1] == me and b"serve" in cmdline:
-                pids.append(int(entry.name))
-    return pids
-
-
-def _cpu_s(pids: list[int]) -> float:
-    """User and system CPU seconds the processes have used so far."""
-    total = 0
-    for pid in pids:
-        with contextlib.suppress(OSError):
-            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-            total += int(fields[11]) + int(fields[12])  # utime, stime (fields 14, 15)
-    return total / os.sysconf("SC_CLK_TCK")
 
 
 def subscribers(
@@ -234,14 +212,14 @@ def main() -> None:
             )
             for k in range(args.posters)
         ]
-        servers = _server_pids()
+        servers = server_pids()
         for proc in posters:
             proc.start()
         clients = [p.pid for p in (*subs, *posters) if p.pid is not None]
-        cpu_before, client_before = _cpu_s(servers), _cpu_s(clients)
+        cpu_before, client_before = cpu_seconds(servers), cpu_seconds(clients)
         reports = [post_out.get(timeout=args.duration + 60) for _ in posters]
-        cpu_used = _cpu_s(servers) - cpu_before
-        client_used = _cpu_s(clients) - client_before
+        cpu_used = cpu_seconds(servers) - cpu_before
+        client_used = cpu_seconds(clients) - client_before
         for proc in posters:
             proc.join()
         posted = {

@@ -6,7 +6,9 @@ the unit assigned, en route, at scene, the incident closed (which frees the unit
 entry in the running log of a major incident that every client shares and that stays open
 (its log grows by hundreds of entries): twelve commands a cycle, each with its
 Idempotency-Key and If-Match. Clients are asyncio tasks spread over two processes and over
-the instances (as a load balancer would).
+the instances (as a load balancer would). They send over real HTTP/1.1 keep-alive
+connections with bench/rawhttp.py, a minimal client that leaves the shared cores to the
+platform (`--httpx` sends the same requests with httpx, at ~6x the client's CPU).
 
     python bench/platform_throughput.py [--db sqlite|postgres] [--instances 1]
                                         [--clients 8] [--duration 40]
@@ -25,6 +27,7 @@ import asyncio
 import itertools
 import json
 import multiprocessing as mp
+import os
 import sys
 import time
 from pathlib import Path
@@ -34,7 +37,8 @@ import httpx
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.loadgen import login, percentile, platform_servers
+from bench import rawhttp
+from bench.loadgen import cpu_seconds, login, percentile, platform_servers, server_pids
 
 WINDOW_S = 10.0
 _keys = itertools.count()
@@ -43,7 +47,7 @@ _keys = itertools.count()
 class Worker:
     """One client: a call-taker and a dispatcher sharing a unit."""
 
-    def __init__(self, name: str, client: httpx.AsyncClient, tokens: dict[str, str]) -> None:
+    def __init__(self, name: str, client: Any, tokens: dict[str, str]) -> None:
         self.name = name
         self.client = client
         self.tokens = tokens
@@ -59,7 +63,7 @@ class Worker:
         if version is not None:
             headers["If-Match"] = str(version)
         started = time.perf_counter()
-        r = await self.client.post(path, json=body, headers=headers)
+        r = await self.client.post(path, body, headers)
         finished = time.perf_counter()
         if r.status_code not in (200, 201):
             key = f"{path.split('/')[2]} {r.status_code}"
@@ -79,7 +83,7 @@ class Worker:
 
     async def refresh(self, unit: dict[str, Any]) -> dict[str, Any]:
         r = await self.client.get(
-            f"/v1/units/{unit['id']}", headers={"Authorization": f"Bearer {self.tokens['d']}"}
+            f"/v1/units/{unit['id']}", {"Authorization": f"Bearer {self.tokens['d']}"}
         )
         fresh: dict[str, Any] = r.json()
         return fresh
@@ -129,8 +133,7 @@ class Worker:
             )["assignments"][0]
         await self.post("d", f"/v1/incidents/{incident['id']}/log", {"text": "Unit on scene."})
         incident_now = await self.client.get(
-            f"/v1/incidents/{incident['id']}",
-            headers={"Authorization": f"Bearer {self.tokens['d']}"},
+            f"/v1/incidents/{incident['id']}", {"Authorization": f"Bearer {self.tokens['d']}"}
         )
         closed = await self.post(
             "d",
@@ -142,6 +145,22 @@ class Worker:
         return freed[0] if freed else await self.refresh(unit)
 
 
+class HttpxClient:
+    """httpx behind rawhttp.Client's three methods (`--httpx`)."""
+
+    def __init__(self, url: str) -> None:
+        self._client = httpx.AsyncClient(base_url=url, timeout=30)
+
+    async def post(self, path: str, body: Any, headers: dict[str, str]) -> httpx.Response:
+        return await self._client.post(path, json=body, headers=headers)
+
+    async def get(self, path: str, headers: dict[str, str]) -> httpx.Response:
+        return await self._client.get(path, headers=headers)
+
+    async def aclose(self) -> None:
+        await self._client.aclose()
+
+
 def client_process(
     urls: list[str],
     first: int,
@@ -150,14 +169,15 @@ def client_process(
     start_at: float,
     major: str,
     out: Any,
+    use_httpx: bool,
 ) -> None:
     async def main() -> None:
         workers: list[Worker] = []
-        http: list[httpx.AsyncClient] = []
+        http: list[Any] = []
         jobs = []
         for i in range(first, first + count):
             url = urls[i % len(urls)]
-            client = httpx.AsyncClient(base_url=url, timeout=30)
+            client = HttpxClient(url) if use_httpx else rawhttp.Client(url)
             http.append(client)
             # g: gateway, c: call-taker, d: dispatcher
             tokens = {r[0]: login(url, r) for r in ("gateway", "calltaker", "dispatcher")}
@@ -175,7 +195,9 @@ def client_process(
             jobs.append((worker, unit))
         await asyncio.sleep(max(0.0, start_at - time.time()))
         until = time.perf_counter() + duration
+        cpu_at_start = time.process_time()
         await asyncio.gather(*(w.run(u, until) for w, u in jobs))
+        cpu_used = time.process_time() - cpu_at_start
         for client in http:
             await client.aclose()
         # perf_counter is per process: send times relative to the common start
@@ -184,6 +206,7 @@ def client_process(
             {
                 "done": [(t + offset - start_at, ms) for w in workers for t, ms in w.done],
                 "errors": [w.errors for w in workers],
+                "cpu_s": cpu_used,
             }
         )
 
@@ -211,8 +234,15 @@ def main() -> None:
     parser.add_argument("--clients", type=int, default=8)
     parser.add_argument("--duration", type=float, default=40.0)
     parser.add_argument("--processes", type=int, default=2, help="client processes")
+    parser.add_argument(
+        "--httpx",
+        action="store_true",
+        help="send with httpx (as before) instead of bench/rawhttp.py: the same requests, "
+        "at about six times the load generator's CPU",
+    )
     args = parser.parse_args()
 
+    load_before = os.getloadavg()[0]
     with platform_servers(args.db, args.instances) as urls:
         ctx = mp.get_context("spawn")
         out: Any = ctx.Queue()
@@ -226,13 +256,20 @@ def main() -> None:
         procs = [
             ctx.Process(
                 target=client_process,
-                args=(urls, first, count, args.duration, start_at, major, out),
+                args=(urls, first, count, args.duration, start_at, major, out, args.httpx),
             )
             for first, count in zip(firsts, per, strict=True)
             if count
         ]
         for proc in procs:
             proc.start()
+        servers = server_pids()
+        # the platform's CPU at the start, after the first window, before the last, at the end
+        marks = [0.0, WINDOW_S, args.duration - WINDOW_S, args.duration]
+        cpu = []
+        for mark in marks:
+            time.sleep(max(0.0, start_at + mark - time.time()))
+            cpu.append(cpu_seconds(servers))
         results = [out.get(timeout=args.duration + 120) for _ in procs]
         for proc in procs:
             proc.join(timeout=30)
@@ -261,6 +298,20 @@ def main() -> None:
                 "first_10s_per_s": round(first / WINDOW_S, 1),
                 "last_10s_per_s": round(last / WINDOW_S, 1),
                 "last_over_first": round(last / first, 3) if first else None,
+                # CPU per command: the platform processes' and the load generator's own
+                "server_cpu_ms": round((cpu[3] - cpu[0]) * 1000 / len(done), 2) if done else None,
+                # the same in the first and the last window: does a command cost more later?
+                "server_cpu_ms_first_10s": round((cpu[1] - cpu[0]) * 1000 / first, 2)
+                if first
+                else None,
+                "server_cpu_ms_last_10s": round((cpu[3] - cpu[2]) * 1000 / last, 2)
+                if last
+                else None,
+                "client_cpu_ms": round(sum(r["cpu_s"] for r in results) * 1000 / len(done), 2)
+                if done
+                else None,
+                # the machine's 1-minute load average before and after: other work shares it
+                "load": [round(load_before, 1), round(os.getloadavg()[0], 1)],
             }
         )
     )

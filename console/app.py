@@ -77,6 +77,12 @@ def build_parser() -> argparse.ArgumentParser:
         "--allocation", metavar="TOML", type=Path, help="the site's allocation policy file"
     )
     parser.add_argument(
+        "--plans",
+        metavar="TOML",
+        type=Path,
+        help="the site's response plans, laid over the shipped ones (docs/allocation.md)",
+    )
+    parser.add_argument(
         "--classifications",
         metavar="JSON",
         type=Path,
@@ -112,6 +118,7 @@ def settings_from(args: argparse.Namespace) -> tuple[str, ConsoleSettings]:
         pack=args.pack,
         screenshot=Path(args.screenshot) if args.screenshot else None,
         allocation_file=args.allocation,
+        plans_file=args.plans,
         classifications_file=args.classifications,
         road_graph=args.road_graph,
         osrm_url=args.osrm_url,

@@ -29,7 +29,7 @@ import httpx
 from PySide6.QtWidgets import QApplication, QMenu
 
 from console import last_state
-from console.allocation import AllocationConfig, load_config
+from console.allocation import load_config
 from console.classifications import Classifications
 from console.client import PlatformClient
 from console.command_service import NOT_SIGNED_IN_MESSAGE, CommandService
@@ -41,7 +41,8 @@ from console.outbox import Outbox
 from console.reauth import with_password
 from console.recording import RecordingError, open_recording
 from console.replay import Player
-from console.routing import Osrm, StraightLine, load_policy, load_road_graph
+from console.road_eta import start_road_eta
+from console.routing import StraightLine
 from console.session import LIVE, REPLAY, TRAINING, Session
 from console.settings import (
     DEMO_PASSWORD,
@@ -122,33 +123,6 @@ class Console:
             await loop.run_in_executor(None, self.demo.stop)
 
 
-def _start_routing(
-    settings: ConsoleSettings, window: MainWindow, config: AllocationConfig
-) -> httpx.AsyncClient | None:
-    """Road ETA for the recommendations: an OSRM server at once (its client returned, for
-    `Console.stop` to close), or a road graph read in an executor (seconds for a city) and
-    handed to the panel when ready; the straight line until then."""
-    if settings.road_graph is None and settings.osrm_url is None:
-        return None
-    policy = load_policy(settings.routing_file)
-    straight = StraightLine(config.road_factor, config.speed_kmh)
-    panel = window.recommendations
-    if settings.osrm_url is not None:
-        client = httpx.AsyncClient(timeout=5.0)
-        panel.set_router(Osrm(settings.osrm_url, client, policy, straight))
-        return client
-    path = settings.road_graph
-    assert path is not None
-
-    async def load() -> None:
-        loop = asyncio.get_running_loop()
-        graph = await loop.run_in_executor(None, load_road_graph, path, policy, straight)
-        panel.set_router(graph)
-
-    spawn(load(), lambda exc: window.status.showMessage(f"Road graph not loaded: {exc}"))
-    return None
-
-
 async def bootstrap(
     mode: str, settings: ConsoleSettings, overrides: Overrides | None = None
 ) -> Console:
@@ -206,7 +180,8 @@ async def bootstrap(
 
     session = _session(mode, signed, folder)
     session.sync.sign_in_again = signed.sign_in_again
-    allocation = load_config(settings.allocation_file)
+    pack_id = area.pack.id if isinstance(area, PackMapPublic) else area
+    allocation = load_config(settings.allocation_file, settings.plans_file, pack_id)
     if mode == LIVE:
         session.keep_last_state = folder
     if later is not None:
@@ -232,7 +207,7 @@ async def bootstrap(
         window.training.sandbox = sandbox
     _name_districts(window, area)
     if isinstance(area, PackMapPublic) and len(area.pack.forces) > 1 and signed.force:
-        window.forces_view = ForcesView(  # type: ignore[attr-defined]  # kept by the window
+        window.forces_view = ForcesView(
             window,
             session,
             {"incidents": window.incidents, "units": window.units},
@@ -240,8 +215,16 @@ async def bootstrap(
             _menu(window, "&View"),
             {f.code: f.name for f in area.pack.forces},
             {kind: window.docks[kind] for kind in ("incidents", "units") if kind in window.docks},
+            window.map.feed if window.map is not None else None,
         )
-    routing_client = _start_routing(settings, window, allocation)
+    routing_client = start_road_eta(
+        StraightLine(allocation.road_factor, allocation.speed_kmh),
+        window.recommendations.set_router,
+        session.messages,
+        road_graph=settings.road_graph,
+        osrm_url=settings.osrm_url,
+        routing_file=settings.routing_file,
+    )
     console = Console(
         mode, settings, session, window, demo=demo, sandbox=sandbox, routing_client=routing_client
     )

@@ -188,10 +188,11 @@ class CommandService(QObject):
         self._told_waiting.discard(key)
         label = self._labels.pop(key, None)
         if label is not None:
-            # A new incident's reference is what the call-taker tells the caller: say it.
+            # A new incident's reference is what the call-taker tells the caller: say it
+            # first, so a narrow status bar cuts the caller's number, never the reference.
             created = (result.get("changes") or {}).get("incidents") or []
             if label.startswith("New incident") and created:
-                label = f"{label} — {created[0]['reference']}"
+                label = f"{created[0]['reference']} raised: {label}"
             spawn(self._sent(label, int(result["seq"])))
 
     async def _sent(self, label: str, seq: int) -> None:

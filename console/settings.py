@@ -74,6 +74,7 @@ class ConsoleSettings:
     # Where outboxes, drafts and saved layouts live; None: the user's data dir and QSettings.
     data_folder: Path | None = None
     allocation_file: Path | None = None  # the site's allocation policy (TOML)
+    plans_file: Path | None = None  # the site's response plans (TOML), over the shipped ones
     classifications_file: Path | None = None  # the site's opening classifications (JSON)
     # Road ETA for recommendations: an OpenStreetMap file the site provides (loaded in an
     # executor at start; the straight line until then), or the site's OSRM server.

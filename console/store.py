@@ -113,6 +113,9 @@ class Store(QObject):
         self.units: dict[str, UnitPublic] = {}
         self.assignments: dict[str, AssignmentPublic] = {}
         self.markers: dict[str, MarkerPublic] = {}  # active warning markers
+        # Open incident id -> when its first unit arrived at scene (its attendance target
+        # is met then: console/attendance.py), kept after that unit clears.
+        self.arrivals: dict[str, datetime] = {}
         self.last_event_ts: datetime | None = None
         # "Now" for everything shown from this Store (waits, ages, countdowns): the wall
         # clock live, the recording's clock in a replay (the Player sets it).
@@ -170,7 +173,23 @@ class Store(QObject):
         self.units = {u.id: u for u in state.units}
         self.assignments = {a.id: a for a in state.assignments}
         self.markers = {m.id: m for m in state.markers}
+        # Arrivals of units since cleared are not in a state: keep those seen, unless the
+        # incident is gone or (a replay seeking back) the arrival is not yet.
+        now = self.now()
+        self.arrivals = {
+            i: at for i, at in self.arrivals.items() if i in self.incidents and at <= now
+        }
+        for assignment in state.assignments:
+            self._note_arrival(assignment)
         self.reset.emit()
+
+    def _note_arrival(self, assignment: AssignmentPublic) -> None:
+        at = assignment.at_scene_at
+        if at is None or assignment.incident_id not in self.incidents:
+            return
+        first = self.arrivals.get(assignment.incident_id)
+        if first is None or at < first:
+            self.arrivals[assignment.incident_id] = at
 
     def apply(self, event: dict[str, Any]) -> bool:
         """Apply one event; False when it reveals a gap (nothing is applied then)."""
@@ -216,6 +235,10 @@ class Store(QObject):
                 kind, raw, None if before is None else dict(before), added.get(raw["id"])
             )
             entity: Any = model.model_validate(full)
+            if kind == "assignments":
+                self._note_arrival(entity)
+            elif kind == "incidents" and not is_live(kind, entity):
+                self.arrivals.pop(entity.id, None)
             if is_live(kind, entity):
                 table[entity.id] = entity
                 upserted.append(entity.id)

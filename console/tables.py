@@ -9,7 +9,7 @@ from typing import Any
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, Qt
 from PySide6.QtGui import QBrush, QColor, QFont
 
-from console import acknowledgement, grades
+from console import acknowledgement, attendance, grades
 from console.models import AnyIndex, Column, EntityModel, age, hhmmss
 from console.store import Change, Store
 from platform_api.contract import (
@@ -112,15 +112,6 @@ class CallQueueModel(EntityModel):
         return None
 
 
-def _time_left(incident: IncidentPublic, now: datetime) -> str:
-    if incident.target_at is None:
-        return "-"
-    seconds = int((incident.target_at - now).total_seconds())
-    sign = "-" if seconds < 0 else ""
-    seconds = abs(seconds)
-    return f"{sign}{seconds // 60}:{seconds % 60:02d}"
-
-
 class IncidentModel(EntityModel):
     UNITS_COLUMN = 6
     # Refreshed by the clock: age, time left, and units (a dispatch turns unacknowledged).
@@ -136,7 +127,7 @@ class IncidentModel(EntityModel):
             Column("Age", lambda i: age(i.created_at, store.now()), lambda i: i.created_at),
             Column(
                 "Target left",
-                lambda i: _time_left(i, store.now()),
+                lambda i: attendance.target_text(store, i, store.now()),
                 lambda i: i.target_at or datetime.max.replace(tzinfo=UTC),
             ),
             Column("Units", self._units_on),
@@ -162,11 +153,11 @@ class IncidentModel(EntityModel):
             self.refresh_column(len(self._columns) - 1)
 
     def extra_data(self, entity: Any, column: int, role: int) -> Any:
-        if role == Qt.ItemDataRole.ForegroundRole and column == 5 and entity.target_at is not None:
-            left = (entity.target_at - self._store.now()).total_seconds()
-            if left < 0:
+        if role == Qt.ItemDataRole.ForegroundRole and column == 5:
+            left = attendance.awaiting_left_s(self._store_ref, entity, self._store_ref.now())
+            if left is not None and left < 0:
                 return QBrush(QColor("#e5484d"))
-            if left < 300:
+            if left is not None and left < 300:
                 return QBrush(QColor("#f5a524"))
         if role == Qt.ItemDataRole.DecorationRole and column == 1:
             return QColor(GRADE_COLOUR[entity.grade])
@@ -228,13 +219,14 @@ def _last_fix(unit: UnitPublic, now: datetime) -> str:
     )
 
 
-def _capabilities(unit: UnitPublic) -> str:
-    """The vehicle's capabilities, then the crew's collar numbers and extra skills."""
-    text = ", ".join(sorted(unit.capabilities))
+def capabilities_text(unit: UnitPublic) -> str:
+    """What the unit can do (the vehicle's capabilities and its crew's skills), then the
+    crew's collar numbers: a narrow column cuts the end, and the skills are what a
+    dispatcher chooses by."""
+    text = ", ".join(sorted(unit.all_capabilities()))
     if unit.crew:
-        skills = sorted(unit.all_capabilities() - set(unit.capabilities))
         crew = "/".join(m.collar for m in unit.crew)
-        text += f"{'; ' if text else ''}crew {crew}" + (f": {', '.join(skills)}" if skills else "")
+        text += f"{'; ' if text else ''}crew {crew}"
     return text
 
 
@@ -249,7 +241,7 @@ class UnitModel(EntityModel):
         columns = [
             Column("Callsign", lambda u: u.callsign),
             Column("Type", lambda u: u.type.value.replace("_", " ")),
-            Column("Capabilities", _capabilities),
+            Column("Capabilities", capabilities_text),
             Column("Status", self._status_of, lambda u: STATUS_RANK[u.status]),
             Column("Borough", lambda u: u.borough or ""),
             Column("Incident", self._incident_of),

@@ -11,12 +11,17 @@ that moved costs `{"lat": .., "lon": ..}`. Kinds on the page: units, incidents, 
 (incidents of the last 24 hours, kept after they close) and warnings (warning markers:
 a circle of the marker's radius).
 
+A scope (`set_scope`) hides rows the console's boards hide: in a room two forces share, the
+neighbour's incidents, units and warnings until the operator asks for both forces
+(widgets/forces_view.py). Changing it resends what differs, as any change does.
+
 Signals:
     diff_ready(diff): a non-empty diff to send to the page.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import QObject, QTimer, Signal
@@ -41,7 +46,11 @@ _FROM_STORE = {
     "assignments": ("links",),
     "markers": ("warnings",),
 }
+# Page kind -> the Store kind a scope is asked about (calls and links are never hidden: the
+# page draws a link only while both its ends are on it).
+_SCOPED = {"units": "units", "incidents": "incidents", "heat": "incidents", "warnings": "markers"}
 HEAT_WINDOW_S = 24 * 3600
+Scope = Callable[[str, str], bool]  # (Store kind, id) -> shown
 Record = Any  # dict of fields, or a list for heat points
 
 
@@ -112,6 +121,7 @@ class MapFeed(QObject):
         self._dirty: dict[str, set[str]] = {kind: set() for kind in PAGE_KINDS}
         self._sent: dict[str, dict[str, Record]] = {kind: {} for kind in PAGE_KINDS}
         self._heat: dict[str, list[float]] = {}
+        self._scope: Scope | None = None
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
         self._timer.setInterval(interval_ms)
@@ -131,6 +141,12 @@ class MapFeed(QObject):
     def stop(self) -> None:
         self._active = False
         self._timer.stop()
+
+    def set_scope(self, scope: Scope | None) -> None:
+        """Show only the rows `scope` keeps (None: every row), from the next flush on."""
+        self._scope = scope
+        self._on_store_reset()
+        self._mark("heat", list(self._heat))  # closed incidents' points, out of the Store
 
     # ------------------------------------------------------------ store signals
 
@@ -160,6 +176,9 @@ class MapFeed(QObject):
     # ------------------------------------------------------------ building the diff
 
     def _record(self, kind: str, entity_id: str) -> Record:
+        scoped = _SCOPED.get(kind)
+        if self._scope is not None and scoped and not self._scope(scoped, entity_id):
+            return None
         store = self._store
         if kind == "units":
             unit = store.units.get(entity_id)

@@ -34,7 +34,6 @@ from platform_api.forces import check_forces_belong, claim_unowned
 from platform_api.geocoding import make_geocoder
 from platform_api.group_commit import GroupCommitWriter
 from platform_api.guards import BodyLimit, LastResort
-from platform_api.login_guard import AddressThrottle
 from platform_api.metrics import MeasureRequests, Metrics
 from platform_api.packs import load_pack
 from platform_api.relay import LogRelay
@@ -245,7 +244,6 @@ def create_app(settings: Settings) -> FastAPI:
     app.state.schema_head = schema_head()
     app.state.readiness = ops.readiness_state()
     app.state.checkpointer = checkpointer  # None unless anchored; stop() signs the head
-    app.state.address_throttle = AddressThrottle(settings.login_policy)
     app.state.revoked_tokens = RevokedTokens()
     # every open stream's token looked up again together (sessions.StreamChecks)
     app.state.stream_checks = StreamChecks(engine, settings.sse_auth_check_s)

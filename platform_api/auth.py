@@ -246,7 +246,8 @@ CurrentUser = Annotated[User, Depends(current_user)]
 def _route_key(request: Request) -> tuple[str, str]:
     route = request.scope.get("route")
     method = "GET" if request.method == "HEAD" else request.method
-    return method, str(getattr(route, "path", request.url.path))
+    # scope["path"], not request.url: building a URL per request showed in the profile
+    return method, str(route.path) if route is not None else request.scope["path"]
 
 
 async def authorised(request: Request, user: CurrentUser) -> User:

@@ -5,7 +5,7 @@ platform-api serve [--db URL] [--host H] [--port P] [--pack NAME|PATH] [--simula
 platform-api migrate [--db URL]     (bring the schema to the newest; safe to run concurrently)
 platform-api verify [--db URL] [--anchor-key FILE] [--checkpoints FILE] [--no-anchor]
 platform-api user-add NAME ROLE [--db URL] [--display-name TEXT]   (password on stdin)
-platform-api unlock NAME [--db URL]  (lift a sign-in lockout)
+platform-api unlock [NAME] [--address A] [--db URL]  (lift a lockout or an address throttle)
 platform-api export [--db URL] [--from ISO] [--to ISO] [--from-seq N] [--to-seq N]
                     [--redact] FILE
 platform-api import-calls CSV OUT --mapping MAPPING.toml [--pack NAME|PATH]
@@ -245,14 +245,23 @@ def _export(args: argparse.Namespace) -> int:
 def _unlock(args: argparse.Namespace) -> int:
     from platform_api import login_guard
 
+    if not args.name and not args.address:
+        log.error("give a user NAME, or --address A (or both)")
+        return 2
     engine = make_engine(args.db)
     try:
         upgrade(engine)
         with write_session(engine) as session, session.begin():
-            lifted = login_guard.clear(session, args.name)
+            if args.name:
+                lifted = login_guard.clear(session, args.name)
+                print(f"{args.name}: " + ("lockout lifted" if lifted else "no failed sign-ins"))
+            if args.address:
+                lifted = login_guard.clear_address(session, args.address)
+                print(
+                    f"{args.address}: " + ("throttle lifted" if lifted else "no failed sign-ins")
+                )
     finally:
         engine.dispose()  # its pooled connections closed now, not by the collector
-    print(f"{args.name}: " + ("lockout lifted" if lifted else "no failed sign-ins"))
     return 0
 
 
@@ -444,8 +453,13 @@ def build_parser() -> argparse.ArgumentParser:
     _db_option(user)
     user.set_defaults(func=_user_add)
 
-    unlock = sub.add_parser("unlock", parents=[common], help="lift a user's sign-in lockout")
-    unlock.add_argument("name")
+    unlock = sub.add_parser(
+        "unlock", parents=[common], help="lift a user's sign-in lockout or an address's throttle"
+    )
+    unlock.add_argument("name", nargs="?", default=None)
+    unlock.add_argument(
+        "--address", default=None, help="also forget this client address's failed sign-ins"
+    )
     _db_option(unlock)
     unlock.set_defaults(func=_unlock)
 

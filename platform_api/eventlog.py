@@ -102,6 +102,9 @@ class CommandContext:
     now: datetime
     emitted: list[Emitted] = field(default_factory=list)
     pack: ForcePack = field(default_factory=load_pack)
+    # The log's last seq before this command: earlier commands of its batch included (the
+    # head row is only written at the batch's end, so read it here, not from the table).
+    head_seq: int = 0
 
     def emit(
         self,
@@ -226,75 +229,151 @@ class EventLog:
         A command that raises is rolled back to its savepoint and gets its exception; the
         others commit. If the transaction itself fails (the commit, the connection), every
         command gets that exception: none took effect, and a retry with the same
-        Idempotency-Key is evaluated afresh. A batch of one runs without a savepoint.
+        Idempotency-Key is evaluated afresh.
+
+        Savepoints cost two statements a command (two round trips on PostgreSQL, under the
+        log head's lock), and almost every command succeeds: a batch first runs without
+        them, and only if one of its commands raises is the whole batch rolled back and run
+        again with a savepoint each. Nothing is answered or published before the commit,
+        so the first attempt leaves no trace. A batch of one never needs a savepoint.
         """
         outcomes: list[Outcome] = []
         written: list[WrittenEvent] = []
         with self._lock:
             try:
-                self._transaction(commands, outcomes, written)
-            except Exception as exc:
+                self._transaction(commands, outcomes, written, savepoints=False)
+            except Exception:
                 if len(commands) == 1:
                     raise
-                return [exc] * len(commands)
+                outcomes.clear()
+                written.clear()
+                try:
+                    self._transaction(commands, outcomes, written, savepoints=True)
+                except Exception as again:
+                    return [again] * len(commands)
             if written:  # committed; published under the lock, so in seq order
                 self._publish(written)
         return outcomes
 
     def _transaction(
-        self, commands: Sequence[Command], outcomes: list[Outcome], written: list[WrittenEvent]
+        self,
+        commands: Sequence[Command],
+        outcomes: list[Outcome],
+        written: list[WrittenEvent],
+        *,
+        savepoints: bool,
     ) -> None:
+        """One transaction for the batch. The log's own rows (events, head, idempotency
+        records) are written once for the batch at its end, a statement each, and the
+        batch's stored responses are read in one query at its start: a command's own
+        round trips are then only its handler's."""
         with Session(self._write_engine, expire_on_commit=False) as session, session.begin():
             head = _lock_head(session)
+            batch = _Batch(_stored_responses(session, commands))
             for command in commands:
-                if len(commands) == 1:
-                    outcome, row = self._one(session, head, command)
+                if not savepoints:
+                    outcomes.append(self._one(session, head, command, batch))
                 else:
                     try:
                         with session.begin_nested():
-                            outcome, row = self._one(session, head, command)
+                            outcomes.append(self._one(session, head, command, batch))
                     except Exception as exc:
                         outcomes.append(exc)
+                        batch.undo()
                         continue
-                outcomes.append(outcome)
-                if row is not None:
-                    head = (row.seq, row.hash)
-                    written.append(WrittenEvent(row.seq, row.type, row.ts, wire_json(row)))
-            if written and self._notify:  # the relay reads up to this seq
-                session.execute(_NOTIFY, {"seq": str(written[-1].seq)})
+                batch.keep()
+                if batch.events:
+                    head = (batch.events[-1].seq, batch.events[-1].hash)
+            if batch.events:
+                db = session.connection()
+                db.execute(_INSERT_EVENT, [e.values() for e in batch.events])
+                db.execute(_UPDATE_HEAD, {"seq": head[0], "hash": head[1]})
+                if batch.records:
+                    db.execute(_INSERT_IDEMPOTENCY, batch.records)
+                if self._notify:  # the relay reads up to this seq
+                    db.execute(_NOTIFY, {"seq": str(head[0])})
+        written.extend(e.written() for e in batch.events)
 
     def _one(
-        self, session: Session, head: tuple[int, str], command: Command
-    ) -> tuple[StoredResponse, EventRow | None]:
-        """One command after the head: its response and its event (None: a replay)."""
+        self, session: Session, head: tuple[int, str], command: Command, batch: _Batch
+    ) -> StoredResponse:
+        """One command after the head: its response (stored or new); its event, if any,
+        and its idempotency record go into `batch`."""
         idempotency = command.idempotency
         if idempotency is not None:
-            stored = _stored_response(session, idempotency)
+            stored = batch.stored_response(idempotency)
             if stored is not None:
-                return stored, None
+                return stored
         ctx = CommandContext(
-            session=session, actor=command.actor, now=utc_now(), pack=self.pack
+            session=session, actor=command.actor, now=utc_now(), pack=self.pack, head_seq=head[0]
         )
         command.handler(ctx)
         if len(ctx.emitted) != 1:
             raise RuntimeError("a command emits exactly one event")
         row = _event_row(head[0], head[1], ctx, ctx.emitted[0])
         body = _response_body(row, ctx.emitted[0].payload)
-        session.flush()  # the handler's projection changes, then the log's rows
-        _append(session, row)
-        if idempotency is not None:
-            session.execute(
-                _INSERT_IDEMPOTENCY,
-                {
-                    "username": idempotency.username,
-                    "key": idempotency.key,
-                    "fingerprint": idempotency.fingerprint,
-                    "status_code": command.status_code,
-                    "body": body,
-                    "created_at": ctx.now,
-                },
+        session.flush()  # the handler's projection changes (the log's rows come at the end)
+        # Handlers also write rows with Core (`services.snapshots`), which the identity map
+        # does not see: the next command in the batch loads what it uses afresh.
+        session.expunge_all()
+        response = StoredResponse(status_code=command.status_code, body=body)
+        batch.add(row, command, response, ctx.now)
+        return response
+
+
+@dataclass
+class _Batch:
+    """What a batch's commands have added so far: events and idempotency records to write
+    at the end, and the stored responses its keys may replay (read at the start, plus
+    those of its own earlier commands: the same key may come twice in one batch)."""
+
+    stored: dict[tuple[str, str], tuple[str, StoredResponse]]
+    events: list[_NewEvent] = field(default_factory=list)
+    records: list[dict[str, Any]] = field(default_factory=list)
+    _pending: tuple[_NewEvent, dict[str, Any] | None] | None = None
+
+    def stored_response(self, idem: Idempotency) -> StoredResponse | None:
+        found = self.stored.get((idem.username, idem.key))
+        if found is None:
+            return None
+        fingerprint, response = found
+        if fingerprint != idem.fingerprint:
+            raise Conflict(
+                "this Idempotency-Key was already used for a different request",
+                field="Idempotency-Key",
             )
-        return StoredResponse(status_code=command.status_code, body=body), row
+        return response
+
+    def add(
+        self, row: _NewEvent, command: Command, response: StoredResponse, now: datetime
+    ) -> None:
+        """The command's event and record, kept once its savepoint (if any) is released."""
+        idem = command.idempotency
+        record = None
+        if idem is not None:
+            record = {
+                "username": idem.username,
+                "key": idem.key,
+                "fingerprint": idem.fingerprint,
+                "status_code": response.status_code,
+                "body": response.body,
+                "created_at": now,
+            }
+        self._pending = (row, record)
+
+    def keep(self) -> None:
+        if self._pending is None:  # a replay: nothing new
+            return
+        row, record = self._pending
+        self._pending = None
+        self.events.append(row)
+        if record is not None:
+            self.records.append(record)
+            replay = StoredResponse(record["status_code"], record["body"], replayed=True)
+            self.stored[(record["username"], record["key"])] = (record["fingerprint"], replay)
+
+    def undo(self) -> None:
+        self._pending = None
 
 
 _EVENTS = EventRow.metadata.tables[EventRow.__tablename__]
@@ -304,46 +383,71 @@ _INSERT_EVENT = insert(_EVENTS)
 _UPDATE_HEAD = update(_HEAD).where(_HEAD.c.id == 1)
 _INSERT_IDEMPOTENCY = insert(_IDEMPOTENCY)
 _LOCK_HEAD = select(_HEAD.c.seq, _HEAD.c.hash).where(_HEAD.c.id == 1).with_for_update()
-_STORED = select(_IDEMPOTENCY.c.fingerprint, _IDEMPOTENCY.c.status_code, _IDEMPOTENCY.c.body).where(
-    _IDEMPOTENCY.c.username == bindparam("u"), _IDEMPOTENCY.c.key == bindparam("k")
+_STORED = select(
+    _IDEMPOTENCY.c.key, _IDEMPOTENCY.c.fingerprint, _IDEMPOTENCY.c.status_code, _IDEMPOTENCY.c.body
+).where(
+    _IDEMPOTENCY.c.username == bindparam("u"),
+    _IDEMPOTENCY.c.key.in_(bindparam("keys", expanding=True)),
 )
 
 
-def _event_row(head_seq: int, head_hash: str, ctx: CommandContext, event: Emitted) -> EventRow:
-    """The next event (not added to the session: `_append` writes it)."""
-    row = EventRow(
-        seq=head_seq + 1,
-        ts=ctx.now.isoformat().replace("+00:00", "Z"),
-        actor=ctx.actor,
-        type=event.type,
-        entity_type=event.entity_type,
-        entity_id=event.entity_id,
-        payload=dumps(event.payload),
-        prev_hash=head_hash,
+@dataclass(frozen=True, slots=True)
+class _NewEvent:
+    """The event a command appends, as a plain record: an `EventRow` instance would cost
+    the ORM's instrumentation for a row that `_append` writes with Core anyway."""
+
+    seq: int
+    ts: str
+    actor: str
+    type: str
+    entity_type: str | None
+    entity_id: str | None
+    payload: str
+    prev_hash: str
+    hash: str
+
+    def values(self) -> dict[str, Any]:
+        """The row's columns, for the events table's INSERT."""
+        return {
+            "seq": self.seq,
+            "ts": self.ts,
+            "actor": self.actor,
+            "type": self.type,
+            "entity_type": self.entity_type,
+            "entity_id": self.entity_id,
+            "payload": self.payload,
+            "prev_hash": self.prev_hash,
+            "hash": self.hash,
+        }
+
+    def written(self) -> WrittenEvent:
+        wire = wire_line(
+            self.seq,
+            self.ts,
+            self.actor,
+            self.type,
+            self.entity_type,
+            self.entity_id,
+            self.prev_hash,
+            self.hash,
+            self.payload,
+        )
+        return WrittenEvent(self.seq, self.type, self.ts, wire)
+
+
+def _event_row(head_seq: int, head_hash: str, ctx: CommandContext, event: Emitted) -> _NewEvent:
+    """The next event (written with the batch's others at its end)."""
+    seq = head_seq + 1
+    ts = ctx.now.isoformat().replace("+00:00", "Z")
+    payload = dumps(event.payload)
+    digest = _chain_hash(
+        head_hash, seq, ts, ctx.actor, event.type, event.entity_type, event.entity_id, payload
     )
-    row.hash = chain_hash(head_hash, row)
-    return row
+    kind, entity_id = event.entity_type, event.entity_id
+    return _NewEvent(seq, ts, ctx.actor, event.type, kind, entity_id, payload, head_hash, digest)
 
 
-def _append(session: Session, row: EventRow) -> None:
-    session.execute(
-        _INSERT_EVENT,
-        {
-            "seq": row.seq,
-            "ts": row.ts,
-            "actor": row.actor,
-            "type": row.type,
-            "entity_type": row.entity_type,
-            "entity_id": row.entity_id,
-            "payload": row.payload,
-            "prev_hash": row.prev_hash,
-            "hash": row.hash,
-        },
-    )
-    session.execute(_UPDATE_HEAD, {"seq": row.seq, "hash": row.hash})
-
-
-def _response_body(row: EventRow, payload: dict[str, Any]) -> str:
+def _response_body(row: _NewEvent, payload: dict[str, Any]) -> str:
     """`contract.CommandResult`: the event's seq, type, `changes` and `appended`."""
     body = f'{{"seq":{row.seq},"type":{json.dumps(row.type)},"changes":'
     body += dumps(payload.get("changes", {}))
@@ -362,16 +466,26 @@ def _lock_head(session: Session) -> tuple[int, str]:
     return int(head.seq), str(head.hash)
 
 
-def _stored_response(session: Session, idem: Idempotency) -> StoredResponse | None:
-    row = session.execute(_STORED, {"u": idem.username, "k": idem.key}).first()
-    if row is None:
-        return None
-    if row.fingerprint != idem.fingerprint:
-        raise Conflict(
-            "this Idempotency-Key was already used for a different request",
-            field="Idempotency-Key",
-        )
-    return StoredResponse(status_code=row.status_code, body=row.body, replayed=True)
+def _stored_responses(
+    session: Session, commands: Sequence[Command]
+) -> dict[tuple[str, str], tuple[str, StoredResponse]]:
+    """The stored responses of the batch's keys: (user, key) to fingerprint and response.
+
+    One query per user in the batch, `username = ? AND key IN (...)`, which both databases
+    answer from the primary key (SQLite scans the whole table for a row-value IN list)."""
+    keys: dict[str, set[str]] = {}
+    for c in commands:
+        if c.idempotency is not None:
+            keys.setdefault(c.idempotency.username, set()).add(c.idempotency.key)
+    found: dict[tuple[str, str], tuple[str, StoredResponse]] = {}
+    if not keys:
+        return found
+    db = session.connection()
+    for username, user_keys in keys.items():
+        for row in db.execute(_STORED, {"u": username, "keys": sorted(user_keys)}):
+            replay = StoredResponse(status_code=row.status_code, body=row.body, replayed=True)
+            found[(username, row.key)] = (row.fingerprint, replay)
+    return found
 
 
 def head_seq(session: Session) -> int:

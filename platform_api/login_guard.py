@@ -1,66 +1,67 @@
 """Sign-in throttling: per user name (a lockout an admin lifts) and per client address.
 
-Per user name, failures in a row are counted in the database (`login_failures`), for names
-that exist and names that do not alike, so a lockout reveals nothing about who exists.
-After `max_failures` the name is locked for `lockout_s`: every sign-in for it is a 429 with
+Both counts live in the database, so every platform instance behind a load balancer sees
+the same ones (two instances counting apart gave an attacker twice the tries: issue 12).
+
+Per user name, failures in a row are counted (`login_failures`), for names that exist and
+names that do not alike, so a lockout reveals nothing about who exists. After
+`max_failures` the name is locked for `lockout_s`: every sign-in for it is a 429 with
 `Retry-After`, even with the right password, until the time passes or an admin lifts it
 (`DELETE /v1/users/{username}/lockout`, `platform-api unlock NAME`). A successful sign-in
 clears the count.
 
-Per client address, failures are counted in memory over a sliding window: an address that
-failed `address_max_failures` times in `address_window_s` gets 429 until the oldest of them
-leaves the window. This instance's count only; several instances each keep their own.
+Per client address, each failure is a row (`login_address_failures`) over a sliding window:
+an address with `address_max_failures` failures in the last `address_window_s` gets 429
+until the oldest of them leaves the window (or `platform-api unlock --address A` forgets
+them: a room behind one NAT address must not wait five minutes for one typing error too
+many). Instances racing on one address may each let one more try through before seeing
+the others' rows; the bound is the count plus the instances, not a multiple of it.
 """
 
 from __future__ import annotations
 
 import math
-import threading
-import time
-from collections import deque
 from datetime import datetime, timedelta
 
+from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
-from platform_api.db.models import LoginFailureRow
+from platform_api.db.models import LoginAddressFailureRow, LoginFailureRow
 from platform_api.errors import TooManyAttempts
 from platform_api.settings import LoginPolicy
 
 
-class AddressThrottle:
-    """Failed sign-ins per client address over a sliding window (thread-safe)."""
+def check_address(session: Session, address: str, now: datetime, policy: LoginPolicy) -> None:
+    """TooManyAttempts if `address` failed too often within the window."""
+    since = now - timedelta(seconds=policy.address_window_s)
+    count, oldest = session.execute(
+        select(func.count(), func.min(LoginAddressFailureRow.failed_at)).where(
+            LoginAddressFailureRow.address == address, LoginAddressFailureRow.failed_at > since
+        )
+    ).one()
+    if count >= policy.address_max_failures and oldest is not None:
+        wait = (oldest - since).total_seconds()
+        raise TooManyAttempts(
+            "too many failed sign-ins from this address; wait and try again",
+            retry_after=max(1, math.ceil(wait)),
+        )
 
-    def __init__(self, policy: LoginPolicy) -> None:
-        self._policy = policy
-        self._failures: dict[str, deque[float]] = {}
-        self._lock = threading.Lock()
 
-    def check(self, address: str) -> None:
-        with self._lock:
-            times = self._prune(address, time.monotonic())
-            if times is not None and len(times) >= self._policy.address_max_failures:
-                wait = times[0] + self._policy.address_window_s - time.monotonic()
-                raise TooManyAttempts(
-                    "too many failed sign-ins from this address; wait and try again",
-                    retry_after=max(1, math.ceil(wait)),
-                )
+def record_address_failure(
+    session: Session, address: str, now: datetime, policy: LoginPolicy
+) -> None:
+    """Count one failure from `address`, and forget every address's failures past the window."""
+    since = now - timedelta(seconds=policy.address_window_s)
+    session.execute(delete(LoginAddressFailureRow).where(LoginAddressFailureRow.failed_at <= since))
+    session.add(LoginAddressFailureRow(address=address, failed_at=now))
 
-    def failed(self, address: str) -> None:
-        with self._lock:
-            now = time.monotonic()
-            self._prune(address, now)
-            self._failures.setdefault(address, deque()).append(now)
 
-    def _prune(self, address: str, now: float) -> deque[float] | None:
-        times = self._failures.get(address)
-        if times is None:
-            return None
-        while times and times[0] <= now - self._policy.address_window_s:
-            times.popleft()
-        if not times:
-            del self._failures[address]
-            return None
-        return times
+def clear_address(session: Session, address: str) -> bool:
+    """Forget an address's failed sign-ins; True if there were any."""
+    where = LoginAddressFailureRow.address == address
+    had = session.scalar(select(func.count()).where(where)) or 0
+    session.execute(delete(LoginAddressFailureRow).where(where))
+    return had > 0
 
 
 def check_not_locked(session: Session, username: str, now: datetime) -> None:

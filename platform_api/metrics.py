@@ -57,6 +57,9 @@ class MeasureRequests:
         self.app = app
         self.metrics = metrics
         self.access_log = access_log
+        # the labelled children by (method, route, status): `labels()` validates and locks
+        # on every call, a visible share of a command's event-loop time
+        self._children: dict[tuple[str, str, int], tuple[Counter, Histogram]] = {}
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -74,8 +77,15 @@ class MeasureRequests:
     def _record(self, scope: Scope, status: int, elapsed: float) -> None:
         method = scope["method"]
         path = getattr(scope.get("route"), "path", "unmatched")
-        self.metrics.requests.labels(method, path, str(status)).inc()
-        self.metrics.latency.labels(method, path).observe(elapsed)
+        children = self._children.get((method, path, status))
+        if children is None:
+            children = (
+                self.metrics.requests.labels(method, path, str(status)),
+                self.metrics.latency.labels(method, path),
+            )
+            self._children[(method, path, status)] = children
+        children[0].inc()
+        children[1].observe(elapsed)
         if self.access_log:
             client = scope.get("client")
             log_request(method, scope["path"], status, elapsed, client[0] if client else None)

@@ -36,7 +36,7 @@ from widgets.keys import shortcut
 from widgets.table_panel import TablePanel
 
 ABANDONED_KEPT = 50
-CALLER_COLUMN = 3
+LINE_COLUMN, STATE_COLUMN, WAIT_COLUMN, CALLER_COLUMN = 0, 1, 2, 3
 
 
 def alert_sound_url() -> QUrl:
@@ -55,7 +55,9 @@ class CallQueuePanel(TablePanel):
     def __init__(self, store: Store, parent: QWidget | None = None) -> None:
         super().__init__(CallQueueModel(store), "Search calls (number, line, state)…", 0, parent)
         self.model.setParent(self)
-        self.keep_whole(CALLER_COLUMN)  # a number to ring back, never cut
+        # Who answered, and a number to ring back: never cut. Line and wait as narrow as
+        # they can be, so both fit the queue's 450 px at 1280x720.
+        self.keep_whole(LINE_COLUMN, STATE_COLUMN, WAIT_COLUMN, CALLER_COLUMN)
         self._store = store
         self._seen: set[str] = set(store.calls)
         self.alerts_played = 0

@@ -3,9 +3,11 @@ and asks why before a unit is sent across the border.
 
 On a platform whose pack has several forces (`GET /v1/pack`), the incident and unit boards
 keep the rows of the signed-in user's force (a unit of the other force working one of our
-incidents stays: it is ours for now); View → "Show the neighbouring force" (Ctrl+Shift+F)
-shows both. An assignment that crosses the border is not sent until the operator says why
-(`CommandService.reason_needed`); the platform refuses one without a reason anyway.
+incidents stays: it is ours for now), and so does the map (incidents, units, heat and
+warnings: `console.force_scope` says what is ours for both); View → "Show the neighbouring
+force" (Ctrl+Shift+F) shows both. An assignment that crosses the border is not sent until
+the operator says why (`CommandService.reason_needed`); the platform refuses one without a
+reason anyway.
 """
 
 from __future__ import annotations
@@ -16,9 +18,11 @@ from PySide6.QtWidgets import QDockWidget, QInputDialog, QMenu, QWidget
 
 from console import commands
 from console.client import Command
+from console.force_scope import ours
 from console.models import ID_ROLE
 from console.session import Session
 from console.store import Store
+from maps.feed import MapFeed
 from platform_api.contract import ACTIVE_ASSIGNMENT_STATES
 from widgets.link_state import STALE_SUFFIX
 from widgets.table_panel import TablePanel
@@ -52,15 +56,7 @@ class ForceFilter(QSortFilterProxyModel):
         return self.ours(str(entity_id))
 
     def ours(self, entity_id: str) -> bool:
-        store = self._store
-        if self._kind == "incidents":
-            incident = store.incidents.get(entity_id)
-            return incident is None or incident.force in (None, self.own)
-        unit = store.units.get(entity_id)
-        if unit is None or unit.force in (None, self.own):
-            return True
-        working = store.incidents.get(unit.incident_id or "")
-        return working is not None and working.force == self.own
+        return ours(self._store, self._kind, entity_id, self.own)
 
 
 def _filter(panel: TablePanel, store: Store, kind: str, own: str) -> ForceFilter:
@@ -97,8 +93,9 @@ class BorderReasons(QObject):
 
 
 class ForcesView(QObject):
-    """The window's two-force behaviour: board filters, the View toggle, border reasons.
-    The boards' docks say whose rows they show ("Incidents — Hampshire Constabulary")."""
+    """The window's two-force behaviour: board and map filters, the View toggle, border
+    reasons. The boards' docks say whose rows they show ("Incidents — Hampshire
+    Constabulary")."""
 
     def __init__(
         self,
@@ -109,10 +106,13 @@ class ForcesView(QObject):
         view_menu: QMenu | None,
         names: dict[str, str] | None = None,  # force code -> name
         docks: dict[str, QDockWidget] | None = None,
+        map_feed: MapFeed | None = None,
     ) -> None:
         super().__init__(window)
         self.names = names or {}
         self.own = own
+        self._store = session.store
+        self.map_feed = map_feed
         self.docks = {kind: docks[kind] for kind in panels if docks and kind in docks}
         self._titles = {kind: dock.windowTitle() for kind, dock in self.docks.items()}
         self.filters = [_filter(panel, session.store, kind, own) for kind, panel in panels.items()]
@@ -125,11 +125,18 @@ class ForcesView(QObject):
             view_menu.addAction(self.action)
         window.addAction(self.action)
         self._name_docks(False)
+        if map_feed is not None:
+            map_feed.set_scope(self._on_map)
 
     def show_neighbour(self, show: bool) -> None:
         for force_filter in self.filters:
             force_filter.set_show_all(show)
+        if self.map_feed is not None:
+            self.map_feed.set_scope(None if show else self._on_map)
         self._name_docks(show)
+
+    def _on_map(self, kind: str, entity_id: str) -> bool:
+        return ours(self._store, kind, entity_id, self.own)
 
     def _name_docks(self, both: bool) -> None:
         own = self.names.get(self.own, self.own)

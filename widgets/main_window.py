@@ -31,8 +31,9 @@ from widgets.call_links import CallLinks
 from widgets.call_queue import CallQueuePanel
 from widgets.command_bar import CommandBar
 from widgets.dispatch_links import DispatchLinks
-from widgets.docks import add_dock, default_sizes
+from widgets.docks import add_dock, default_sizes, scrolled
 from widgets.event_log import EventLogView
+from widgets.forces_view import ForcesView
 from widgets.help_panel import HelpPanel
 from widgets.incident_board import IncidentBoard
 from widgets.incident_detail import IncidentDetail
@@ -127,7 +128,7 @@ class MainWindow(QMainWindow):
         self._add_dock("events", "Event log", self.events, bottom, "Ctrl+5")
         self._add_dock("form", "Incident form", self.form, left, "Ctrl+6")
         self._add_dock("outbox", "Outbox", self.outbox_panel, bottom, "Ctrl+7")
-        self._add_dock("room", "Room", self.room, bottom, "Ctrl+9")
+        self._add_dock("room", "Room", scrolled(self.room), bottom, "Ctrl+9")
         self.tabifyDockWidget(self.docks["detail"], self.docks["form"])
         self.tabifyDockWidget(self.docks["events"], self.docks["outbox"])
         self.tabifyDockWidget(self.docks["events"], self.docks["room"])
@@ -176,6 +177,8 @@ class MainWindow(QMainWindow):
         if session.mode != LIVE:
             self._show_mode(session.mode)
         self.link_state: LinkState | None = None
+        # a room of two forces: its boards' filters and border reasons (set by the bootstrap)
+        self.forces_view: ForcesView | None = None
         if session.mode != REPLAY:
             self.link_state = LinkState(self, session.sync, self.docks, self.command_toolbar)
         self.link_banner = None if self.link_state is None else self.link_state.banner
@@ -299,7 +302,12 @@ class MainWindow(QMainWindow):
                 QTimer.singleShot(0, self.default_sizes)
 
     def default_sizes(self) -> None:
-        default_sizes(self, self.docks, with_map=self.map is not None)
+        default_sizes(
+            self,
+            self.docks,
+            with_map=self.map is not None,
+            room_raised="room" in self.role_layout.raised,
+        )
 
     def reset_layout(self) -> None:
         self.restoreState(self._default_state, LAYOUT_VERSION)

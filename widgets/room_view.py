@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 )
 
 from console import grades, warnings
+from console.attendance import awaiting_left_s
 from console.commands import force_name
 from console.force_load import ForceLoad, force_loads
 from console.room_figures import Figures, RoomFigures
@@ -33,6 +34,11 @@ from console.store import Store
 from platform_api.contract import ACTIVE_ASSIGNMENT_STATES, Grade, UnitStatus
 
 NEAR_TARGET_S = 300
+SIMULATED_TIP = (
+    "999 answer times are the people's. In a demo, simulated colleagues answer too, but only "
+    "after leaving each 999 to people for a while (20 s by default): their answer times "
+    "measure that wait, not the room, so they are counted apart."
+)
 HEADERS = ("Borough", "Immediate", "Priority", "Scheduled", "No unit yet", "Units free")
 
 
@@ -44,6 +50,7 @@ class RoomView(QWidget):
         self.figures = QLabel(self)
         self.figures.setWordWrap(True)
         self.figures.setObjectName("room-figures")
+        self.figures.setToolTip(SIMULATED_TIP)
         # Never squeezed below its text: the figures matter more than the borough rows.
         self.figures.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Minimum)
         # each force's load, in a room two forces share (hidden with one force)
@@ -136,15 +143,12 @@ class RoomView(QWidget):
 
     def _refresh_late(self) -> None:
         now = self._store.now()
+        incidents = self._store.incidents.values()
+        awaiting = ((awaiting_left_s(self._store, i, now), i) for i in incidents)
         late = sorted(
-            (
-                ((i.target_at - now).total_seconds(), i)
-                for i in self._store.incidents.values()
-                if i.target_at is not None
-            ),
+            ((left, i) for left, i in awaiting if left is not None and left < NEAR_TARGET_S),
             key=lambda pair: pair[0],
         )
-        late = [(left, i) for left, i in late if left < NEAR_TARGET_S]
         self.late.clear()
         for left, incident in late:
             when = f"{-left / 60:.0f} min past" if left < 0 else f"{left / 60:.0f} min left"
@@ -153,7 +157,8 @@ class RoomView(QWidget):
                 f"({incident.location.borough or 'outside'}): {when}"
             )
         self.late_title.setText(
-            f"<b>Past or within {NEAR_TARGET_S // 60} min of the response target: {len(late)}</b>"
+            f"<b>No unit yet, past or within {NEAR_TARGET_S // 60} min of the response target: "
+            f"{len(late)}</b>"
         )
 
 
@@ -179,9 +184,13 @@ def figures_text(f: Figures) -> str:
     grades_line = " · ".join(
         f"{grades.LETTER[g]} {n}" for g, n in f.open_by_grade.items() if g in grades.LETTER
     )
+    simulated = ""  # (the label's tooltip says why: SIMULATED_TIP)
+    if f.simulated_answered:
+        simulated = f" ({f.simulated_answered} by simulated colleagues, not counted)"
     return (
         f"<b>999 answered since {since}:</b> {f.answered}, "
-        f"<span style='{red if low else ''}'>{within} within 10 s</span>, p90 {p90} · "
+        f"<span style='{red if low else ''}'>{within} within 10 s</span>, p90 {p90}"
+        f"{simulated} · "
         f"<b>longest wait now</b> {f.longest_wait_s:.0f} s · "
         f"<b>abandoned</b> {pct(f.abandoned_rate)}<br>"
         f"<b>Open incidents</b> {grades_line} against <b>{f.free_units} free units</b> · "

@@ -124,10 +124,37 @@ class TablePanel(QWidget):
         return False
 
     def keep_whole(self, *columns: int) -> None:
-        """These columns always fit their contents ("LDN-202611…" and "I - …" said nothing)."""
+        """These columns always fit their contents ("LDN-202611…" and "I - …" said nothing).
+
+        Qt sizes a ResizeToContents section when the view lays out, not when rows arrive
+        or change: a caller's number longer than the first one's was cut ("020 7946 …")
+        until something else relaid the view. The header is refitted, once per burst of
+        changes, whenever the rows do."""
         header = self.view.horizontalHeader()
         for column in columns:
             header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
+        if not hasattr(self, "_refit"):
+            self._whole: set[int] = set()
+            self._refit = QTimer(self)
+            self._refit.setSingleShot(True)
+            self._refit.setInterval(0)
+            # sections in their own modes: Interactive ones keep the operator's widths
+            self._refit.timeout.connect(header.resizeSections)
+            proxy = self.proxy
+            for signal in (
+                proxy.rowsInserted,
+                proxy.rowsRemoved,  # a long text gone: narrower again
+                proxy.layoutChanged,
+                proxy.modelReset,
+            ):
+                signal.connect(self._refit.start)
+            self.proxy.dataChanged.connect(self._on_proxy_data_changed)
+        self._whole.update(columns)
+
+    def _on_proxy_data_changed(self, first: QModelIndex, last: QModelIndex) -> None:
+        # not for every unit's last fix or wait tick: only a kept column's text
+        if any(first.column() <= c <= last.column() for c in self._whole):
+            self._refit.start()
 
     def fit_columns(self) -> None:
         self.view.resizeColumnsToContents()

@@ -26,7 +26,7 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any, TypeVar
 
-from console.allocation.plans import ResponsePlans, load_plans, shipped_plans
+from console.allocation.plans import ResponsePlans, load_plans, pack_plans_text, shipped_plans
 from platform_api.contract import Grade, UnitType
 
 DEFAULT_RESOURCE = "allocation.toml"
@@ -171,14 +171,20 @@ def config_from_mapping(
     return replace(base, **changes)
 
 
-def load_config(path: Path | None = None, plans: Path | None = None) -> AllocationConfig:
+def load_config(
+    path: Path | None = None, plans: Path | None = None, pack: str | None = None
+) -> AllocationConfig:
     """Read a site's TOML file, or the shipped `resources/allocation.toml` when None, and
-    its response plans (`plans`, laid over the shipped ones)."""
+    the response plans: the shipped ones, the force `pack`'s own over them (if it has
+    any), and the site's `plans` file over both."""
     if path is None:
         text = (resources.files("resources") / DEFAULT_RESOURCE).read_text("utf-8")
     else:
         text = path.read_text("utf-8")
-    base = AllocationConfig() if plans is None else AllocationConfig(plans=load_plans(plans))
+    if plans is None and (pack is None or pack_plans_text(pack) is None):
+        base = AllocationConfig()
+    else:
+        base = AllocationConfig(plans=load_plans(plans, pack))
     return config_from_mapping(tomllib.loads(text), base)
 
 

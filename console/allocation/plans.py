@@ -3,8 +3,11 @@
 Site data (`resources/response_plans.toml`, commented there), validated on load: any
 mistake is refused with the file and the key at fault, e.g.
 `response_plans.toml: plans."Firearms".immediate[0].type: unknown unit type "arv"`, so a
-typo can never quietly send the wrong units. A site's file replaces the plan of each
-classification it names (and `default`'s grades, and `specialists`), and keeps the rest.
+typo can never quietly send the wrong units. A force pack may ship plans of its own
+(`resources/packs/<pack>/response_plans.toml`: San Francisco's fire engines, ladder trucks,
+ambulances and officers), laid over the shipped ones; a site's file is laid over both. Each
+layer replaces the plan of each classification it names (and `default`'s grades, and
+`specialists`), and keeps the rest.
 
 A slot asks for a unit type, "general" (any type not in `specialists`) or a capability,
 with a count. Classification names match case-insensitively, ignoring surrounding spaces.
@@ -119,24 +122,49 @@ def shipped_plans() -> ResponsePlans:
     return plans_from_mapping(tomllib.loads(_shipped_text()), f"resources/{DEFAULT_RESOURCE}")
 
 
-def load_plans(path: Path | None = None) -> ResponsePlans:
-    """The shipped plans, with a site's file laid over them when `path` is given."""
-    data = tomllib.loads(_shipped_text())
-    if path is None:
-        return plans_from_mapping(data, f"resources/{DEFAULT_RESOURCE}")
-    try:
-        site = tomllib.loads(path.read_text("utf-8"))
-    except (OSError, tomllib.TOMLDecodeError) as exc:
-        raise PlanError(f"{path}: {exc}") from exc
+def pack_plans_text(pack: str) -> tuple[str, str] | None:
+    """A force pack's own plans (`resources/packs/<pack>/response_plans.toml`) and where
+    they are, or None: San Francisco's fire and medical units need plans of their own."""
+    if not pack.replace("-", "").replace("_", "").isalnum():
+        return None  # a pack given as a path, or nonsense: no shipped plans of its own
+    shipped = resources.files("resources") / "packs" / pack / DEFAULT_RESOURCE
+    if not shipped.is_file():
+        return None
+    return shipped.read_text("utf-8"), f"resources/packs/{pack}/{DEFAULT_RESOURCE}"
+
+
+def load_plans(path: Path | None = None, pack: str | None = None) -> ResponsePlans:
+    """The shipped plans, with the force pack's own laid over them (when `pack` has any),
+    then a site's file (`path`)."""
+    data: dict[str, Any] = tomllib.loads(_shipped_text())
+    source = f"resources/{DEFAULT_RESOURCE}"
+    layers: list[tuple[str, str]] = []
+    own = pack_plans_text(pack) if pack is not None else None
+    if own is not None:
+        layers.append(own)
+    if path is not None:
+        try:
+            layers.append((path.read_text("utf-8"), str(path)))
+        except OSError as exc:
+            raise PlanError(f"{path}: {exc}") from exc
+    for text, source in layers:
+        try:
+            data = _laid_over(data, tomllib.loads(text), source)
+        except tomllib.TOMLDecodeError as exc:
+            raise PlanError(f"{source}: {exc}") from exc
+    return plans_from_mapping(data, source)
+
+
+def _laid_over(data: Mapping[str, Any], site: Mapping[str, Any], source: str) -> dict[str, Any]:
     merged: dict[str, Any] = {
         "specialists": site.get("specialists", data.get("specialists", [])),
-        "default": {**data.get("default", {}), **_mapping(str(path), "default", site, {})},
-        "plans": {**data.get("plans", {}), **_mapping(str(path), "plans", site, {})},
+        "default": {**data.get("default", {}), **_mapping(source, "default", site, {})},
+        "plans": {**data.get("plans", {}), **_mapping(source, "plans", site, {})},
     }
     extra = sorted(set(site) - set(merged))
     if extra:
-        raise PlanError(f"{path}: unknown setting(s) {', '.join(extra)}")
-    return plans_from_mapping(merged, str(path))
+        raise PlanError(f"{source}: unknown setting(s) {', '.join(extra)}")
+    return merged
 
 
 def _mapping(source: str, key: str, data: Mapping[str, Any], default: Any) -> Any:

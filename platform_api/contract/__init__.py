@@ -19,17 +19,19 @@ from typing import Annotated, Any, Literal, Self
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
 from platform_api.contract.geodesy import haversine_m
-from platform_api.wire_types import (
+from platform_api.contract.wire_types import (
     AccuracyMetres,
     Address,
     Callsign,
     Capability,
+    CollarNumber,
     Heading,
     Latitude,
     Longitude,
     LongText,
     PhoneNumber,
     RecentTime,
+    Skill,
     SpeedKmh,
     Text,
     ZonedTime,
@@ -67,6 +69,10 @@ class Grade(StrEnum):
     SCHEDULED = "scheduled"
     RESOLVED_WITHOUT_DEPLOYMENT = "resolved_without_deployment"
 
+
+# The demo platform's simulated colleagues (platform_api.simulator answers, raises and
+# dispatches as them): the Room's answer figures count people, so leave them out.
+SIMULATED_COLLEAGUES = frozenset({"sim-calltaker", "sim-dispatcher"})
 
 # Minutes from creation to the attendance target (urban Immediate: 15 min).
 GRADE_TARGET_MINUTES: dict[Grade, int | None] = {
@@ -261,19 +267,22 @@ class PositionPublic(Point):
     speed_kmh: float | None = None
 
 
-Skill = Annotated[
-    str,
-    StringConstraints(strip_whitespace=True, to_lower=True, min_length=1, max_length=40),
-]
-
-
 class CrewMember(_Strict):
     """One officer on a unit: collar number and the skills the unit gains ("taser",
     "first aid", "advanced driver"), which recommendations count as capabilities."""
 
-    collar: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=16)]
+    collar: CollarNumber
     name: Text | None = None
     skills: Annotated[list[Skill], Field(max_length=20)] = []
+
+
+class CrewMemberPublic(BaseModel):
+    """A crew member as served: what was accepted when the crew booked on (not checked
+    again, so a row kept from before a rule was added still reads)."""
+
+    collar: str
+    name: str | None = None
+    skills: list[str] = []
 
 
 class UnitPublic(BaseModel):
@@ -289,7 +298,7 @@ class UnitPublic(BaseModel):
     position: PositionPublic | None
     incident_id: str | None
     # Defaults keep recordings from before crews readable.
-    crew: list[CrewMember] = []
+    crew: list[CrewMemberPublic] = []
     shift: Shift | None = None
     status_until: datetime | None = None  # when a refreshment break ends
     force: str | None = None  # whose unit (a code of the platform's pack)

@@ -260,6 +260,20 @@ class LoginFailureRow(Base):
     locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
 
+class LoginAddressFailureRow(Base):
+    """One failed sign-in from a client address (pruned once out of the throttle's window).
+
+    In the database for the reason `LoginFailureRow` is: two instances behind a load
+    balancer must count one address's failures together, or an attacker gets twice the tries.
+    """
+
+    __tablename__ = "login_address_failures"
+    __table_args__ = (Index("ix_login_address_failures_address_at", "address", "failed_at"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    address: Mapped[str] = mapped_column(String(64))
+    failed_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+
+
 class CallerReadRow(Base):
     """Who read callers' details, when, and through what (append-only)."""
 

@@ -15,7 +15,6 @@ from platform_api.db.models import UserRow
 from platform_api.errors import Conflict, NotFound, Unauthenticated
 from platform_api.eventlog import utc_now
 from platform_api.forces import known_force
-from platform_api.login_guard import AddressThrottle
 from platform_api.routes.deps import ERRORS, settings_of
 
 router = APIRouter(prefix="/v1", tags=["auth"])
@@ -32,15 +31,16 @@ def login(request: Request, body: LoginRequest) -> TokenPublic:
     Failed sign-ins are throttled per user name (a lockout an admin can lift) and per client
     address: 429 with `Retry-After`."""
     settings = settings_of(request)
-    throttle: AddressThrottle = request.app.state.address_throttle
-    address = request.client.host if request.client else "unknown"
-    throttle.check(address)
+    policy = settings.login_policy
+    # the address column's width; IPv6 with a zone is the longest real one (under 64)
+    address = (request.client.host if request.client else "unknown")[:64]
+    # Both counts are in the database, so instances behind one load balancer share them.
     with write_session(request.app.state.engine) as session, session.begin():
-        token = auth.login(
-            session, body.username, body.password, settings.token_ttl_s, settings.login_policy
-        )
-    if token is None:  # the failure is committed; now refuse
-        throttle.failed(address)
+        login_guard.check_address(session, address, utc_now(), policy)
+        token = auth.login(session, body.username, body.password, settings.token_ttl_s, policy)
+        if token is None:
+            login_guard.record_address_failure(session, address, utc_now(), policy)
+    if token is None:  # the failures are committed; now refuse
         raise Unauthenticated("wrong user name or password", field="password")
     return token
 

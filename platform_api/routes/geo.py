@@ -15,11 +15,11 @@ from starlette.concurrency import run_in_threadpool
 
 from platform_api.auth import Authorised
 from platform_api.contract import ErrorBody, GeoResults, ReversePublic
+from platform_api.contract.wire_types import LINE_PATTERN, line_problem
 from platform_api.errors import Invalid
 from platform_api.geocoding import Geocoder
 from platform_api.routes.deps import ERRORS
 from platform_api.routes.pack import pack_of
-from platform_api.wire_types import LINE_PATTERN, line_problem
 
 router = APIRouter(prefix="/v1/geo", tags=["geolocation"])
 

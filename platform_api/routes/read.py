@@ -22,6 +22,7 @@ from platform_api.contract import (
     StatePublic,
     UnitPublic,
 )
+from platform_api.contract.wire_types import LINE_PATTERN
 from platform_api.db.engine import snapshot_session
 from platform_api.db.models import AssignmentRow, CallRow, IncidentRow, UnitRow
 from platform_api.errors import Invalid
@@ -129,8 +130,12 @@ def get_history(
     lon: Annotated[float | None, Query(ge=-180, le=180, allow_inf_nan=False)] = None,
     radius_m: Annotated[float, Query(ge=10, le=2000, allow_inf_nan=False)] = 250,
     days: Annotated[int, Query(ge=1, le=731)] = 365,
-    caller_number: Annotated[str | None, Query(min_length=1, max_length=32)] = None,
-    exclude_call_id: Annotated[str | None, Query(max_length=64)] = None,
+    caller_number: Annotated[
+        str | None, Query(min_length=1, max_length=32, pattern=LINE_PATTERN)
+    ] = None,
+    exclude_call_id: Annotated[
+        str | None, Query(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_:-]+$")
+    ] = None,
 ) -> HistoryPublic:
     """What the call-taker sees on answering: incidents within `radius_m` of the place in
     the last `days` (default a year), and earlier calls from the number, with their results;

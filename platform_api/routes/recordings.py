@@ -17,10 +17,10 @@ from fastapi.responses import StreamingResponse
 from platform_api import read_log
 from platform_api.auth import Authorised
 from platform_api.contract import RecordingHeader
+from platform_api.contract.wire_types import ZonedTime
 from platform_api.db.engine import snapshot_session
 from platform_api.export import Window, build_header, recording_chunks, resolve_window
 from platform_api.routes.deps import ERRORS
-from platform_api.wire_types import ZonedTime
 
 router = APIRouter(prefix="/v1", tags=["recordings"])
 

@@ -1,11 +1,17 @@
-"""Incident commands: create, grade, log, relocate, close."""
+"""Incident commands: create, grade, log, relocate, close.
+
+The incident row and its log lines are read and written with Core statements
+(`services.snapshots`): log entries and re-grades are the commonest commands, and the ORM's
+load and flush were most of their cost.
+"""
 
 from __future__ import annotations
 
 import uuid
+from collections.abc import Mapping
 from datetime import timedelta
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, insert, select, update
 
 from platform_api.contract import (
     ACTIVE_ASSIGNMENT_STATES,
@@ -24,24 +30,41 @@ from platform_api.errors import Conflict, Invalid
 from platform_api.eventlog import CommandContext
 from platform_api.forces import force_at, prefix_of
 from platform_api.grid import cell_of
+from platform_api.services.snapshots import find, load, save
 from platform_api.services.views import (
     assignment_public,
     check_version,
-    get_or_404,
     incident_fields,
     unit_public,
+)
+
+_COUNTERS = CounterRow.metadata.tables[CounterRow.__tablename__]
+_COUNTER_VALUE = select(_COUNTERS.c.value).where(_COUNTERS.c.name == bindparam("n"))
+_COUNTER_INSERT = insert(_COUNTERS)
+_COUNTER_BUMP = (
+    update(_COUNTERS).where(_COUNTERS.c.name == bindparam("n")).values(value=bindparam("v"))
+)
+_LOG_INSERT = insert(IncidentLogRow.metadata.tables[IncidentLogRow.__tablename__])
+_INCIDENT_INSERT = insert(IncidentRow.metadata.tables[IncidentRow.__tablename__])
+_ASSIGNMENTS = AssignmentRow.metadata.tables[AssignmentRow.__tablename__]
+_ACTIVE_ON = select(*_ASSIGNMENTS.c).where(
+    _ASSIGNMENTS.c.incident_id == bindparam("i"),
+    _ASSIGNMENTS.c.state.in_([s.value for s in ACTIVE_ASSIGNMENT_STATES]),
 )
 
 
 def next_reference(ctx: CommandContext, prefix: str) -> str:
     day = ctx.now.strftime("%Y%m%d")
     name = f"incident-{day}"
-    counter = ctx.session.get(CounterRow, name)
-    if counter is None:
-        counter = CounterRow(name=name, value=0)
-        ctx.session.add(counter)
-    counter.value += 1
-    return f"{prefix}-{day}-{counter.value:04d}"
+    db = ctx.session.connection()
+    value = db.execute(_COUNTER_VALUE, {"n": name}).scalar()
+    if value is None:
+        value = 1
+        db.execute(_COUNTER_INSERT, {"name": name, "value": value})
+    else:
+        value += 1
+        db.execute(_COUNTER_BUMP, {"n": name, "v": value})
+    return f"{prefix}-{day}-{value:04d}"
 
 
 def _target(ctx: CommandContext, grade: Grade) -> timedelta | None:
@@ -51,7 +74,8 @@ def _target(ctx: CommandContext, grade: Grade) -> timedelta | None:
 
 def add_entry(ctx: CommandContext, row: IncidentRow, text: str) -> LogEntryPublic:
     """Append a line to the incident's narrative log; the event carries only this line."""
-    ctx.session.add(IncidentLogRow(incident_id=row.id, at=ctx.now, author=ctx.actor, text=text))
+    values = {"incident_id": row.id, "at": ctx.now, "author": ctx.actor, "text": text}
+    ctx.session.connection().execute(_LOG_INSERT, values)
     return LogEntryPublic(at=ctx.now, author=ctx.actor, text=text)
 
 
@@ -64,7 +88,7 @@ def new_incident(
     prefix (or `prefix`, when the platform sets one for all: a training sandbox)."""
     target = _target(ctx, body.grade)
     force = force_at(ctx.pack, body.location.lat, body.location.lon)
-    row = IncidentRow(
+    values = dict(
         id=uuid.uuid4().hex,
         version=1,
         force=force,
@@ -84,8 +108,8 @@ def new_incident(
         closed_at=None,
         cell=cell_of(body.location.lat, body.location.lon),
     )
-    ctx.session.add(row)
-    ctx.session.flush()  # the log entry's foreign key needs the row
+    ctx.session.connection().execute(_INCIDENT_INSERT, values)
+    row = IncidentRow(**values)  # a snapshot (never in the session), as `load` gives
     entries = [add_entry(ctx, row, body.narrative)] if body.narrative else []
     return row, entries
 
@@ -103,7 +127,7 @@ def create(ctx: CommandContext, body: IncidentCreate, prefix: str | None) -> Non
 
 
 def _open_incident(ctx: CommandContext, incident_id: str, if_match: int | None) -> IncidentRow:
-    row = get_or_404(ctx.session, IncidentRow, incident_id)
+    row = load(ctx.session, IncidentRow, incident_id)
     if row.status != IncidentStatus.OPEN.value:
         raise Conflict(
             f"incident {row.reference} is closed", field="status", current_version=row.version
@@ -118,9 +142,11 @@ def _emit_incident(
     type_: str,
     row: IncidentRow,
     entries: list[LogEntryPublic] | None = None,
+    changed: Mapping[str, object] | None = None,
     **details: object,
 ) -> None:
-    row.version += 1
+    """Write `changed` and the next version to the incident's row, and emit the event."""
+    save(ctx.session, row, version=row.version + 1, **(changed or {}))
     appended = {"incidents": {row.id: IncidentAppended(log=entries)}} if entries else None
     ctx.emit(
         type_,
@@ -153,13 +179,15 @@ def grade(
         raise Invalid(
             f"a downgrade from {previous} needs a reason (it goes in the log)", field="reason"
         )
-    row.grade = new.value
     target = _target(ctx, new)
-    row.target_at = None if target is None else row.created_at + target
+    changed = {
+        "grade": new.value,
+        "target_at": None if target is None else row.created_at + target,
+    }
     # Every re-grade is in the narrative log, with who (the entry's author) and why.
     why = f": {reason}" if reason else ""
     entries = [add_entry(ctx, row, f"Re-graded {previous} → {new.value}{why}")]
-    _emit_incident(ctx, "incident.graded", row, entries, previous=previous, reason=reason)
+    _emit_incident(ctx, "incident.graded", row, entries, changed, previous=previous, reason=reason)
 
 
 def add_log(ctx: CommandContext, incident_id: str, if_match: int | None, text: str) -> None:
@@ -172,11 +200,15 @@ def relocate(
     ctx: CommandContext, incident_id: str, if_match: int, location: IncidentLocation
 ) -> None:
     row = _open_incident(ctx, incident_id, if_match)
-    row.lat, row.lon, row.address = location.lat, location.lon, location.address
-    row.borough = ctx.pack.district_name_at(location.lat, location.lon)
-    row.force = force_at(ctx.pack, location.lat, location.lon)
-    row.cell = cell_of(location.lat, location.lon)
-    _emit_incident(ctx, "incident.location_updated", row)
+    changed: dict[str, object] = {
+        "lat": location.lat,
+        "lon": location.lon,
+        "address": location.address,
+        "borough": ctx.pack.district_name_at(location.lat, location.lon),
+        "force": force_at(ctx.pack, location.lat, location.lon),
+        "cell": cell_of(location.lat, location.lon),
+    }
+    _emit_incident(ctx, "incident.location_updated", row, changed=changed)
 
 
 def close(
@@ -184,29 +216,37 @@ def close(
 ) -> None:
     """Close the incident; units still on it are cleared and become available."""
     row = _open_incident(ctx, incident_id, if_match)
-    active = ctx.session.scalars(
-        select(AssignmentRow).where(
-            AssignmentRow.incident_id == row.id,
-            AssignmentRow.state.in_([s.value for s in ACTIVE_ASSIGNMENT_STATES]),
-        )
-    ).all()
+    db = ctx.session.connection()
+    active = [AssignmentRow(**a._mapping) for a in db.execute(_ACTIVE_ON, {"i": row.id})]
     units = []
     for a in active:
-        a.state = AssignmentState.CLEARED.value
-        a.cleared_at = ctx.now
-        a.cleared_reason = "incident closed"
-        a.version += 1
-        unit = ctx.session.get(UnitRow, a.unit_id)
+        save(
+            ctx.session,
+            a,
+            state=AssignmentState.CLEARED.value,
+            cleared_at=ctx.now,
+            cleared_reason="incident closed",
+            version=a.version + 1,
+        )
+        unit = find(ctx.session, UnitRow, a.unit_id)
         if unit is not None and unit.incident_id == row.id:
-            unit.incident_id = None
-            unit.status = UnitStatus.AVAILABLE.value
-            unit.status_since = ctx.now
-            unit.version += 1
+            save(
+                ctx.session,
+                unit,
+                incident_id=None,
+                status=UnitStatus.AVAILABLE.value,
+                status_since=ctx.now,
+                version=unit.version + 1,
+            )
             units.append(unit)
-    row.status = IncidentStatus.CLOSED.value
-    row.closing_classification = closing_classification
-    row.closed_at = ctx.now
-    row.version += 1
+    save(
+        ctx.session,
+        row,
+        status=IncidentStatus.CLOSED.value,
+        closing_classification=closing_classification,
+        closed_at=ctx.now,
+        version=row.version + 1,
+    )
     ctx.emit(
         "incident.closed",
         "incident",

@@ -9,7 +9,7 @@ the live state but stays in the log and the table.
 from __future__ import annotations
 
 import uuid
-from datetime import date
+from datetime import date, timedelta
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -25,10 +25,13 @@ from platform_api.contract import (
 )
 from platform_api.contract.geodesy import haversine_m
 from platform_api.db.models import MarkerRow
-from platform_api.errors import Conflict, NotFound, StaleVersion
+from platform_api.errors import Conflict, Invalid, NotFound, StaleVersion
 from platform_api.eventlog import CommandContext
 from platform_api.forces import force_at
 
+# A review date's window around today (docs/platform.md, "Bounds").
+REVIEW_MAX_BEHIND = timedelta(days=366)
+REVIEW_MAX_AHEAD = timedelta(days=5 * 366)
 MAX_RADIUS_M = 2000.0  # contract.MarkerRadius: the search box below relies on it
 _DEG_LAT = MAX_RADIUS_M / 111_320.0
 _DEG_LON = MAX_RADIUS_M / (111_320.0 * 0.5)  # cos(60°): good up to 60° N (Shetland aside)
@@ -70,8 +73,21 @@ def _get(session: Session, marker_id: str, if_match: int) -> MarkerRow:
     return row
 
 
+def _check_review_date(ctx: CommandContext, review_date: date) -> None:
+    """A review date from a year back (a marker carried over, already due) to five years
+    ahead: year 0001 or 9999 is a typo or a marker nobody would ever review."""
+    today = ctx.now.date()
+    if not today - REVIEW_MAX_BEHIND <= review_date <= today + REVIEW_MAX_AHEAD:
+        raise Invalid(
+            f"review_date must lie between {today - REVIEW_MAX_BEHIND} and "
+            f"{today + REVIEW_MAX_AHEAD} (a year back to five years ahead)",
+            field="review_date",
+        )
+
+
 def create(ctx: CommandContext, body: MarkerCreate, place: Point, address: str | None) -> None:
     """`place` is the body's location or where the geocoder put its address."""
+    _check_review_date(ctx, body.review_date)
     row = MarkerRow(
         id=uuid.uuid4().hex,
         version=1,
@@ -105,6 +121,7 @@ def revise(ctx: CommandContext, marker_id: str, if_match: int, body: MarkerRevis
     if body.source is not None:
         row.source = body.source
     if body.review_date is not None:
+        _check_review_date(ctx, body.review_date)
         row.review_date = body.review_date
     if body.radius_m is not None:
         row.radius_m = body.radius_m

@@ -15,7 +15,7 @@ from typing import Any
 from platform_api.contract import StatePublic, TrainingSeed
 from platform_api.db.models import AssignmentRow, CallRow, IncidentLogRow, IncidentRow, UnitRow
 from platform_api.errors import Conflict
-from platform_api.eventlog import CommandContext, head_seq
+from platform_api.eventlog import CommandContext
 from platform_api.forces import force_at
 from platform_api.grid import cell_of
 from platform_api.services.views import (
@@ -42,7 +42,7 @@ def shifted(state: StatePublic, delta: timedelta) -> StatePublic:
 
 
 def seed(ctx: CommandContext, body: TrainingSeed) -> None:
-    if head_seq(ctx.session) != 0:
+    if ctx.head_seq != 0:
         raise Conflict("the sandbox is already seeded", field="state")
     state = shifted(body.state, ctx.now - body.at)
     live_calls = {c.id for c in state.calls}

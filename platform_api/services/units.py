@@ -2,6 +2,10 @@
 
 Positions do not bump a unit's `version`: a car reporting its place every second must not
 make a dispatcher's status change or assignment fail as stale.
+
+Units, incidents and the assignments a command changes are read and written with Core
+statements (`services.snapshots`): assigning and progressing units are on the hot path.
+An assignment found by a query (`active_assignment`) stays an ORM row, flushed by the log.
 """
 
 from __future__ import annotations
@@ -12,7 +16,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import insert, select, update
 from sqlalchemy.orm import Session
 
 from platform_api.contract import (
@@ -35,14 +39,16 @@ from platform_api.eventlog import CommandContext
 from platform_api.forces import force_at, known_force
 from platform_api.services import markers
 from platform_api.services.incidents import REASON_NEEDED_FROM, add_entry
+from platform_api.services.snapshots import find, load, save
 from platform_api.services.views import (
     active_assignment,
     assignment_public,
     check_version,
-    get_or_404,
     incident_fields,
     unit_public,
 )
+
+_ASSIGNMENT_INSERT = insert(AssignmentRow.metadata.tables[AssignmentRow.__tablename__])
 
 # Unit status that follows each assignment state.
 _UNIT_STATUS_FOR = {
@@ -110,13 +116,18 @@ def _force_name(ctx: CommandContext, code: str | None) -> str:
 
 
 def _set_status(
-    ctx: CommandContext, unit: UnitRow, status: UnitStatus, until: datetime | None = None
+    ctx: CommandContext,
+    unit: UnitRow,
+    status: UnitStatus,
+    until: datetime | None = None,
+    **also: Any,
 ) -> None:
+    """Write the unit's new status (and `also`) with its next version; `unit` is a snapshot."""
+    changes: dict[str, Any] = {"status_until": until, "version": unit.version + 1, **also}
     if unit.status != status.value:
-        unit.status = status.value
-        unit.status_since = ctx.now
-    unit.status_until = until
-    unit.version += 1
+        changes["status"] = status.value
+        changes["status_since"] = ctx.now
+    save(ctx.session, unit, **changes)
 
 
 def change_status(
@@ -126,7 +137,7 @@ def change_status(
     status: UnitStatus,
     until: datetime | None = None,
 ) -> None:
-    unit = get_or_404(ctx.session, UnitRow, unit_id)
+    unit = load(ctx.session, UnitRow, unit_id)
     check_version(unit, if_match)
     if status not in DIRECT_UNIT_STATUSES:
         raise Invalid(
@@ -146,8 +157,13 @@ def change_status(
             field="status",
             current_version=unit.version,
         )
-    if until is not None and until <= ctx.now:
-        raise Invalid("until must be in the future", field="until")
+    # a refreshment break's end: a break, not a date in another year (docs/platform.md)
+    if until is not None and not ctx.now < until <= ctx.now + timedelta(hours=24):
+        raise Invalid(
+            "until must be in the future, and at most 24 hours ahead (a break, not a date "
+            "in another year)",
+            field="until",
+        )
     previous = unit.status
     _set_status(ctx, unit, status, until)
     ctx.emit(
@@ -161,7 +177,7 @@ def change_status(
 
 def book_on(ctx: CommandContext, unit_id: str, if_match: int, body: BookOn) -> None:
     """A crew takes the unit: it becomes available with their skills."""
-    unit = get_or_404(ctx.session, UnitRow, unit_id)
+    unit = load(ctx.session, UnitRow, unit_id)
     check_version(unit, if_match)
     if active_assignment(ctx.session, unit.id) is not None:
         raise Conflict(
@@ -172,14 +188,14 @@ def book_on(ctx: CommandContext, unit_id: str, if_match: int, body: BookOn) -> N
     collars = [m.collar for m in body.crew]
     if len(set(collars)) != len(collars):
         raise Invalid("a collar number appears twice in the crew", field="crew")
-    unit.crew = [m.model_dump(exclude_none=True) for m in body.crew]
-    unit.shift = body.shift.value if body.shift else None
-    _set_status(ctx, unit, UnitStatus.AVAILABLE)
+    crew = [m.model_dump(exclude_none=True) for m in body.crew]
+    shift = body.shift.value if body.shift else None
+    _set_status(ctx, unit, UnitStatus.AVAILABLE, crew=crew, shift=shift)
     ctx.emit("unit.booked_on", "unit", unit.id, changes={"units": [unit_public(unit)]})
 
 
 def book_off(ctx: CommandContext, unit_id: str, if_match: int, reason: str | None) -> None:
-    unit = get_or_404(ctx.session, UnitRow, unit_id)
+    unit = load(ctx.session, UnitRow, unit_id)
     check_version(unit, if_match)
     if active_assignment(ctx.session, unit.id) is not None:
         raise Conflict(
@@ -187,9 +203,7 @@ def book_off(ctx: CommandContext, unit_id: str, if_match: int, reason: str | Non
             field="unit_id",
             current_version=unit.version,
         )
-    unit.crew = []
-    unit.shift = None
-    _set_status(ctx, unit, UnitStatus.OFF_DUTY)
+    _set_status(ctx, unit, UnitStatus.OFF_DUTY, crew=[], shift=None)
     ctx.emit(
         "unit.booked_off", "unit", unit.id, changes={"units": [unit_public(unit)]}, reason=reason
     )
@@ -369,21 +383,25 @@ def _dispatch(
     ack_within: AckWithin,
     cross_border_reason: str | None = None,
 ) -> AssignmentRow:
-    a = AssignmentRow(
-        cross_border_reason=cross_border_reason,
-        id=uuid.uuid4().hex,
-        version=1,
-        unit_id=unit.id,
-        incident_id=incident.id,
-        state=AssignmentState.DISPATCHED.value,
-        dispatched_at=ctx.now,
-        dispatched_by=ctx.actor,
-        ack_due_at=ack_due(ctx.now, incident.grade, ack_within),
-    )
-    ctx.session.add(a)
-    unit.incident_id = incident.id
-    _set_status(ctx, unit, UnitStatus.ASSIGNED)
-    return a
+    values = {
+        "cross_border_reason": cross_border_reason,
+        "id": uuid.uuid4().hex,
+        "version": 1,
+        "unit_id": unit.id,
+        "incident_id": incident.id,
+        "state": AssignmentState.DISPATCHED.value,
+        "dispatched_at": ctx.now,
+        "dispatched_by": ctx.actor,
+        "en_route_at": None,
+        "at_scene_at": None,
+        "cleared_at": None,
+        "cleared_reason": None,
+        "acknowledged_at": None,
+        "ack_due_at": ack_due(ctx.now, incident.grade, ack_within),
+    }
+    ctx.session.connection().execute(_ASSIGNMENT_INSERT, values)
+    _set_status(ctx, unit, UnitStatus.ASSIGNED, incident_id=incident.id)
+    return AssignmentRow(**values)
 
 
 def _briefing(ctx: CommandContext, incident: IncidentRow) -> list[dict[str, Any]]:
@@ -394,7 +412,7 @@ def _briefing(ctx: CommandContext, incident: IncidentRow) -> list[dict[str, Any]
 
 
 def _open_incident(ctx: CommandContext, incident_id: str) -> IncidentRow:
-    incident = get_or_404(ctx.session, IncidentRow, incident_id, field="incident_id")
+    incident = load(ctx.session, IncidentRow, incident_id, field="incident_id")
     if incident.status != IncidentStatus.OPEN.value:
         raise Conflict(
             f"incident {incident.reference} is closed",
@@ -415,13 +433,13 @@ def assign(
     """Dispatch an available unit. A unit of one force sent to the other force's incident
     needs a reason, which the assignment carries and the incident's log records, so both
     forces' rooms see it flagged."""
-    unit = get_or_404(ctx.session, UnitRow, unit_id)
+    unit = load(ctx.session, UnitRow, unit_id)
     incident = _open_incident(ctx, incident_id)
     # State before version: the dispatcher who lost a race must hear who has the unit.
     if unit.status != UnitStatus.AVAILABLE.value:
         where = ""
         if unit.incident_id:
-            other = ctx.session.get(IncidentRow, unit.incident_id)
+            other = find(ctx.session, IncidentRow, unit.incident_id)
             where = f" on {other.reference}" if other else ""
         raise Conflict(
             f"{unit.callsign} is not available (it is {unit.status}{where}); "
@@ -460,15 +478,24 @@ def assign(
     )
 
 
+def _cleared(a: AssignmentRow, now: datetime, reason: str | None) -> dict[str, Any]:
+    """What clearing an assignment changes."""
+    return {
+        "state": AssignmentState.CLEARED.value,
+        "cleared_at": now,
+        "cleared_reason": reason,
+        "version": a.version + 1,
+    }
+
+
 def _clear(a: AssignmentRow, now: datetime, reason: str | None) -> None:
-    a.state = AssignmentState.CLEARED.value
-    a.cleared_at = now
-    a.cleared_reason = reason
-    a.version += 1
+    """Clear an assignment the ORM tracks (one found by `active_assignment`)."""
+    for name, value in _cleared(a, now, reason).items():
+        setattr(a, name, value)
 
 
 def stand_down(ctx: CommandContext, unit_id: str, if_match: int, reason: str | None) -> None:
-    unit = get_or_404(ctx.session, UnitRow, unit_id)
+    unit = load(ctx.session, UnitRow, unit_id)
     check_version(unit, if_match)
     a = active_assignment(ctx.session, unit.id)
     if a is None:
@@ -477,7 +504,7 @@ def stand_down(ctx: CommandContext, unit_id: str, if_match: int, reason: str | N
             field="unit_id",
             current_version=unit.version,
         )
-    incident = ctx.session.get(IncidentRow, a.incident_id)
+    incident = find(ctx.session, IncidentRow, a.incident_id)
     reason = (reason or "").strip() or None
     if incident is not None and incident.grade in REASON_NEEDED_FROM and reason is None:
         raise Invalid(
@@ -485,8 +512,7 @@ def stand_down(ctx: CommandContext, unit_id: str, if_match: int, reason: str | N
             field="reason",
         )
     _clear(a, ctx.now, reason or "stood down")
-    unit.incident_id = None
-    _set_status(ctx, unit, UnitStatus.AVAILABLE)
+    _set_status(ctx, unit, UnitStatus.AVAILABLE, incident_id=None)
     logged = []
     if incident is not None:
         why = f": {reason}" if reason else ""
@@ -510,7 +536,7 @@ def _log_on(
 ) -> tuple[IncidentRow, LogEntryPublic]:
     """A line in an incident's narrative log, carried by the unit's own event."""
     entry = add_entry(ctx, incident, text)
-    incident.version += 1
+    save(ctx.session, incident, version=incident.version + 1)
     return incident, entry
 
 
@@ -533,7 +559,7 @@ def reallocate(
     ack_within: AckWithin | None = None,
 ) -> None:
     """Move a committed unit to another incident (supervisors); the reason is recorded."""
-    unit = get_or_404(ctx.session, UnitRow, unit_id)
+    unit = load(ctx.session, UnitRow, unit_id)
     target = _open_incident(ctx, incident_id)
     check_version(unit, if_match)
     old = active_assignment(ctx.session, unit.id)
@@ -553,7 +579,7 @@ def reallocate(
     crossing = reason if _cross_border(ctx, unit, target) else None
     new = _dispatch(ctx, unit, target, ack_within or {}, crossing)
     # Both incidents' logs say so, with who (the entries' author) and why.
-    source = ctx.session.get(IncidentRow, old.incident_id)
+    source = find(ctx.session, IncidentRow, old.incident_id)
     came_from = source.reference if source is not None else "another incident"
     logged = [_log_on(ctx, target, f"{unit.callsign} reallocated here from {came_from}: {reason}")]
     if source is not None:
@@ -582,27 +608,31 @@ def progress(
 ) -> None:
     """Acknowledged, en route, at scene, cleared: each moves forward only, and stamps its
     time. A unit that goes en route without acknowledging has acknowledged by going."""
-    a = get_or_404(ctx.session, AssignmentRow, assignment_id)
+    a = load(ctx.session, AssignmentRow, assignment_id)
     check_version(a, if_match)
     current = AssignmentState(a.state)
     if _ORDER.index(state) <= _ORDER.index(current):
         raise Conflict(
             f"the assignment is already {current.value}", field="state", current_version=a.version
         )
-    unit = get_or_404(ctx.session, UnitRow, a.unit_id)
+    unit = load(ctx.session, UnitRow, a.unit_id)
+    also: dict[str, Any] = {}
     if state is AssignmentState.CLEARED:
-        _clear(a, ctx.now, "cleared")
-        unit.incident_id = None
+        save(ctx.session, a, **_cleared(a, ctx.now, "cleared"))
+        also["incident_id"] = None
     else:
-        a.state = state.value
-        a.version += 1
-        a.acknowledged_at = a.acknowledged_at or ctx.now
+        changes: dict[str, Any] = {
+            "state": state.value,
+            "version": a.version + 1,
+            "acknowledged_at": a.acknowledged_at or ctx.now,
+        }
         if state is AssignmentState.EN_ROUTE:
-            a.en_route_at = ctx.now
+            changes["en_route_at"] = ctx.now
         elif state is AssignmentState.AT_SCENE:
-            a.at_scene_at = ctx.now
-            a.en_route_at = a.en_route_at or ctx.now
-    _set_status(ctx, unit, _UNIT_STATUS_FOR[state])
+            changes["at_scene_at"] = ctx.now
+            changes["en_route_at"] = a.en_route_at or ctx.now
+        save(ctx.session, a, **changes)
+    _set_status(ctx, unit, _UNIT_STATUS_FOR[state], **also)
     ctx.emit(
         f"assignment.{state.value}",
         "assignment",

@@ -15,7 +15,7 @@ from platform_api.contract import (
     AssignmentState,
     CallPublic,
     CallState,
-    CrewMember,
+    CrewMemberPublic,
     Grade,
     HandsetLocation,
     IncidentFields,
@@ -39,21 +39,21 @@ from platform_api.services import markers
 
 Row = TypeVar("Row", CallRow, IncidentRow, UnitRow, AssignmentRow)
 
-_KIND = {CallRow: "call", IncidentRow: "incident", UnitRow: "unit", AssignmentRow: "assignment"}
+KIND = {CallRow: "call", IncidentRow: "incident", UnitRow: "unit", AssignmentRow: "assignment"}
 
 
 def get_or_404(session: Session, model: type[Row], entity_id: str, field: str | None = None) -> Row:
     # An id with a NUL character cannot exist, and PostgreSQL would refuse to look it up.
     row = None if "\x00" in entity_id else session.get(model, entity_id)
     if row is None:
-        kind = _KIND[model]
+        kind = KIND[model]
         raise NotFound(f"no {kind} with id {entity_id!r}", field=field or f"{kind}_id")
     return row
 
 
 def check_version(row: CallRow | IncidentRow | UnitRow | AssignmentRow, if_match: int) -> None:
     if row.version != if_match:
-        kind = _KIND[type(row)]
+        kind = KIND[type(row)]
         raise StaleVersion(
             f"this {kind} has changed since you saw it (you had version {if_match}, "
             f"it is now {row.version}); look again and retry",
@@ -134,7 +134,7 @@ def unit_public(row: UnitRow) -> UnitPublic:
         status_since=row.status_since,
         position=pos,
         incident_id=row.incident_id,
-        crew=[CrewMember.model_validate(m) for m in row.crew or []],
+        crew=[CrewMemberPublic.model_validate(m) for m in row.crew or []],
         shift=Shift(row.shift) if row.shift else None,
         status_until=row.status_until,
         force=row.force,

@@ -9,6 +9,12 @@ acknowledged), acknowledged, en route, at scene (the unit placed at the address)
 are left waiting for a unit, as in any busy room. All of it goes through the public API,
 as the rest of the simulator does; the incidents are the room's, so it carries on with them
 (the crews drive, arrive, and the room closes them) unless a person takes one over.
+
+The platform stamps each incident's creation itself, so the opening's incidents are all
+new and their response targets share one time (Immediate: 15 min on). That does not turn
+the room red at once: a target is met when a unit arrives (console/attendance.py), and
+the opening's are at scene or reached within minutes, the waiting few dispatched by the
+room at its next tick; what falls due is only what nobody reached, spread as a shift's.
 """
 
 from __future__ import annotations
@@ -18,6 +24,7 @@ from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from platform_api.simulator import avl, scenarios
+from platform_api.simulator.room import Caller
 
 if TYPE_CHECKING:
     from platform_api.simulator.runner import Simulator
@@ -47,7 +54,7 @@ def _book_everyone_on(sim: Simulator, now: float) -> None:
     for unit in list(sim._world.units.values()):
         if unit["status"] not in ("available", "off_duty"):
             continue
-        shift, members = sim._rota.new_crew(unit["id"], now)
+        shift, members = sim.crews.rota.new_crew(unit, now)
         body = {"crew": members, "shift": shift}
         sim._api.send(who, f"/v1/units/{unit['id']}/book-on", body, unit["version"])
 
@@ -57,7 +64,7 @@ def _send_some_on_break(sim: Simulator, now: float) -> None:
     for unit in list(sim._world.units.values()):
         if unit["status"] != "available" or rng.random() >= BREAK_SHARE:
             continue
-        crew = sim._rota.crews.get(unit["id"])
+        crew = sim.crews.rota.crews.get(unit["id"])
         if crew is None:
             continue
         left = rng.uniform(5, 40) * 60 / sim.config.shift_speed
@@ -70,8 +77,6 @@ def _send_some_on_break(sim: Simulator, now: float) -> None:
 
 def _raise_and_resource(sim: Simulator, now: float) -> dict[str, Any] | None:
     """One incident of the opening room; the fix of its unit when that is at scene."""
-    from platform_api.simulator.runner import _Caller  # the runner imports this module
-
     cfg, rng, api = sim.config, sim._rng, sim._api
     line = "999" if rng.random() < cfg.share_999 else "101"
     kind = scenarios.pick_kind(rng, line)
@@ -84,13 +89,13 @@ def _raise_and_resource(sim: Simulator, now: float) -> dict[str, Any] | None:
     answered = api.send(cfg.calltaker_user, f"/v1/calls/{call['id']}/answer", {}, call["version"])
     if answered is None:
         return None
-    caller = _Caller(kind, borough.name, lat, lon, now, now)
-    incident = sim._raise_incident(answered["changes"]["calls"][0], caller, advice_share=0.0)
+    caller = Caller(kind, borough.name, lat, lon, now, now)
+    incident = sim.room.raise_incident(answered["changes"]["calls"][0], caller, advice_share=0.0)
     if incident is None or incident["grade"] in ("scheduled", "resolved_without_deployment"):
         return None  # the room's usual rules close these after a while
     if rng.random() < WAITING_SHARE:
         return None
-    unit = sim._nearest_unit(incident, kind.needs)
+    unit = sim.room.nearest_unit(incident, kind.needs)
     if unit is None:
         return None
     sent = api.send(
@@ -102,12 +107,12 @@ def _raise_and_resource(sim: Simulator, now: float) -> dict[str, Any] | None:
     if sent is None:
         return None
     sim.stats.assignments += 1
-    job = sim._jobs[incident["id"]]
+    job = sim.room.jobs[incident["id"]]
     job.units_sent.add(unit["id"])
     assignment = sent["changes"]["assignments"][0]
     stage = rng.choices([s for s, _ in STAGES], weights=[w for _, w in STAGES])[0]
     if stage == "dispatched":
-        return None  # the crew responds in its own time (Simulator._crews_respond)
+        return None  # the crew responds in its own time (crews.Crews.respond)
     path = f"/v1/assignments/{assignment['id']}"
     step = api.send(cfg.gateway_user, f"{path}/acknowledge", {}, assignment["version"])
     onwards = {"acknowledged": [], "en_route": ["en_route"], "at_scene": ["en_route", "at_scene"]}
@@ -118,7 +123,7 @@ def _raise_and_resource(sim: Simulator, now: float) -> dict[str, Any] | None:
         step = api.send(cfg.gateway_user, f"{path}/progress", {"state": state}, version)
     if stage != "at_scene" or step is None:
         return None
-    job.close_at = now + sim._scene_time()
+    job.close_at = now + sim.room.scene_time()
     lat, lon = incident["location"]["lat"], incident["location"]["lon"]
     sim._world.units[unit["id"]]["position"] = {**unit["position"], "lat": lat, "lon": lon}
     return avl.fix(unit["id"], lat, lon, None, 0.0)

@@ -4,6 +4,12 @@
 A unit whose crew's shift has ended books off when it is next free, and a new crew books
 on after a handover; each crew takes one 45-minute refreshment break mid-shift when free.
 The shift clock is the wall clock, sped up by `SimConfig.shift_speed` for demos and tests.
+
+A crew fits its vehicle (`CREWS`): police constables ("PC") on police units; an officer
+and firefighters on a fire engine or truck (an engine's four include a paramedic, as the
+San Francisco Fire Department staffs them); a paramedic and an EMT on an ambulance; a
+chief alone in a fire officer's car. A San Francisco board showing "PC" crews on fire engines looked
+like a police demo with fire-engine icons.
 """
 
 from __future__ import annotations
@@ -13,7 +19,6 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-SKILLS = [("first aid", 0.95), ("taser", 0.3), ("advanced driver", 0.4), ("public order", 0.2)]
 BREAK_S = 45 * 60
 
 
@@ -26,12 +31,67 @@ def shift_at(moment: datetime) -> str:
     return "night"
 
 
-def crew(rng: random.Random, size: int) -> list[dict[str, Any]]:
-    members = []
-    for _ in range(size):
-        skills = [name for name, share in SKILLS if rng.random() < share]
-        members.append({"collar": f"PC {rng.randrange(1000, 99999)}", "skills": skills})
-    return members
+@dataclass(frozen=True)
+class Seat:
+    """One place on a vehicle: the collar number's prefix (a rank or role) and skills,
+    each (name, share of crews that have it)."""
+
+    rank: str
+    skills: tuple[tuple[str, float], ...] = ()
+
+
+@dataclass(frozen=True)
+class CrewPlan:
+    """Who is on one type of vehicle: `seats` in order; the first `always` are always
+    filled, each further one with probability `extra_share` (a short-handed shift)."""
+
+    seats: tuple[Seat, ...]
+    always: int
+    extra_share: float = 0.0
+
+
+_CONSTABLE = Seat(
+    "PC",
+    (("first aid", 0.95), ("taser", 0.3), ("advanced driver", 0.4), ("public order", 0.2)),
+)
+_POLICE = CrewPlan((_CONSTABLE, _CONSTABLE), always=1, extra_share=0.6)
+_FIRE_OFFICER = Seat("Capt", (("incident command", 1.0), ("emt", 1.0)))
+_FIREFIGHTER = Seat("FF", (("emt", 0.9), ("hazmat", 0.2)))
+# the engine's firefighter-paramedic ("PM": a "/" would read as two people on the board)
+_FIREFIGHTER_PARAMEDIC = Seat("PM", (("paramedic", 1.0), ("emt", 1.0)))
+_TRUCKIE = Seat("FF", (("emt", 0.9), ("rope rescue", 0.4)))
+CREWS: dict[str, CrewPlan] = {
+    "fire_engine": CrewPlan(
+        (_FIRE_OFFICER, _FIREFIGHTER_PARAMEDIC, _FIREFIGHTER, _FIREFIGHTER), always=4
+    ),
+    "fire_truck": CrewPlan(
+        (Seat("Lt", _FIRE_OFFICER.skills), _TRUCKIE, _TRUCKIE, _TRUCKIE, _TRUCKIE), always=5
+    ),
+    "ambulance": CrewPlan(
+        (Seat("PM", (("paramedic", 1.0),)), Seat("EMT", (("emt", 1.0),))), always=2
+    ),
+    "fire_officer": CrewPlan((Seat("BC", (("incident command", 1.0),)),), always=1),
+}
+
+
+def plan_for(unit_type: str) -> CrewPlan:
+    """The crew plan of a unit type; every police type has constables."""
+    return CREWS.get(unit_type, _POLICE)
+
+
+def crew(rng: random.Random, unit_type: str) -> list[dict[str, Any]]:
+    """A crew for one vehicle of `unit_type`, collar numbers distinct within it."""
+    plan = plan_for(unit_type)
+    seats = list(plan.seats[: plan.always])
+    seats += [s for s in plan.seats[plan.always :] if rng.random() < plan.extra_share]
+    numbers = rng.sample(range(1000, 99999), len(seats))
+    return [
+        {
+            "collar": f"{seat.rank} {number}",
+            "skills": [name for name, share in seat.skills if rng.random() < share],
+        }
+        for seat, number in zip(seats, numbers, strict=True)
+    ]
 
 
 @dataclass
@@ -59,12 +119,13 @@ class Rota:
     def shift_s(self) -> float:
         return 8 * 3600 / self._speed
 
-    def new_crew(self, unit_id: str, now: float) -> tuple[str, list[dict[str, Any]]]:
+    def new_crew(self, unit: dict[str, Any], now: float) -> tuple[str, list[dict[str, Any]]]:
+        """The shift now and a crew fit for `unit` (a unit as the platform serves it)."""
         shift = self.now_shift(now)
-        self.crews[unit_id] = _Crew(
+        self.crews[unit["id"]] = _Crew(
             shift, break_due=now + self._rng.uniform(0.3, 0.7) * self.shift_s()
         )
-        return shift, crew(self._rng, 2 if self._rng.random() < 0.6 else 1)
+        return shift, crew(self._rng, unit["type"])
 
     def decide(self, unit: dict[str, Any], now: float) -> str | None:
         """ "book_off", "book_on", "break", "back" or None for one unit now."""

@@ -12,7 +12,7 @@ from typing import Any
 
 import qasync
 
-from platform_api.contract import Grade
+from platform_api.contract import Grade, IncidentCreate, IncidentLocation
 from platform_api.embedded import EmbeddedPlatform
 from platform_api.settings import Settings
 from tests.conftest import Api
@@ -71,3 +71,33 @@ def test_offline_an_answer_is_refused_at_once_and_a_grade_waits_then_goes_once(
         assert [e["type"] for e in events].count("incident.graded") == 1
     finally:
         holder["platform"].stop()
+
+
+def test_a_new_incident_is_reported_done_with_its_reference_first(
+    aloop: qasync.QEventLoop, tmp_path: Path
+) -> None:
+    """The reference is what the call-taker reads to the caller; the status bar is narrow
+    and cuts the end of a message, so the reference leads."""
+    settings = Settings(db_url=f"sqlite:///{tmp_path / 'p.db'}", demo_users=True)
+    platform = EmbeddedPlatform(settings).start()
+
+    async def body() -> None:
+        async with console_core(platform.url, tmp_path / "console") as core:
+            sent: list[str] = []
+            core.commands.sent.connect(sent.append)
+            core.commands.raise_incident(
+                None,
+                IncidentCreate(
+                    opening_classification="Burglary",
+                    grade=Grade.IMMEDIATE,
+                    location=IncidentLocation(lat=51.5074, lon=-0.1278),
+                ),
+            )
+            await until(lambda: bool(sent), what="the incident raised")
+            [raised] = [i for i in core.store.incidents.values() if i.reference in sent[0]]
+            assert sent[0].startswith(f"{raised.reference} raised: New incident: Burglary")
+
+    try:
+        run(aloop, body())
+    finally:
+        platform.stop()

@@ -12,7 +12,14 @@ import pytest
 import qasync
 
 from console.store import Store
-from console.tables import CallQueueModel, EventLogModel, IncidentModel, UnitModel
+from console.tables import (
+    CallQueueModel,
+    EventLogModel,
+    IncidentModel,
+    UnitModel,
+    capabilities_text,
+)
+from platform_api.contract import UnitPublic
 from platform_api.embedded import EmbeddedPlatform
 from tests.console.conftest import console_core, run, until
 from tests.platform_api.helpers import make_call, make_incident, make_unit
@@ -57,3 +64,27 @@ def test_each_model_stays_sound_while_calls_incidents_and_assignments_arrive(
                 assert "CW11" in str(model.data(model.index(0, model.columnCount() - 1)))
 
     run(aloop, body())
+
+
+def test_the_capabilities_column_gives_skills_before_the_crews_collar_numbers() -> None:
+    """A narrow column cuts the end of the text; a dispatcher chooses by skills."""
+    unit = UnitPublic.model_validate(
+        {
+            "id": "u1",
+            "callsign": "CW11",
+            "type": "response_car",
+            "status": "available",
+            "capabilities": ["blue lights"],
+            "home_station": "CW",
+            "borough": None,
+            "status_since": "2026-11-24T00:00:00Z",
+            "position": None,
+            "incident_id": None,
+            "crew": [
+                {"collar": "PC 3912", "skills": ["taser"]},
+                {"collar": "PC 5271", "skills": ["first aid"]},
+            ],
+            "version": 1,
+        }
+    )
+    assert capabilities_text(unit) == "blue lights, first aid, taser; crew PC 3912/PC 5271"

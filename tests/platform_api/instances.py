@@ -9,16 +9,20 @@ from __future__ import annotations
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import ExitStack, contextmanager
+from typing import Any
 
 from platform_api.embedded import EmbeddedPlatform
 from platform_api.settings import Settings
 
 
 @contextmanager
-def instances(db_url: str, count: int = 2) -> Iterator[list[EmbeddedPlatform]]:
-    """`count` platforms on `db_url`, started at the same moment (each migrates and seeds)."""
+def instances(
+    db_url: str, count: int = 2, **settings: Any
+) -> Iterator[list[EmbeddedPlatform]]:
+    """`count` platforms on `db_url`, started at the same moment (each migrates and seeds);
+    `settings` are further `Settings` fields, the same for every instance."""
     platforms = [
-        EmbeddedPlatform(Settings(db_url=db_url, demo_users=True, sse_ping_s=1))
+        EmbeddedPlatform(Settings(db_url=db_url, demo_users=True, sse_ping_s=1, **settings))
         for _ in range(count)
     ]
     with ExitStack() as stack:

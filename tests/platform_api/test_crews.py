@@ -6,8 +6,11 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+import pytest
+from pydantic import ValidationError
+
 from console.allocation import AllocationConfig, recommend
-from platform_api.contract import IncidentPublic, UnitPublic
+from platform_api.contract import BookOn, IncidentPublic, UnitPublic
 from tests.platform_api.helpers import first, make_incident, make_unit
 
 CREW = [
@@ -49,6 +52,20 @@ def test_a_crew_books_on_takes_a_break_and_books_off(gateway: Any, dispatcher: A
     assert refused.status_code == 409
 
 
+def test_a_break_ends_in_the_next_24_hours_not_in_another_year(
+    gateway: Any, dispatcher: Any
+) -> None:
+    unit = make_unit(gateway)
+    for until in ((datetime.now(UTC) + timedelta(days=2)).isoformat(), "9999-01-01T00:00:00Z"):
+        response = dispatcher.post(
+            f"/v1/units/{unit['id']}/status",
+            {"status": "refreshment", "until": until},
+            version=unit["version"],
+        )
+        assert response.status_code == 422, response.text
+        assert response.json()["error"]["field"] == "until"
+
+
 def test_bad_crews_are_refused_with_the_field_named(gateway: Any) -> None:
     unit = make_unit(gateway)
     path = f"/v1/units/{unit['id']}/book-on"
@@ -74,3 +91,29 @@ def test_a_crews_skill_makes_its_unit_eligible_where_the_classification_requires
     ranked = recommend(incident, units, [], config, limit=None)
     assert [r.unit_id for r in ranked] == [crewed["id"]]
     assert plain["id"] not in {r.unit_id for r in ranked}
+
+
+def test_a_crew_kept_from_before_the_control_character_rule_still_reads() -> None:
+    """Booking on refuses an ANSI escape in a collar number; a unit row that stored one
+    before the rule existed is still served (validating it again would make every read of
+    the unit, /v1/state included, a 500)."""
+    bad = {"collar": "PC\x1b[31m1", "skills": ["taser"]}
+    with pytest.raises(ValidationError, match="not allowed"):
+        BookOn.model_validate({"crew": [bad]})
+    kept = UnitPublic.model_validate(
+        {
+            "id": "u1",
+            "version": 3,
+            "callsign": "CW11",
+            "type": "response_car",
+            "capabilities": [],
+            "home_station": "Brixton",
+            "borough": None,
+            "status": "available",
+            "status_since": "2026-11-23T12:00:00Z",
+            "position": None,
+            "incident_id": None,
+            "crew": [bad],
+        }
+    )
+    assert kept.crew[0].collar == bad["collar"]

@@ -3,6 +3,7 @@ keep-alive connection stays usable afterwards (issue 12, item 1)."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -171,3 +172,88 @@ def test_an_unexpected_failure_is_a_json_500_that_closes_the_connection(
         assert response.json()["error"]["code"] == "internal"
         assert response.headers["connection"] == "close"
         assert client.get("/healthz").status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("crew", "field"),
+    [
+        ([{"collar": "PC\x1b[31m1"}], "crew[0].collar"),
+        ([{"collar": "PC1", "skills": ["taser\u202e"]}], "crew[0].skills[0]"),
+    ],
+)
+def test_a_crews_collar_numbers_and_skills_refuse_control_characters(
+    gateway: Any, dispatcher: Any, crew: list[dict[str, Any]], field: str
+) -> None:
+    unit = make_unit(gateway)
+    response = dispatcher.post(
+        f"/v1/units/{unit['id']}/book-on", {"crew": crew}, version=unit["version"]
+    )
+    assert response.status_code == 422 and _field(response) == field
+    assert "not allowed" in response.json()["error"]["message"]
+
+
+@pytest.mark.parametrize("query", [{"caller_number": "07700\x00900123"},
+                                   {"caller_number": "07700 900123", "exclude_call_id": "a\x1b"}])
+def test_history_refuses_control_characters_in_its_query(calltaker: Any, query: Any) -> None:
+    response = calltaker.client.get("/v1/history", params=query)
+    assert response.status_code == 422 and _field(response) in query
+
+
+# What the walk below lets through, and why (docs/platform.md, "Bounds"):
+# - passwords are neither stored nor shown: only their length is bounded;
+# - an Idempotency-Key is an opaque key, never shown: 1-200 characters of anything;
+# - a training seed's state is a state this platform served, for trainers on a training
+#   platform only: bounded as a whole by the body limit.
+_UNCHECKED = re.compile(r"\.password$|header Idempotency-Key$|^POST /v1/training/seed body\.state")
+_UNBOUNDED_QUANTIFIER = re.compile(r"[*+]|\{[0-9]+,\}")
+
+
+def _open_strings_and_lists(doc: dict[str, Any]) -> list[str]:
+    """Every string or list a client may send without a bound or a control-character rule."""
+    schemas = doc["components"]["schemas"]
+    found: list[str] = []
+
+    def walk(schema: dict[str, Any], where: str) -> None:
+        while "$ref" in schema:
+            schema = schemas[schema["$ref"].rsplit("/", 1)[-1]]
+        for key in ("anyOf", "oneOf", "allOf"):
+            for sub in schema.get(key, []):
+                walk(sub, where)
+        if _UNCHECKED.search(where):
+            return
+        kind = schema.get("type")
+        if kind == "string" and not ({"enum", "const"} & set(schema)) and schema.get(
+            "format"
+        ) not in ("date", "date-time"):
+            pattern = schema.get("pattern")
+            bounded = "maxLength" in schema or (
+                pattern is not None and not _UNBOUNDED_QUANTIFIER.search(pattern)
+            )
+            if not bounded:
+                found.append(f"{where}: no length bound")
+            if pattern is None or re.search(pattern, "a\x1bb") or re.search(pattern, "a\x00b"):
+                found.append(f"{where}: control characters not refused")
+        elif kind == "array":
+            if "maxItems" not in schema:
+                found.append(f"{where}: no bound on the list")
+            walk(schema.get("items", {}), f"{where}[]")
+        for name, sub in schema.get("properties", {}).items():
+            walk(sub, f"{where}.{name}")
+
+    for path, operations in doc["paths"].items():
+        for method, operation in operations.items():
+            where = f"{method.upper()} {path}"
+            for content in operation.get("requestBody", {}).get("content", {}).values():
+                walk(content["schema"], f"{where} body")
+            for parameter in operation.get("parameters", []):
+                walk(parameter["schema"], f"{where} {parameter['in']} {parameter['name']}")
+    return found
+
+
+def test_every_string_and_list_a_client_sends_is_bounded_and_refuses_control_characters(
+    platform: EmbeddedPlatform,
+) -> None:
+    """Walks the published contract, so a route added later cannot skip the rules."""
+    doc = httpx.get(f"{platform.url}/openapi.json").json()
+    assert "/v1/units/{unit_id}/book-on" in doc["paths"]  # the walk sees the routes
+    assert _open_strings_and_lists(doc) == []

@@ -64,6 +64,8 @@ def test_bad_markers_are_refused_with_the_field_named(supervisor: Any, dispatche
         (marker_body(category="grumpy"), "category"),
         (marker_body(radius_m=5000), "radius_m"),
         (marker_body(review_date="soon"), "review_date"),
+        (marker_body(review_date="9999-12-31"), "review_date"),  # never reviewed
+        (marker_body(review_date="0001-01-01"), "review_date"),  # a typo
         ({k: v for k, v in marker_body().items() if k != "location"}, None),
         (marker_body(location=None, address="zzzz no such place qqqq"), "address"),
     ]
@@ -73,6 +75,12 @@ def test_bad_markers_are_refused_with_the_field_named(supervisor: Any, dispatche
         if field is not None:
             assert field in (response.json()["error"]["field"] or ""), response.text
     assert dispatcher.post("/v1/markers", marker_body()).status_code == 403
+    marker = first(supervisor.ok("/v1/markers", marker_body()), "markers")
+    far = supervisor.post(
+        f"/v1/markers/{marker['id']}/revise", {"review_date": "9999-12-31"},
+        version=marker["version"],
+    )
+    assert far.status_code == 422 and far.json()["error"]["field"] == "review_date"
 
 
 def test_a_marker_on_an_address_is_placed_by_the_platforms_geocoder(supervisor: Any) -> None:

@@ -23,6 +23,7 @@ from platform_api.db.models import UserRow
 from platform_api.embedded import EmbeddedPlatform
 from platform_api.settings import LoginPolicy, Settings
 from tests.platform_api.helpers import make_call
+from tests.platform_api.instances import instances
 
 
 @contextmanager
@@ -143,17 +144,46 @@ def test_the_command_line_lifts_a_lockout(platform: EmbeddedPlatform, capsys: An
     assert _login(platform.url, "dispatcher", "demo").status_code == 200
 
 
-def test_failed_sign_ins_are_throttled_per_client_address(tmp_path: Path) -> None:
+def test_failed_sign_ins_are_throttled_per_client_address(db_url: str) -> None:
     policy = LoginPolicy(address_max_failures=3)
-    settings = Settings(
-        db_url=f"sqlite:///{tmp_path / 'p.db'}", demo_users=True, login_policy=policy
-    )
+    settings = Settings(db_url=db_url, demo_users=True, login_policy=policy)
     with EmbeddedPlatform(settings) as platform:
         for name in ("a1", "a2", "a3"):  # a different name each time: no lockout applies
             assert _login(platform.url, name, "wrong").status_code == 401
         throttled = _login(platform.url, "calltaker", "demo")
         assert throttled.status_code == 429
         assert int(throttled.headers["Retry-After"]) > 0
+
+
+def test_two_instances_share_one_lockout_that_an_admin_on_either_lifts(db_url: str) -> None:
+    with instances(db_url, 2) as (a, b):
+        for platform in (a, b, a, b, a):  # five in a row, through both instances
+            assert _login(platform.url, "calltaker", "wrong").status_code == 401
+        assert _login(a.url, "calltaker", "demo").status_code == 429
+        assert _login(b.url, "calltaker", "demo").status_code == 429
+        admin = httpx.Client(
+            base_url=b.url, headers={"Authorization": f"Bearer {b.login('admin')}"}
+        )
+        with admin:
+            assert admin.delete("/v1/users/calltaker/lockout").status_code == 204
+        assert _login(a.url, "calltaker", "demo").status_code == 200
+
+
+def test_two_instances_share_one_address_throttle_until_the_command_line_lifts_it(
+    db_url: str, capsys: Any
+) -> None:
+    # On main each instance counted alone: four failures split two and two passed both.
+    policy = LoginPolicy(address_max_failures=4)
+    with instances(db_url, 2, login_policy=policy) as (a, b):
+        for platform, name in ((a, "a1"), (b, "a2"), (a, "a3"), (b, "a4")):
+            assert _login(platform.url, name, "wrong").status_code == 401
+        for platform in (a, b):
+            throttled = _login(platform.url, "calltaker", "demo")
+            assert throttled.status_code == 429
+            assert int(throttled.headers["Retry-After"]) > 0
+        assert cli_main(["unlock", "--address", "127.0.0.1", "--db", db_url]) == 0
+        assert "throttle lifted" in capsys.readouterr().out
+        assert _login(b.url, "calltaker", "demo").status_code == 200
 
 
 def test_an_unknown_user_costs_what_a_known_one_does(

@@ -7,6 +7,7 @@ import time
 from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import replace
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -14,6 +15,8 @@ import pytest
 from platform_api import geo
 from platform_api.embedded import EmbeddedPlatform
 from platform_api.simulator import SimConfig, Simulator
+from tests.conftest import Api
+from tests.databases import platform_on_pack
 from tests.platform_api.helpers import first, make_incident
 
 FAST = SimConfig(
@@ -355,3 +358,29 @@ def test_the_demo_room_opens_mid_shift_with_units_in_every_state(
         assert simulator.stats.errors == 0
     finally:
         simulator.stop()
+
+
+def test_crews_fit_their_vehicles_in_san_francisco(tmp_path: Path) -> None:
+    # On main every unit had police constables: "PC 1234" on a San Francisco fire engine.
+    config = SimConfig(call_rate_per_hour=1, seed=8, mid_shift=(2, 3), pack="san-francisco")
+    with platform_on_pack(tmp_path, "san-francisco") as platform:
+        simulator = Simulator(platform.url, config)
+        simulator.start()
+        try:
+            assert simulator.opened.wait(60)
+            api = Api(platform.url, platform.login("dispatcher"))
+            units = [u for u in api.get("/v1/state")["units"] if u["crew"]]
+            api.close()
+        finally:
+            simulator.stop()
+    ranks = {
+        kind: {m["collar"].split()[0] for u in units if u["type"] == kind for m in u["crew"]}
+        for kind in ("fire_engine", "ambulance")
+    }
+    assert ranks == {"fire_engine": {"Capt", "PM", "FF"}, "ambulance": {"PM", "EMT"}}
+    for unit in units:
+        skills = {skill for member in unit["crew"] for skill in member["skills"]}
+        assert "paramedic" in skills  # every engine and ambulance can treat on arrival
+        assert "taser" not in skills
+        assert len(unit["crew"]) == (4 if unit["type"] == "fire_engine" else 2)
+    assert simulator.stats.errors == 0

@@ -229,6 +229,10 @@ def test_a_rebalance_proposal_is_accepted_or_rejected_line_by_line(
             pairs = {(p.incident_id, p.unit_id) for p in panel.proposals}
             assert pairs == {(first["id"], near["id"]), (second["id"], south["id"])}
             assert panel.proposals[0].incident_id == first["id"]  # Immediate first
+            # A and R are the panel window's shortcuts: they fire once that window is the
+            # active one (under load it was not yet, and the keys went nowhere)
+            panel.activateWindow()
+            await until(panel.isActiveWindow, what="the proposal's window active")
             qtbot.keyClick(panel, Qt.Key.Key_A)
             qtbot.keyClick(panel, Qt.Key.Key_R)
             assert panel.proposals == []

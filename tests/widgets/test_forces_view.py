@@ -3,6 +3,7 @@ a reason asked before a unit crosses the border, and each force's load for super
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -12,13 +13,15 @@ import qasync
 from PySide6.QtCore import Qt
 
 from console import commands
+from console.tables import IncidentModel
 from platform_api.embedded import EmbeddedPlatform
 from tests.conftest import Api
-from tests.console.conftest import run, until
+from tests.console.conftest import console_core, run, until
 from tests.databases import platform_on_pack
+from tests.maps.conftest import js, js_until
 from tests.platform_api.helpers import READING, WINCHESTER, make_incident, make_unit
 from tests.widgets.conftest import console_on
-from widgets.forces_view import ForcesView
+from widgets.forces_view import ForceFilter, ForcesView
 
 
 @pytest.fixture
@@ -94,3 +97,73 @@ def test_a_hampshire_console_shows_hampshire_and_thames_valley_on_demand(
                         + window.room.forces.text())
 
     run(aloop, body())
+
+
+def test_the_map_shows_the_consoles_own_force_until_both_are_asked_for(
+    aloop: qasync.QEventLoop,
+    room: EmbeddedPlatform,
+    world: dict[str, Any],
+    tmp_path: Path,
+    qtbot: Any,
+) -> None:
+    ids = {name: json.dumps(made["id"]) for name, made in world.items()}
+    ours = (
+        f"CAD.data.incidents.has({ids['hc_incident']}) && CAD.data.units.has({ids['hc_unit']})"
+        f" && CAD.data.heat.has({ids['hc_incident']})"
+    )
+    theirs = (
+        f"CAD.data.incidents.has({ids['tvp_incident']}) || CAD.data.units.has({ids['tvp_unit']})"
+        f" || CAD.data.heat.has({ids['tvp_incident']})"
+    )
+
+    async def body() -> None:
+        async with console_on(
+            room.url, tmp_path, qtbot, user="supervisor", with_map=True
+        ) as window:
+            window.show()
+            view = window.map
+            assert view is not None
+            await until(lambda: len(window.session.store.incidents) == 2)
+            await js_until(view, f"typeof CAD !== 'undefined' && CAD.map && {ours}", "ours")
+            assert await js(view, theirs) is False  # Hampshire's room: no Reading markers
+            forces = window.forces_view
+            assert isinstance(forces, ForcesView)
+            forces.action.setChecked(True)  # Ctrl+Shift+F: both forces, on the map too
+            await js_until(view, f"({theirs}) && {ours}", "both forces on the map")
+            forces.action.setChecked(False)
+            await js_until(view, f"!({theirs}) && {ours}", "the neighbour hidden again")
+
+    run(aloop, body())
+
+
+def test_the_force_filter_is_a_sound_model_as_incidents_arrive_and_both_forces_show(
+    aloop: qasync.QEventLoop, room: EmbeddedPlatform, tmp_path: Path, qtmodeltester: Any
+) -> None:
+    gateway = Api(room.url, room.login("gateway"))
+    calltaker = Api(room.url, room.login("calltaker"))
+    kept: list[Any] = []  # the models outlive the body, for qtmodeltester's last checks
+
+    async def body() -> None:
+        async with console_core(room.url, tmp_path, "supervisor") as core:
+            store = core.store
+            await until(lambda: core.sync.state == "connected", what="connected")
+            force_filter = ForceFilter(store, "incidents", "hampshire")
+            force_filter.setSourceModel(IncidentModel(store, force_filter))
+            kept.append(force_filter)
+            qtmodeltester.check(force_filter, force_py=True)  # and on every change after
+            make_incident(gateway, calltaker, location=WINCHESTER)
+            make_incident(gateway, calltaker, location=READING)
+            await until(lambda: len(store.incidents) == 2, what="both forces' incidents")
+            assert force_filter.rowCount() == 1  # Hampshire's own
+            force_filter.set_show_all(True)
+            assert force_filter.rowCount() == 2
+            make_incident(gateway, calltaker, location=READING)
+            await until(lambda: force_filter.rowCount() == 3, what="the neighbour's new one")
+            force_filter.set_show_all(False)
+            assert force_filter.rowCount() == 1
+
+    try:
+        run(aloop, body())
+    finally:
+        gateway.close()
+        calltaker.close()

@@ -84,3 +84,22 @@ def test_every_role_s_window_fits_a_1280x720_screen_with_its_status_bar(
                 assert least.width() <= 1280 and least.height() <= 720, (user, least)
 
     consoles.run(body())
+
+
+def test_a_supervisor_at_1280x720_keeps_a_map_worth_looking_at(consoles: Consoles) -> None:
+    # On main the Room's height took two thirds of the middle column: a 420x190 px map.
+    async def body() -> None:
+        async with consoles.open("supervisor", with_map=True) as window:
+            window.resize(1280, 720)
+            window.show()
+            view = window.map
+            assert view is not None
+            room = window.docks["room"]
+            await until(lambda: room.isVisible() and not room.visibleRegion().isEmpty())
+            await until(
+                lambda: view.height() >= 320 and view.width() >= 400,
+                what="a map of at least 400x320 px",
+            )
+            assert room.height() >= 180  # and the Room still readable under it
+
+    consoles.run(body())

@@ -12,7 +12,8 @@ from PySide6.QtCore import QSortFilterProxyModel
 
 from platform_api.embedded import EmbeddedPlatform
 from tests.console.conftest import console_core, run, until
-from tests.platform_api.helpers import make_incident
+from tests.platform_api.helpers import answered_call, make_call, make_incident
+from widgets.call_queue import CALLER_COLUMN, STATE_COLUMN, CallQueuePanel
 from widgets.incident_board import IncidentBoard
 from widgets.table_panel import ValueFilter
 
@@ -54,5 +55,50 @@ def test_the_incident_boards_grade_filter_and_search_keep_a_sound_model(
             assert proxy.rowCount() == 0
             board.reveal(next(iter(core.store.incidents)))
             assert proxy.rowCount() == 2  # reveal clears the search and the grade filter
+
+    run(aloop, body())
+
+
+def test_the_call_queue_never_cuts_who_answered_or_the_number_to_ring_back(
+    aloop: qasync.QEventLoop,
+    platform: EmbeddedPlatform,
+    gateway: Any,
+    api_for: Any,
+    tmp_path: Path,
+    kept: list[Any],
+) -> None:
+    # At 1280x720 the queue is about 450 px wide: "Answered by sim-calltaker" and a number
+    # that came after the first ("020 7946 …") were cut.
+    colleague = api_for("sim-calltaker")
+
+    async def body() -> None:
+        async with console_core(platform.url, tmp_path, "supervisor") as core:
+            queue = CallQueuePanel(core.store)
+            kept.append(queue)
+            queue.resize(450, 300)
+            queue.show()
+            await until(lambda: core.sync.state == "connected", what="connected")
+            make_call(gateway, "101", caller_number="07700 900105")
+            await until(lambda: queue.proxy.rowCount() == 1)
+            make_call(gateway, "101", caller_number="020 7946 0958")
+            answered_call(gateway, colleague, "999")
+            await until(lambda: queue.proxy.rowCount() == 3)
+            view = queue.view
+            texts = {
+                view.model().index(r, c).data()
+                for r in range(3)
+                for c in (STATE_COLUMN, CALLER_COLUMN)
+            }
+            assert "Answered by sim-calltaker" in texts
+            await until(
+                lambda: all(
+                    view.columnWidth(c) >= view.sizeHintForColumn(c)
+                    for c in (STATE_COLUMN, CALLER_COLUMN)
+                ),
+                what="the state and caller columns wide enough for their text",
+            )
+            # and the number is on screen, not past the queue's right edge
+            right = view.columnViewportPosition(CALLER_COLUMN) + view.columnWidth(CALLER_COLUMN)
+            assert right <= view.viewport().width()
 
     run(aloop, body())

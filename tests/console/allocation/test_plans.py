@@ -12,13 +12,14 @@ from console.allocation import (
     AllocationConfig,
     UnitIndex,
     exclusion_reason,
+    load_config,
     propose_rebalance,
     recommend,
 )
 from console.allocation.plan_fill import backup, cover, plan_proposal
 from console.allocation.plans import GENERAL, PlanError, load_plans, shipped_plans
 from platform_api.contract import Grade, UnitType
-from tests.console.test_allocation import NOW, incident, unit
+from tests.console.allocation.builders import NOW, incident, unit
 
 SHIPPED = AllocationConfig()  # the shipped plans: ARVs, dogs, carriers, traffic held back
 
@@ -180,3 +181,54 @@ def test_the_rebalance_keeps_an_arv_back_from_a_burglary_a_car_can_reach() -> No
     lines = propose_rebalance([burglary, firearms], [arv, car], SHIPPED, now=NOW)
     assert {(p.incident_id, p.unit_id) for p in lines} == {("b", "car"), ("f", "arv")}
     assert all("specialist" not in p.reason for p in lines)
+
+
+SF = load_config(pack="san-francisco")  # the shipped plans with San Francisco's over them
+
+
+def test_san_francisco_sends_an_ambulance_and_an_engine_to_a_medical_emergency() -> None:
+    units = [
+        unit("truck", (100, 0), type=UnitType.FIRE_TRUCK),
+        unit("chief", (150, 0), type=UnitType.FIRE_OFFICER),
+        unit("engine", (900, 0), type=UnitType.FIRE_ENGINE),
+        unit("medic", (1500, 0), type=UnitType.AMBULANCE),
+    ]
+    medical = incident(classification="Medical Incident", grade=Grade.IMMEDIATE)
+    proposal = plan_proposal(medical, UnitIndex.from_units(units), [], SF, [], now=NOW)
+    assert [(s.slot.label, s.unit_id) for s in proposal.seats] == [
+        ("ambulance", "medic"),
+        ("fire engine", "engine"),
+    ]
+    # the ladder truck and the chief are held back: the engine and the medic make the target
+    assert [r.unit_id for r in recommend(medical, units, [], SF, now=NOW)] == ["engine", "medic"]
+    # with the shipped (police) plans every one of them was a general unit, the truck first
+    assert recommend(medical, units, [], SHIPPED, now=NOW)[0].unit_id == "truck"
+
+
+def test_san_francisco_sends_the_full_first_alarm_to_a_structure_fire() -> None:
+    plan = SF.plans.plan_for("Structure Fire", Grade.IMMEDIATE)
+    assert cover(plan, SF.plans, []).summary() == (
+        "0 of 10 slots filled; needs: fire engine, fire engine, fire engine, fire engine, "
+        "ladder truck, ladder truck, fire officer, fire officer, fire officer, ambulance"
+    )
+    alarm = SF.plans.plan_for("Alarms", Grade.PRIORITY)
+    assert [s.type for s in alarm.slots] == [
+        UnitType.FIRE_ENGINE, UnitType.FIRE_TRUCK, UnitType.FIRE_OFFICER
+    ]
+    assert SF.plans.specialists == {UnitType.FIRE_TRUCK, UnitType.FIRE_OFFICER}
+
+
+def test_a_site_file_is_laid_over_its_packs_plans_and_london_keeps_the_shipped_ones(
+    tmp_path: Path,
+) -> None:
+    site = tmp_path / "plans.toml"
+    site.write_text('[plans."Medical Incident"]\nany = [{ type = "fire_engine" }]\n')
+    plans = load_plans(site, pack="san-francisco")
+    assert [s.type for s in plans.plan_for("Medical Incident", Grade.IMMEDIATE).slots] == [
+        UnitType.FIRE_ENGINE
+    ]
+    assert plans.plan_for("Alarms", Grade.IMMEDIATE) == SF.plans.plan_for(
+        "Alarms", Grade.IMMEDIATE
+    )
+    assert load_plans(pack="london") == shipped_plans()
+    assert load_config(pack="london").plans == SHIPPED.plans

@@ -9,8 +9,8 @@ import pytest
 from console.allocation import AllocationConfig, recommend, recommend_routed
 from console.routing import RoadGraph, StraightLine
 from platform_api.contract import UnitType
+from tests.console.allocation.builders import NOW, at, incident, unit
 from tests.console.routing.roads import POLICY, network
-from tests.console.test_allocation import NOW, at, incident, unit
 
 CONFIG = AllocationConfig()
 STRAIGHT = StraightLine(CONFIG.road_factor, CONFIG.speed_kmh)

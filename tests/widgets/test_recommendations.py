@@ -1,6 +1,7 @@
-"""The recommendations panel against a real platform: the plan's coverage, the set that fills
-it sent in one action, backup, an ARV kept back and an ARV sent when nothing else can make
-the target, and reasons that name the crew's skills and the plan slot."""
+"""widgets/recommendations.py against a real platform: the plan's coverage, the set
+that fills it sent in one action, backup, an ARV kept back and an ARV sent when nothing else
+can make the target, reasons that name the crew's skills and the plan slot, the area's and
+the site's response plans, and road ETAs."""
 
 from __future__ import annotations
 
@@ -12,7 +13,9 @@ import qasync
 
 from console.bootstrap import bootstrap
 from platform_api.embedded import EmbeddedPlatform
+from tests.conftest import Api
 from tests.console.conftest import run, until
+from tests.databases import platform_on_pack
 from tests.platform_api.helpers import WESTMINSTER, answered_call, first, make_unit
 from tests.widgets.conftest import Consoles, running, settings_for
 from widgets.main_window import MainWindow
@@ -163,3 +166,69 @@ def test_a_console_given_a_road_graph_ranks_by_road_once_it_is_loaded(
             assert "OpenStreetMap" in panel.attribution.text()
 
     run(aloop, body_())
+
+
+def test_a_road_graph_that_cannot_be_read_is_reported_through_the_message_bridge(
+    aloop: qasync.QEventLoop, platform: EmbeddedPlatform, tmp_path: Path, qtbot: Any
+) -> None:
+    broken = tmp_path / "roads.osm"
+    broken.write_text("this is not OpenStreetMap XML", "utf-8")
+    settings = settings_for(
+        tmp_path, platform_url=platform.url, username="dispatcher", password="demo",
+        road_graph=broken,
+    )
+
+    async def body() -> None:
+        async with running(await bootstrap("live", settings), qtbot) as console:
+            said: list[tuple[str, str]] = []
+            console.session.messages.shown.connect(lambda level, text, _ms: said.append(
+                (level, text)))
+            await until(lambda: bool(said), what="a message about the road graph")
+            level, text = said[0]
+            assert level == "error" and text.startswith("Road graph not loaded (roads.osm)")
+            assert console.window.recommendations.router is None  # the straight line stays
+
+    run(aloop, body())
+
+
+CIVIC_CENTER = {"lat": 37.7793, "lon": -122.4193, "address": "Civic Center Plaza"}
+
+
+@pytest.mark.parametrize(
+    ("site_plans", "needed"),
+    [
+        (None, "needs: ambulance"),  # the San Francisco pack's own plan for the call type
+        ('[plans."Medical Incident"]\nany = [{ type = "fire_officer" }]\n', "needs: fire officer"),
+    ],
+)
+def test_a_console_plans_with_its_areas_response_plans_and_the_sites_file_over_them(
+    aloop: qasync.QEventLoop, tmp_path: Path, qtbot: Any, site_plans: str | None, needed: str
+) -> None:
+    plans_file = None
+    if site_plans is not None:
+        plans_file = tmp_path / "plans.toml"
+        plans_file.write_text(site_plans, "utf-8")
+    with platform_on_pack(tmp_path / "sf", "san-francisco") as room:
+        gateway = Api(room.url, room.login("gateway"))
+        calltaker = Api(room.url, room.login("calltaker"))
+        make_unit(gateway, "E01", "fire_engine", at=CIVIC_CENTER)
+        call = answered_call(gateway, calltaker)
+        body = {"opening_classification": "Medical Incident", "grade": "immediate",
+                "location": CIVIC_CENTER}
+        incident = first(
+            calltaker.ok(f"/v1/calls/{call['id']}/incident", body, version=call["version"]),
+            "incidents",
+        )
+        gateway.close()
+        calltaker.close()
+        settings = settings_for(tmp_path, platform_url=room.url, username="dispatcher",
+                                password="demo", plans_file=plans_file)
+
+        async def body_() -> None:
+            async with running(await bootstrap("live", settings), qtbot) as console:
+                panel = console.window.recommendations
+                await _show(console.window, incident["id"], 1)
+                await until(lambda: needed in panel.plan.text(),
+                            what=lambda: f"{needed!r} in {panel.plan.text()!r}")
+
+        run(aloop, body_())

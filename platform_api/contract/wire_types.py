@@ -104,6 +104,15 @@ Capability = Annotated[
     BeforeValidator(_checker(40, _FORBIDDEN_LINE)),
     Field(json_schema_extra={"pattern": _LINE_PATTERN}),
 ]
+# A crew member's collar number, and a skill the unit gains ("taser", "first aid"),
+# which recommendations count as a capability (so compared in lower case).
+CollarNumber = Callsign
+Skill = Annotated[
+    str,
+    StringConstraints(strip_whitespace=True, to_lower=True, min_length=1, max_length=40),
+    BeforeValidator(_checker(40, _FORBIDDEN_LINE)),
+    Field(json_schema_extra={"pattern": _LINE_PATTERN}),
+]
 # An address may be left empty (the point is what counts).
 Address = Annotated[
     str,
