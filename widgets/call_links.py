@@ -58,6 +58,8 @@ class CallLinks(QObject):
         commands.answered.connect(self._on_commands_answered)
         commands.answer_refused.connect(self._on_commands_answer_refused)
         form.finished.connect(self._on_form_finished)
+        form.raise_requested.connect(commands.raise_incident)
+        form.link_requested.connect(commands.link)
         picker.search_failed.connect(self._on_picker_search_failed)
         command_bar.set_selected(lambda: detail.incident_id)
         command_bar.command_entered.connect(self._on_command_bar_command_entered)

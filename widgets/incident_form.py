@@ -37,26 +37,30 @@ from PySide6.QtWidgets import (
 
 from console import grades
 from console.classifications import Classifications
-from console.command_service import CommandService
 from console.drafts import WALK_IN, Drafts, IncidentDraft
 from console.duplicates import DEFAULT_RADIUS_M, DEFAULT_WINDOW_MIN, find_duplicates
 from console.store import Change, Store
 from platform_api.contract import GRADE_TARGET_MINUTES, Grade
 from widgets.keys import shortcut
 from widgets.location_picker import LocationPicker
-from widgets.place_warnings import PlaceWarnings
+from widgets.place_warnings import HistoryFetch, PlaceWarnings
 
 THRIVE = ("threat", "harm", "risk", "investigation", "vulnerability", "engagement")
 INCIDENT_ROLE = Qt.ItemDataRole.UserRole + 1
 
 
 class IncidentForm(QWidget):
+    """The incident form: it checks and says what it wants (raise an incident, link the call
+    to one); the call-handling coordinator (`widgets.call_links`) sends it."""
+
     finished = Signal(str)
+    raise_requested = Signal(object, object)  # call id or None (a walk-in), IncidentCreate
+    link_requested = Signal(str, object)  # call id, IncidentPublic
 
     def __init__(
         self,
         store: Store,
-        commands: CommandService,
+        history: HistoryFetch | None,
         drafts: Drafts,
         picker: LocationPicker,
         parent: QWidget | None = None,
@@ -67,7 +71,6 @@ class IncidentForm(QWidget):
     ) -> None:
         super().__init__(parent)
         self._store = store
-        self._commands = commands
         self._drafts = drafts
         self._classifications = classifications
         self._radius_m = radius_m
@@ -121,7 +124,7 @@ class IncidentForm(QWidget):
         self.narrative.setMaximumHeight(90)
         self.narrative.textChanged.connect(self._on_field_changed)
         # Warning markers and the place's and caller's history (widgets/place_warnings.py).
-        self.warnings = PlaceWarnings(store, commands.history, self)
+        self.warnings = PlaceWarnings(store, history, self)
         self.duplicates = QListWidget(self)
         self.duplicates.setMaximumHeight(90)
         self.duplicates.setToolTip("Open incidents near this one; Ctrl+L links the call instead")
@@ -450,7 +453,7 @@ class IncidentForm(QWidget):
         if draft.caller_name or self.call_id:
             caller = f"{draft.caller_name or 'name not given'} ({self.caller_number.text()})"
         body = draft.incident_create(known.name if known else draft.classification, caller)
-        self._commands.raise_incident(self.call_id, body)
+        self.raise_requested.emit(self.call_id, body)
         self._finish(f"Incident sent: {body.opening_classification}")
 
     def link_duplicate(self) -> None:
@@ -465,7 +468,7 @@ class IncidentForm(QWidget):
         if incident is None:
             self.errors.setText("That incident has just closed; choose another or create.")
             return
-        self._commands.link(self.call_id, incident)
+        self.link_requested.emit(self.call_id, incident)
         self._finish(f"Call linked to {incident.reference}")
 
     def _finish(self, message: str) -> None:

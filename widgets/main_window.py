@@ -108,7 +108,7 @@ class MainWindow(QMainWindow):
         self.picker = LocationPicker(session.client.geocode, session.client.reverse_geocode)
         self.form = IncidentForm(
             store,
-            session.commands,
+            session.commands.history,
             session.drafts,
             self.picker,
             classifications=classifications,

@@ -168,6 +168,8 @@ def test_the_form_refuses_missing_fields_and_a_point_outside_the_force_area(
     async def body() -> None:
         async with consoles.open("calltaker") as window:
             form = window.form
+            asked: list[tuple[Any, Any]] = []  # the form's intent; CallLinks sends it
+            form.raise_requested.connect(lambda call_id, body: asked.append((call_id, body)))
             window.new_incident()
             form.submit()
             for message in ("Choose a classification", "Choose a grade", "Give a location"):
@@ -178,11 +180,16 @@ def test_the_form_refuses_missing_fields_and_a_point_outside_the_force_area(
             await until(lambda: form.location.point and form.location.point["inside"] is False)
             form.submit()
             assert "outside the force area" in form.errors.text()
-            assert window.session.outbox.pending_count() == 0
+            assert window.session.outbox.pending_count() == 0 and asked == []
             form.location.set_point(51.5007, -0.1246, "Parliament Square", "map")
             await until(lambda: form.location.point and form.location.point["inside"] is True)
             form.submit()
             assert form.errors.text() == ""
+            [(call_id, body)] = asked  # a walk-in: no call
+            assert call_id is None and (body.opening_classification, body.grade) == (
+                "Violence",
+                "priority",
+            )
             await until(lambda: len(window.session.store.incidents) == 1)
 
     consoles.run(body())
