@@ -18,7 +18,7 @@ from platform_api.contract import (
     UnitStatusUpdate,
 )
 from platform_api.routes.deps import COMMAND, EntityCommand, EntityId, NewCommand, settings_of
-from platform_api.services import units
+from platform_api.services import assignments, positions, units
 
 router = APIRouter(prefix="/v1", tags=["units"])
 
@@ -53,7 +53,7 @@ async def book_off(unit_id: EntityId, body: BookOff, cmd: EntityCommand) -> Resp
 @router.post("/positions", **COMMAND)
 async def post_positions(body: PositionBatch, cmd: NewCommand) -> Response:
     """AVL fixes in a batch: one `unit.positions` event. Positions never bump versions."""
-    return await cmd.run(lambda ctx: units.post_positions(ctx, body), body)
+    return await cmd.run(lambda ctx: positions.post_positions(ctx, body), body)
 
 
 @router.post("/units/{unit_id}/assign", status_code=201, **COMMAND)
@@ -66,7 +66,7 @@ async def assign_unit(
     carries it as `cross_border_reason` and the incident's log says so."""
     ack_within = settings_of(request).ack_within_s
     return await cmd.run(
-        lambda ctx: units.assign(
+        lambda ctx: assignments.assign(
             ctx, unit_id, cmd.version, body.incident_id, ack_within, body.reason
         ),
         body,
@@ -75,7 +75,9 @@ async def assign_unit(
 
 @router.post("/units/{unit_id}/stand-down", **COMMAND)
 async def stand_down_unit(unit_id: EntityId, body: StandDown, cmd: EntityCommand) -> Response:
-    return await cmd.run(lambda ctx: units.stand_down(ctx, unit_id, cmd.version, body.reason), body)
+    return await cmd.run(
+        lambda ctx: assignments.stand_down(ctx, unit_id, cmd.version, body.reason), body
+    )
 
 
 @router.post("/units/{unit_id}/reallocate", **COMMAND)
@@ -85,7 +87,7 @@ async def reallocate_unit(
     """Supervisors only: move a committed unit to another incident, with a reason."""
     ack_within = settings_of(request).ack_within_s
     return await cmd.run(
-        lambda ctx: units.reallocate(
+        lambda ctx: assignments.reallocate(
             ctx, unit_id, cmd.version, body.incident_id, body.reason, ack_within
         ),
         body,
@@ -98,7 +100,7 @@ async def assignment_progress(
 ) -> Response:
     """En route, at scene, cleared (from the dispatcher or the unit's MDT via a gateway)."""
     return await cmd.run(
-        lambda ctx: units.progress(ctx, assignment_id, cmd.version, body.state), body
+        lambda ctx: assignments.progress(ctx, assignment_id, cmd.version, body.state), body
     )
 
 
@@ -110,6 +112,8 @@ async def acknowledge_assignment(
     assignment's version); an assignment past `ack_due_at` still unacknowledged is flagged
     on every console."""
     return await cmd.run(
-        lambda ctx: units.progress(ctx, assignment_id, cmd.version, AssignmentState.ACKNOWLEDGED),
+        lambda ctx: assignments.progress(
+            ctx, assignment_id, cmd.version, AssignmentState.ACKNOWLEDGED
+        ),
         body,
     )

@@ -8,7 +8,7 @@ from typing import Any
 
 from platform_api.contract import PositionReport
 from platform_api.contract.fold import StateFold, position_count, position_fixes
-from platform_api.services.units import Fixes
+from platform_api.services.positions import Fixes
 
 TS = "2026-11-24T01:00:00Z"
 LISTED = {
