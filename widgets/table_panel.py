@@ -100,6 +100,21 @@ class TablePanel(QWidget):
         self.selected_id = ""  # what the operator chose (it may have left the board)
         self._dropping = False
         self.view.selectionModel().currentRowChanged.connect(self._on_view_current_row_changed)
+        # Columns kept whole (`keep_whole`), refitted once per burst of changes.
+        self._whole: set[int] = set()
+        self._refit = QTimer(self)
+        self._refit.setSingleShot(True)
+        self._refit.setInterval(0)
+        # sections in their own modes: Interactive ones keep the operator's widths
+        self._refit.timeout.connect(self.view.horizontalHeader().resizeSections)
+        for signal in (
+            self.proxy.rowsInserted,
+            self.proxy.rowsRemoved,  # a long text gone: narrower again
+            self.proxy.layoutChanged,
+            self.proxy.modelReset,
+        ):
+            signal.connect(self._refit_whole_columns)
+        self.proxy.dataChanged.connect(self._on_proxy_data_changed)
 
         self.box = QVBoxLayout(self)
         self.box.setContentsMargins(2, 2, 2, 2)
@@ -133,23 +148,11 @@ class TablePanel(QWidget):
         header = self.view.horizontalHeader()
         for column in columns:
             header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
-        if not hasattr(self, "_refit"):
-            self._whole: set[int] = set()
-            self._refit = QTimer(self)
-            self._refit.setSingleShot(True)
-            self._refit.setInterval(0)
-            # sections in their own modes: Interactive ones keep the operator's widths
-            self._refit.timeout.connect(header.resizeSections)
-            proxy = self.proxy
-            for signal in (
-                proxy.rowsInserted,
-                proxy.rowsRemoved,  # a long text gone: narrower again
-                proxy.layoutChanged,
-                proxy.modelReset,
-            ):
-                signal.connect(self._refit.start)
-            self.proxy.dataChanged.connect(self._on_proxy_data_changed)
         self._whole.update(columns)
+
+    def _refit_whole_columns(self) -> None:
+        if self._whole:
+            self._refit.start()
 
     def _on_proxy_data_changed(self, first: QModelIndex, last: QModelIndex) -> None:
         # not for every unit's last fix or wait tick: only a kept column's text
